@@ -1,0 +1,73 @@
+#pragma once
+/// GPU and model profiles: the embedded defaults, then directories from VRAMPLAN_PROFILE_PATH and
+/// --profiles (later ones override earlier ones by id).
+
+#include <vramplan/plan.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vramplan {
+
+struct GpuProfile {
+    GpuSpec spec;
+    std::vector<std::string> aliases;
+    std::string source;
+    std::string origin;   ///< "embedded:profiles/gpus/a10.json" or the file path
+    nlohmann::json raw;   ///< the profile as written
+};
+
+struct ModelProfile {
+    std::string id;
+    std::string hf_id;
+    std::string source;
+    std::string origin;
+    nlohmann::json config;
+};
+
+class Catalog {
+public:
+    /// Loads the embedded profiles and then each directory (with `gpus/` and/or `models/`
+    /// subdirectories). Throws InputError for unreadable directories and malformed profiles.
+    static Catalog load(const std::vector<std::string>& directories);
+
+    /// By id or alias, case-insensitively. Throws InputError with a suggestion when unknown.
+    [[nodiscard]] const GpuProfile& gpu(const std::string& name) const;
+    /// By id or Hugging Face id, case-insensitively; nullptr when unknown.
+    [[nodiscard]] const ModelProfile* find_model(const std::string& name) const;
+    /// Like find_model, but throws InputError with a suggestion.
+    [[nodiscard]] const ModelProfile& model(const std::string& name) const;
+
+    [[nodiscard]] const std::map<std::string, GpuProfile>& gpus() const { return m_gpus; }
+    [[nodiscard]] const std::map<std::string, ModelProfile>& models() const { return m_models; }
+
+private:
+    void add_gpu(const nlohmann::json& j, const std::string& origin);
+    void add_model(const nlohmann::json& j, const std::string& origin);
+    void add_directory(const std::string& dir);
+
+    std::map<std::string, GpuProfile> m_gpus;       // by id
+    std::map<std::string, std::string> m_gpu_alias; // lower-case alias or id -> id
+    std::map<std::string, ModelProfile> m_models;   // by id
+    std::map<std::string, std::string> m_model_alias;
+};
+
+/// Parses JSON text; errors name `where` and the byte offset. Depth is limited.
+nlohmann::json parse_json_text(const std::string& text, const std::string& where);
+
+/// Reads a whole file (at most `max_bytes`). Throws InputError naming the path.
+std::string read_file(const std::string& path, std::size_t max_bytes);
+
+/// One embedded file (generated at build time from profiles/).
+struct EmbeddedFile {
+    const char* path;
+    const unsigned char* data;
+    std::size_t size;
+};
+/// All embedded profile files.
+const std::vector<EmbeddedFile>& embedded_profiles();
+
+} // namespace vramplan

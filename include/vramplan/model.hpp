@@ -1,0 +1,126 @@
+#pragma once
+/// A model architecture reduced to what decides its memory in vLLM.
+///
+/// The I/O layer turns a Hugging Face `config.json` into a `ModelSpec`; the core never sees JSON.
+/// Sizes are element counts, not bytes; dtypes are resolved by the planner.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vramplan {
+
+/// How a decoder layer caches keys and values (vllm/v1/kv_cache_interface.py).
+enum class LayerAttention {
+    full,    ///< FullAttentionSpec
+    sliding, ///< SlidingWindowSpec (`window` tokens)
+    mla,     ///< MLAAttentionSpec: one latent of kv_lora_rank + qk_rope_head_dim per token
+    linear,  ///< recurrent state (Mamba / gated delta-net): constant per request, no per-token KV
+};
+
+/// One decoder layer.
+struct LayerSpec {
+    LayerAttention attention = LayerAttention::full;
+    std::uint64_t window = 0; ///< sliding window in tokens (sliding layers only)
+    bool moe = false;         ///< MLP is a mixture of experts
+};
+
+/// Weight quantization of the checkpoint (`quantization_config`).
+enum class QuantMethod {
+    none,
+    fp8,          ///< 8-bit float weights (`fp8`, compressed-tensors float 8-bit, FBGEMM fp8)
+    int8,         ///< 8-bit integer weights (compressed-tensors w8a8 int, GPTQ/AWQ 8-bit)
+    int4_group,   ///< 4-bit packed integer weights with group scales (GPTQ, AWQ, compressed-tensors w4a16)
+    mxfp4,        ///< MXFP4 experts, e8m0 scales per 32 elements (gpt-oss); other linears unquantized
+    bitsandbytes, ///< NF4/FP4 with per-64 absmax
+};
+
+struct QuantSpec {
+    QuantMethod method = QuantMethod::none;
+    std::string name;               ///< as in the config ("gptq", "awq", "compressed-tensors", …)
+    std::uint32_t bits = 16;
+    std::uint32_t group_size = 0;   ///< 0: per output channel; >0: per group of input elements
+    bool zero_point = false;        ///< stores packed zero points (AWQ, asymmetric GPTQ)
+    std::uint32_t fp8_block = 0;    ///< fp8 block-scale edge (128 for 128x128); 0 = per channel/tensor
+    bool kv_cache_fp8 = false;      ///< compressed-tensors `kv_cache_scheme`: forces fp8 KV
+};
+
+/// The attention of a standard layer (GQA/MHA) and of an MLA layer.
+struct AttentionShape {
+    std::uint64_t num_heads = 0;
+    std::uint64_t num_kv_heads = 0;
+    std::uint64_t head_dim = 0;
+    std::uint64_t head_dim_v = 0;
+    bool qkv_bias = false;
+    bool o_bias = false;
+    bool qk_norm = false;   ///< per-head q/k RMSNorm (Qwen3, Gemma 3)
+    bool sinks = false;     ///< per-head attention sinks (gpt-oss)
+    // MLA (DeepSeek V2/V3, Kimi): zero kv_lora_rank means standard attention.
+    std::uint64_t q_lora_rank = 0;
+    std::uint64_t kv_lora_rank = 0;
+    std::uint64_t qk_nope_head_dim = 0;
+    std::uint64_t qk_rope_head_dim = 0;
+    std::uint64_t v_head_dim = 0;
+};
+
+/// Gated delta-net / Mamba-style layers (hybrid models such as Qwen3.5).
+struct LinearAttentionShape {
+    std::uint64_t num_k_heads = 0;
+    std::uint64_t num_v_heads = 0;
+    std::uint64_t k_head_dim = 0;
+    std::uint64_t v_head_dim = 0;
+    std::uint64_t conv_kernel = 4;
+};
+
+enum class MlpKind { gated, plain };
+
+struct MoeShape {
+    std::uint64_t num_experts = 0;
+    std::uint64_t top_k = 0;
+    std::uint64_t expert_intermediate = 0;
+    std::uint64_t shared_intermediate = 0; ///< total width of the shared experts (0: none)
+    bool shared_gate = false;              ///< Qwen2-MoE `shared_expert_gate`
+    bool router_bias = false;              ///< gpt-oss router bias, DeepSeek-V3 correction bias
+};
+
+enum class NormKind { rms, layer };
+
+struct VisionShape {
+    std::uint64_t params = 0; ///< encoder + projector parameters (0: text-only model)
+};
+
+/// A decoder-only language model, as far as memory is concerned.
+struct ModelSpec {
+    std::string architecture;         ///< first entry of `architectures`
+    std::string model_type;
+    std::uint64_t hidden_size = 0;
+    std::uint64_t vocab_size = 0;
+    bool tie_word_embeddings = false;
+    std::uint64_t max_model_len = 0;  ///< derived default max_model_len (vLLM `_get_and_verify_max_len`)
+    std::string max_len_source;       ///< which key (and rope factor) gave max_model_len
+    std::string torch_dtype;          ///< config `torch_dtype` ("bfloat16", "float16", "float32", "")
+
+    AttentionShape attention;
+    LinearAttentionShape linear_attention;
+    MlpKind mlp_kind = MlpKind::gated;
+    std::uint64_t intermediate_size = 0; ///< dense MLP width
+    bool mlp_bias = false;
+    MoeShape moe;
+    std::vector<LayerSpec> layers;
+
+    NormKind norm = NormKind::rms;
+    std::uint64_t norms_per_layer = 2;    ///< Gemma 2/3: 4 (pre/post attention and MLP)
+    std::uint64_t learned_positions = 0;  ///< rows of a learned position embedding (GPT-2, OPT)
+    std::uint64_t rotary_dim = 0;         ///< 0: no rotary embedding
+    std::uint64_t rope_max_positions = 0; ///< rows of vLLM's cos/sin cache
+    std::uint64_t rope_caches = 1;        ///< distinct RoPE caches (Gemma 3: local and global)
+    bool lm_head_bias = false;
+
+    QuantSpec quant;
+    VisionShape vision;
+
+    [[nodiscard]] bool is_mla() const { return attention.kv_lora_rank > 0; }
+    [[nodiscard]] bool is_moe() const { return moe.num_experts > 0; }
+};
+
+} // namespace vramplan

@@ -1,0 +1,139 @@
+#pragma once
+/// The planner: from a model, a GPU and vLLM's flags to vLLM's startup memory budget, KV cache,
+/// capacity and verdict, per worker, as vLLM V1 computes them (reference spec §1).
+
+#include <vramplan/bytes.hpp>
+#include <vramplan/estimates.hpp>
+#include <vramplan/kv.hpp>
+#include <vramplan/model.hpp>
+#include <vramplan/version.hpp>
+#include <vramplan/weights.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vramplan {
+
+/// A GPU as the planner needs it.
+struct GpuSpec {
+    std::string id;
+    std::string name;
+    std::string device_name;      ///< torch.cuda.get_device_name(); decides vLLM's batch defaults
+    Bytes total = 0;              ///< CUDA-visible total (cudaMemGetInfo), not the marketing size
+    std::string total_basis;      ///< "measured", "logged", "estimated", "--gpu-memory"
+    int compute_major = 8;
+    int compute_minor = 0;
+};
+
+/// Which vLLM entry point starts the engine: defaults differ (spec §6.3).
+enum class Entrypoint { serve, llm };
+
+/// vLLM's flags and the context they run in. Unset optionals take vLLM's defaults.
+struct PlanRequest {
+    ModelSpec model;
+    GpuSpec gpu;
+    VllmVersion version = k_newest_modelled;
+    Entrypoint entrypoint = Entrypoint::serve;
+    std::optional<double> gpu_memory_utilization;
+    std::optional<std::uint64_t> max_model_len;
+    std::uint32_t tensor_parallel_size = 1;
+    std::uint32_t pipeline_parallel_size = 1;
+    std::string dtype = "auto";
+    std::string kv_cache_dtype = "auto";
+    std::optional<std::uint64_t> max_num_seqs;
+    std::optional<std::uint64_t> max_num_batched_tokens;
+    std::optional<std::uint64_t> block_size;
+    bool enforce_eager = false;
+    std::optional<Bytes> kv_cache_memory_bytes;
+    Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
+    std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
+    std::string checkpoint_source;         ///< which files gave checkpoint_bytes
+};
+
+/// Checks what the core relies on (divisibility, ranges, known dtype names). Returns an empty
+/// string when the request is valid, else one line naming the offending flag.
+std::string validate(const PlanRequest& request);
+
+/// Values after vLLM's defaults were applied.
+struct ResolvedConfig {
+    double gpu_memory_utilization = 0.9;
+    bool utilization_is_default = false;
+    std::uint64_t max_model_len = 0;
+    bool max_model_len_is_default = false;
+    std::uint64_t max_num_seqs = 0;
+    bool max_num_seqs_is_default = false;
+    std::uint64_t max_num_batched_tokens = 0;
+    bool max_num_batched_tokens_is_default = false;
+    bool large_gpu_defaults = false;   ///< ≥ 70 GiB and not an A100
+    std::string dtype;                 ///< resolved model dtype name ("bfloat16")
+    std::uint32_t dtype_bytes = 2;
+    std::string kv_cache_dtype;        ///< resolved KV dtype name
+    bool cuda_graphs = true;           ///< false with --enforce-eager
+};
+
+/// One worker (all TP ranks of a pipeline stage are identical).
+struct WorkerPlan {
+    std::uint32_t pp_rank = 0;
+    std::uint64_t first_layer = 0;
+    std::uint64_t end_layer = 0;
+    Bytes total = 0;
+    Bytes budget = 0;                  ///< ceil(total × utilization), or the pinned KV + non-KV
+    Bytes requested = 0;               ///< ceil(total × utilization): what must be free at startup
+    WeightBreakdown weight_parts;
+    Bytes weights = 0;
+    ActivationEstimate activation_parts;
+    Bytes activation = 0;
+    Bytes non_torch = 0;
+    Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
+    std::uint64_t capture_sizes = 0;
+    bool cuda_graphs_in_budget = false;
+    Bytes cuda_context = 0;
+    SignedBytes kv_cache = 0;          ///< "Available KV cache memory"; negative when it does not fit
+    SignedBytes free = 0;              ///< left for other processes after vLLM's outside-budget use
+    Bytes free_at_startup = 0;         ///< total − context − other processes
+    std::vector<std::uint64_t> layer_counts; ///< KV layers of each type on this stage
+    std::uint64_t num_blocks = 0;
+    Bytes request_bytes = 0;           ///< KV one max-length request needs on this worker
+    std::uint64_t estimated_max_model_len = 0;
+};
+
+enum class Failure {
+    none,
+    max_model_len_exceeds_model, ///< max_model_len above the model's derived maximum
+    free_memory,                 ///< free memory at startup below the requested budget
+    no_kv_memory,                ///< available KV memory ≤ 0
+    kv_too_small,                ///< one max-length request does not fit
+};
+
+struct Verdict {
+    bool starts = true;
+    Failure failure = Failure::none;
+    std::string error;                              ///< the text vLLM would print
+    std::optional<std::uint64_t> estimated_max_model_len;
+    std::vector<std::string> fixes;                 ///< flag changes that make it start
+};
+
+struct Plan {
+    PlanRequest request;
+    EraRules era;
+    ResolvedConfig config;
+    KvGeometry kv;
+    std::vector<WorkerPlan> workers;
+    std::size_t deciding_worker = 0;   ///< the worker with the fewest blocks
+    KvCapacity capacity;
+    Verdict verdict;
+    std::vector<std::string> notes;
+};
+
+/// Plans `request`. The request must be valid (see `validate`); throws OverflowError only for
+/// inputs so large that byte counts leave 64 bits.
+Plan make_plan(const PlanRequest& request);
+
+/// Formats x with `decimals` digits after the point, independent of the locale.
+std::string fixed(double x, int decimals);
+/// Bytes as GiB with two decimals ("11.09").
+std::string gib2(SignedBytes b);
+
+} // namespace vramplan

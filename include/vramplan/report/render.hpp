@@ -1,0 +1,35 @@
+#pragma once
+/// Rendering of plans: the text table, the JSON report (schema_version 1) and --explain.
+
+#include <vramplan/plan.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace vramplan {
+
+/// JSON report schema version; independent of the tool version. Bumped only on breaking changes.
+inline constexpr int k_schema_version = 1;
+/// The tool's own version.
+inline constexpr const char* k_tool_version = "0.1.0";
+
+/// What the report says about where the model and GPU came from.
+struct PlanContext {
+    std::string model_label;   ///< "Qwen/Qwen2.5-1.5B-Instruct"
+    std::string model_id;      ///< catalog id or path
+    std::string model_source;  ///< profile source or file path
+    std::string gpu_source;    ///< profile source
+};
+
+/// Thousands separators ("476,016").
+std::string grouped(std::uint64_t n);
+
+/// The breakdown table, capacity and verdict.
+std::string render_text(const Plan& plan, const PlanContext& ctx);
+/// Each formula with its numbers.
+std::string render_explain(const Plan& plan);
+/// The JSON report.
+nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx);
+
+} // namespace vramplan

@@ -1,0 +1,48 @@
+#pragma once
+/// Weight memory per GPU: what vLLM logs as "Model loading took X GiB".
+///
+/// vLLM measures the net torch allocation after `load_model` and `process_weights_after_loading`
+/// (reference spec §8). We predict it as the sum, over the parameters resident on one worker, of
+/// their stored bytes: tensor-parallel shards of the linears and of the vocabulary-padded embedding,
+/// replicated norms and KV projections when there are fewer KV heads than ranks, quantized packing
+/// and scales, the RoPE cos/sin cache, and MLA's absorbed copies of `kv_b_proj`.
+
+#include <vramplan/bytes.hpp>
+#include <vramplan/model.hpp>
+
+#include <cstdint>
+#include <utility>
+
+namespace vramplan {
+
+/// Layers [first, last) held by pipeline stage `rank` of `size`, as vLLM's `get_pp_indices`
+/// (vllm/distributed/utils.py) splits them: equal shares, the remainder going to the stages just
+/// before the last one.
+std::pair<std::uint64_t, std::uint64_t> pp_layer_range(std::uint64_t num_layers, std::uint32_t rank, std::uint32_t size);
+
+/// vLLM pads the vocabulary to a multiple of 64 (`DEFAULT_VOCAB_PADDING_SIZE`,
+/// vllm/model_executor/layers/vocab_parallel_embedding.py) before splitting it over TP ranks.
+inline constexpr std::uint64_t k_vocab_padding = 64;
+
+/// Where one worker's weight bytes go.
+struct WeightBreakdown {
+    Bytes embedding = 0;     ///< token (and learned position) embeddings
+    Bytes attention = 0;     ///< attention projections, biases, q/k norms, sinks
+    Bytes mlp = 0;           ///< dense MLPs, experts, routers, shared experts
+    Bytes norms = 0;         ///< layer norms and the final norm
+    Bytes lm_head = 0;       ///< untied output projection
+    Bytes rope_cache = 0;    ///< cos/sin caches
+    Bytes mla_absorbed = 0;  ///< W_UK / W_UV copies built after loading (MLA only)
+    Bytes vision = 0;        ///< vision encoder and projector
+    [[nodiscard]] Bytes total() const;
+};
+
+/// Weight bytes held by one worker (all TP ranks of a stage hold the same amount).
+/// `dtype_bytes` is the size of the model dtype (2 for bf16/fp16, 4 for fp32).
+WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp,
+                                 std::uint32_t pp, std::uint32_t pp_rank);
+
+/// Unsharded parameter count of the language model (embeddings once when tied).
+std::uint64_t count_parameters(const ModelSpec& model);
+
+} // namespace vramplan

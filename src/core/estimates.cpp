@@ -1,0 +1,96 @@
+#include <vramplan/estimates.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace vramplan {
+
+ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w) {
+    ActivationEstimate e;
+    const std::uint64_t b = w.max_num_batched_tokens;
+    const std::uint64_t h = m.hidden_size;
+    const std::uint64_t d = w.dtype_bytes;
+    // Forward: the widest MLP of the worker's layers (dense, or fused-MoE caches over top_k copies).
+    std::uint64_t widest = 0;
+    if (m.intermediate_size > 0) {
+        widest = calib::k_forward_intermediate_factor * (m.intermediate_size / w.tp);
+    }
+    if (m.is_moe()) {
+        const std::uint64_t per_token = m.moe.top_k * (calib::k_forward_intermediate_factor * (m.moe.expert_intermediate / w.tp) + h);
+        widest = std::max(widest, per_token);
+    }
+    e.forward = checked_mul(checked_mul(b, d), widest + calib::k_forward_hidden_factor * h);
+    const bool last = w.pp_rank + 1 == w.pp;
+    if (last) {
+        // _dummy_sampler_run: logits for min(S, B) rows over the full (TP-gathered) vocabulary,
+        // while the hidden states of the batch are still alive.
+        const double rows = static_cast<double>(std::min(w.max_num_seqs, b));
+        const double sampler = calib::k_sampler_bytes_per_row_vocab * rows * static_cast<double>(m.vocab_size);
+        e.sampler = checked_add(static_cast<Bytes>(std::llround(sampler)), checked_mul(b, h, d));
+    } else {
+        // A non-last stage sends hidden states and residual to the next stage.
+        e.forward = checked_add(e.forward, checked_mul(checked_mul(b, h), 2 * d));
+    }
+    e.total = checked_add(calib::k_activation_base, std::max(e.forward, e.sampler));
+    return e;
+}
+
+Bytes estimate_non_torch(const WorkerShape& w, const EraRules& era) {
+    if (w.tp > 1) {
+        return checked_add(calib::k_non_torch_tp_base, checked_mul(calib::k_non_torch_tp_per_rank, w.tp));
+    }
+    if (w.pp_rank + 1 < w.pp) {
+        return calib::k_non_torch_pp_stage;
+    }
+    const bool hopper = w.compute_major >= 9;
+    const bool recent = era.version >= VllmVersion{0, 11, 0};
+    if (hopper && recent) {
+        return calib::k_non_torch_hopper_new;
+    }
+    if (!hopper && !recent) {
+        return calib::k_non_torch_old;
+    }
+    return calib::k_non_torch_mixed;
+}
+
+std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, std::uint64_t b) {
+    std::vector<std::uint64_t> sizes{1, 2, 4};
+    if (era.capture_schedule == CaptureSchedule::fixed_512) {
+        for (std::uint64_t i = 8; i <= 512; i += 8) {
+            sizes.push_back(i);
+        }
+        return sizes;
+    }
+    const std::uint64_t max_size = std::min<std::uint64_t>(2 * s, 512);
+    if (era.capture_schedule == CaptureSchedule::step8_to_2s) {
+        for (std::uint64_t i = 8; i <= max_size; i += 8) {
+            sizes.push_back(i);
+        }
+        return sizes;
+    }
+    for (std::uint64_t i = 8; i < 256 && i <= max_size; i += 8) {
+        sizes.push_back(i);
+    }
+    for (std::uint64_t i = 256; i <= max_size; i += 16) {
+        sizes.push_back(i);
+    }
+    // Sizes above max_num_batched_tokens are dropped, and B itself is captured when it is smaller.
+    std::vector<std::uint64_t> capped;
+    for (std::uint64_t x : sizes) {
+        if (x <= b) {
+            capped.push_back(x);
+        }
+    }
+    if (b <= max_size && (capped.empty() || capped.back() != b)) {
+        capped.push_back(b);
+    }
+    return capped;
+}
+
+Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t s, std::uint64_t b) {
+    const std::uint64_t n = capture_sizes(era, s, b).size();
+    // Piecewise graphs split at every attention layer: layers + 1 pieces per capture size.
+    return checked_mul(checked_mul(n, layers + 1), calib::k_graph_bytes_per_piece);
+}
+
+} // namespace vramplan

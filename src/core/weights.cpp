@@ -1,0 +1,257 @@
+#include <vramplan/weights.hpp>
+
+#include <algorithm>
+
+namespace vramplan {
+
+std::pair<std::uint64_t, std::uint64_t> pp_layer_range(std::uint64_t num_layers, std::uint32_t rank, std::uint32_t size) {
+    // vllm/distributed/utils.py get_pp_indices: partitions[-i] += 1 for i in 2..remaining+1.
+    const std::uint64_t per = num_layers / size;
+    const std::uint64_t remaining = num_layers % size;
+    std::uint64_t start = 0;
+    std::uint64_t count = 0;
+    for (std::uint32_t r = 0; r <= rank; ++r) {
+        start += count;
+        count = per;
+        // Stage r gets an extra layer when it is among the `remaining` stages before the last.
+        const std::uint64_t from_end = static_cast<std::uint64_t>(size) - r; // last stage: 1
+        if (from_end >= 2 && from_end <= remaining + 1) {
+            ++count;
+        }
+    }
+    return {start, start + count};
+}
+
+Bytes WeightBreakdown::total() const {
+    Bytes t = 0;
+    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision}) {
+        t = checked_add(t, b);
+    }
+    return t;
+}
+
+namespace {
+
+/// Bytes of one linear layer's weight on one GPU, `in` x `out` elements after TP sharding.
+/// `quantizable` is false for layers every method keeps in the model dtype (routers, embeddings).
+/// Layouts follow vLLM's quantization methods (vllm/model_executor/layers/quantization/).
+Bytes linear_bytes(const QuantSpec& q, std::uint64_t in, std::uint64_t out, std::uint32_t dtype_bytes, bool quantizable,
+                   bool is_expert) {
+    const Bytes elements = checked_mul(in, out);
+    QuantMethod method = quantizable ? q.method : QuantMethod::none;
+    if (method == QuantMethod::mxfp4 && !is_expert) {
+        method = QuantMethod::none; // gpt-oss: attention, router and embeddings stay bf16
+    }
+    switch (method) {
+    case QuantMethod::none:
+        return checked_mul(elements, dtype_bytes);
+    case QuantMethod::fp8: {
+        // 1 byte per weight; scales are float32: one per 128x128 block (block-quantized fp8), or
+        // one per output channel (compressed-tensors "channel"), or one per tensor.
+        Bytes scales = 4;
+        if (q.fp8_block > 0) {
+            scales = checked_mul(cdiv(out, q.fp8_block), cdiv(in, q.fp8_block), 4);
+        } else if (q.group_size == 0) {
+            scales = checked_mul(out, 4);
+        }
+        return checked_add(elements, scales);
+    }
+    case QuantMethod::int8:
+        // 1 byte per weight, float32 per-channel scale (CompressedTensorsW8A8Int8).
+        return checked_add(elements, checked_mul(out, 4));
+    case QuantMethod::int4_group: {
+        // Packed weights (bits/8 bytes each), fp16 scales per group of `group_size` inputs, and
+        // packed zero points for asymmetric schemes (GPTQ qzeros, AWQ qzeros).
+        const std::uint64_t groups = q.group_size > 0 ? cdiv(in, q.group_size) : 1;
+        Bytes packed = cdiv(checked_mul(elements, q.bits), 8);
+        Bytes scales = checked_mul(groups, out, 2);
+        Bytes zeros = q.zero_point ? cdiv(checked_mul(groups, out, q.bits), 8) : 0;
+        return checked_add(checked_add(packed, scales), zeros);
+    }
+    case QuantMethod::mxfp4:
+        // 4-bit values plus one e8m0 scale byte per 32 elements (OCP MX spec, vLLM mxfp4.py).
+        return checked_add(cdiv(elements, 2), cdiv(elements, 32));
+    case QuantMethod::bitsandbytes:
+        // NF4: 4-bit values plus a float32 absmax per block of 64 (bitsandbytes default blocksize).
+        return checked_add(cdiv(elements, 2), checked_mul(cdiv(elements, 64), 4));
+    }
+    return checked_mul(elements, dtype_bytes);
+}
+
+struct LayerBytes {
+    Bytes attention = 0;
+    Bytes mlp = 0;
+    Bytes norms = 0;
+    Bytes mla_absorbed = 0;
+};
+
+LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t d, std::uint32_t tp) {
+    LayerBytes out;
+    const QuantSpec& q = m.quant;
+    const std::uint64_t h = m.hidden_size;
+    const AttentionShape& a = m.attention;
+    const std::uint64_t heads = a.num_heads / tp;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(q, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    Bytes attn = 0;
+    if (layer.attention == LayerAttention::linear) {
+        const LinearAttentionShape& la = m.linear_attention;
+        const std::uint64_t k = la.num_k_heads * la.k_head_dim;
+        const std::uint64_t v = la.num_v_heads * la.v_head_dim;
+        // Gated delta-net (vllm/model_executor/layers/mamba/…): in_proj_qkvz, in_proj_ba, conv1d,
+        // dt_bias, A_log, gated norm, out_proj.
+        attn = checked_add(attn, lin(h, (2 * k + 2 * v) / tp));
+        attn = checked_add(attn, lin(h, 2 * la.num_v_heads / tp));
+        attn = checked_add(attn, vec((2 * k + v) / tp * la.conv_kernel));
+        attn = checked_add(attn, vec(2 * la.num_v_heads / tp + la.v_head_dim));
+        attn = checked_add(attn, lin(v / tp, h));
+    } else if (layer.attention == LayerAttention::mla) {
+        const std::uint64_t qk_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
+        if (a.q_lora_rank > 0) {
+            attn = checked_add(attn, lin(h, a.q_lora_rank));                 // q_a_proj (replicated)
+            attn = checked_add(attn, vec(a.q_lora_rank));                    // q_a_layernorm
+            attn = checked_add(attn, lin(a.q_lora_rank, heads * qk_head));   // q_b_proj
+        } else {
+            attn = checked_add(attn, lin(h, heads * qk_head));               // q_proj
+        }
+        attn = checked_add(attn, lin(h, a.kv_lora_rank + a.qk_rope_head_dim)); // kv_a_proj_with_mqa
+        attn = checked_add(attn, vec(a.kv_lora_rank));                         // kv_a_layernorm
+        const std::uint64_t kv_b_out = heads * (a.qk_nope_head_dim + a.v_head_dim);
+        attn = checked_add(attn, lin(a.kv_lora_rank, kv_b_out));               // kv_b_proj
+        attn = checked_add(attn, lin(heads * a.v_head_dim, h));                // o_proj
+        // MLACommonImpl.process_weights_after_loading keeps W_UV and W_UK_T, dequantized copies of
+        // kv_b_proj in the model dtype (vllm/v1/attention/backends/mla/common.py).
+        out.mla_absorbed = checked_mul(checked_mul(a.kv_lora_rank, kv_b_out), d);
+    } else {
+        // QKVParallelLinear: KV heads are split over ranks, or replicated when there are fewer
+        // KV heads than ranks (num_kv_head_replicas = tp / kv_heads).
+        const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / tp);
+        const std::uint64_t qkv_out = heads * a.head_dim + kv_heads * (a.head_dim + a.head_dim_v);
+        attn = checked_add(attn, lin(h, qkv_out));
+        attn = checked_add(attn, lin(heads * a.head_dim_v, h));
+        if (a.qkv_bias) {
+            attn = checked_add(attn, vec(qkv_out));
+        }
+        if (a.o_bias) {
+            attn = checked_add(attn, vec(h));
+        }
+        if (a.qk_norm) {
+            attn = checked_add(attn, vec(2 * a.head_dim));
+        }
+        if (a.sinks) {
+            attn = checked_add(attn, vec(heads));
+        }
+    }
+    out.attention = attn;
+
+    Bytes mlp = 0;
+    if (layer.moe) {
+        const MoeShape& e = m.moe;
+        std::uint64_t inter = e.expert_intermediate / tp;
+        std::uint64_t hid = h;
+        if (q.method == QuantMethod::mxfp4) {
+            // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
+            // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB).
+            inter = round_up(inter, 256);
+            hid = round_up(h, 256);
+        }
+        Bytes expert = checked_add(linear_bytes(q, hid, 2 * inter, d, true, true), linear_bytes(q, inter, hid, d, true, true));
+        if (m.mlp_bias) {
+            expert = checked_add(expert, vec(2 * inter + hid));
+        }
+        mlp = checked_mul(expert, e.num_experts);
+        mlp = checked_add(mlp, linear_bytes(q, h, e.num_experts, d, false, false)); // router, kept unquantized
+        if (e.router_bias) {
+            mlp = checked_add(mlp, vec(e.num_experts));
+        }
+        if (e.shared_intermediate > 0) {
+            const std::uint64_t si = e.shared_intermediate / tp;
+            mlp = checked_add(mlp, checked_add(lin(h, 2 * si), lin(si, h)));
+            if (e.shared_gate) {
+                mlp = checked_add(mlp, linear_bytes(q, h, 1, d, false, false));
+            }
+        }
+    } else if (m.intermediate_size > 0) {
+        const std::uint64_t inter = m.intermediate_size / tp;
+        if (m.mlp_kind == MlpKind::gated) {
+            mlp = checked_add(lin(h, 2 * inter), lin(inter, h));
+            if (m.mlp_bias) {
+                mlp = checked_add(mlp, vec(2 * inter + h));
+            }
+        } else {
+            mlp = checked_add(lin(h, inter), lin(inter, h));
+            if (m.mlp_bias) {
+                mlp = checked_add(mlp, vec(inter + h));
+            }
+        }
+    }
+    out.mlp = mlp;
+    const std::uint64_t per_norm = m.norm == NormKind::layer ? 2 * h : h;
+    out.norms = vec(checked_mul(per_norm, m.norms_per_layer));
+    return out;
+}
+
+} // namespace
+
+WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, std::uint32_t pp, std::uint32_t pp_rank) {
+    WeightBreakdown w;
+    const bool first = pp_rank == 0;
+    const bool last = pp_rank + 1 == pp;
+    const std::uint64_t vocab_rows = round_up(m.vocab_size, k_vocab_padding) / tp;
+    const Bytes vocab_matrix = checked_mul(vocab_rows, m.hidden_size, d);
+    // Llama-style models create embed_tokens on the first stage, and on the last one too when the
+    // embeddings are tied (the lm_head is the embedding there).
+    if (first || (m.tie_word_embeddings && last)) {
+        w.embedding = vocab_matrix;
+    }
+    if (first && m.learned_positions > 0) {
+        w.embedding = checked_add(w.embedding, checked_mul(m.learned_positions, m.hidden_size, d));
+    }
+    if (last) {
+        if (!m.tie_word_embeddings) {
+            w.lm_head = vocab_matrix;
+        }
+        if (m.lm_head_bias) {
+            w.lm_head = checked_add(w.lm_head, checked_mul(vocab_rows, d));
+        }
+        const std::uint64_t final_norm = m.norm == NormKind::layer ? 2 * m.hidden_size : m.hidden_size;
+        w.norms = checked_mul(final_norm, d);
+    }
+    const auto [begin, end] = pp_layer_range(m.layers.size(), pp_rank, pp);
+    bool has_rotary_layer = false;
+    for (std::uint64_t i = begin; i < end; ++i) {
+        const LayerBytes lb = layer_bytes(m, m.layers[i], d, tp);
+        w.attention = checked_add(w.attention, lb.attention);
+        w.mlp = checked_add(w.mlp, lb.mlp);
+        w.norms = checked_add(w.norms, lb.norms);
+        w.mla_absorbed = checked_add(w.mla_absorbed, lb.mla_absorbed);
+        has_rotary_layer = has_rotary_layer || m.layers[i].attention != LayerAttention::linear;
+    }
+    if (has_rotary_layer && m.rotary_dim > 0) {
+        // get_rope() caches one RotaryEmbedding per distinct configuration; its cos_sin_cache is
+        // (max_position, rotary_dim) in the model dtype (Llama-3.1: 131072 x 128 x 2 B = 32 MiB).
+        w.rope_cache = checked_mul(checked_mul(m.rope_max_positions, m.rotary_dim), checked_mul(d, m.rope_caches));
+    }
+    if (first && m.vision.params > 0) {
+        w.vision = checked_mul(m.vision.params / tp, d);
+    }
+    return w;
+}
+
+std::uint64_t count_parameters(const ModelSpec& m) {
+    // One byte per "element" with no quantization and TP = PP = 1 gives the element count.
+    ModelSpec plain = m;
+    plain.quant = QuantSpec{};
+    plain.rotary_dim = 0;
+    WeightBreakdown w = estimate_weights(plain, 1, 1, 1, 0);
+    w.mla_absorbed = 0;
+    w.vision = 0;
+    // Undo vocabulary padding so the count matches the checkpoint.
+    const std::uint64_t padded = round_up(m.vocab_size, k_vocab_padding);
+    const std::uint64_t pad_rows = padded - m.vocab_size;
+    Bytes total = w.total();
+    const Bytes pad = checked_mul(pad_rows, m.hidden_size) * (m.tie_word_embeddings ? 1 : 2);
+    return total - std::min(total, pad);
+}
+
+} // namespace vramplan

@@ -1,0 +1,66 @@
+#include <vramplan/io/errors.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace vramplan {
+
+namespace {
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1);
+    std::vector<std::size_t> cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        prev[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+} // namespace
+
+std::string closest_match(const std::string& name, const std::vector<std::string>& candidates) {
+    // Inputs are user-typed ids; cap the work so a huge argument cannot make this slow.
+    if (name.size() > 256) {
+        return {};
+    }
+    const std::string needle = lower(name);
+    std::string best;
+    std::size_t best_distance = 0;
+    for (const std::string& c : candidates) {
+        const std::string hay = lower(c);
+        std::size_t d = edit_distance(needle, hay);
+        // A candidate that contains the typed text (or the reverse) is a good guess too.
+        if (!needle.empty() && (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos)) {
+            d = std::min<std::size_t>(d, 1);
+        }
+        if (best.empty() || d < best_distance) {
+            best = c;
+            best_distance = d;
+        }
+    }
+    // ninja allows up to 3 edits; scale with length so short ids do not match everything.
+    const std::size_t limit = std::max<std::size_t>(2, needle.size() / 3);
+    return best_distance <= limit ? best : std::string();
+}
+
+std::string unknown_name_message(const std::string& kind, const std::string& name, const std::vector<std::string>& candidates) {
+    std::string msg = "unknown " + kind + " '" + name + "'";
+    const std::string guess = closest_match(name, candidates);
+    if (!guess.empty()) {
+        msg += "; did you mean '" + guess + "'?";
+    }
+    return msg;
+}
+
+} // namespace vramplan

@@ -1,0 +1,293 @@
+#include <vramplan/report/render.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace vramplan {
+
+using nlohmann::json;
+
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    const std::size_t lead = digits.size() % 3;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (i % 3) == lead) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+namespace {
+
+std::string pct(SignedBytes b, Bytes total) {
+    return fixed(100.0 * static_cast<double>(b) / static_cast<double>(total), 1) + "%";
+}
+
+std::string kv_dtype_label(const Plan& p) { return p.config.kv_cache_dtype; }
+
+std::string worker_label(const Plan& p, const WorkerPlan& w) {
+    if (p.workers.size() == 1) {
+        return p.request.tensor_parallel_size > 1 ? "each GPU" : "GPU";
+    }
+    return fmt::format("PP{} (layers {}-{})", w.pp_rank, w.first_layer, w.end_layer - 1);
+}
+
+struct Row {
+    std::string label;
+    std::vector<SignedBytes> values;
+    bool header = false;
+};
+
+std::string two_decimals(double x) { return fixed(std::round(x * 100.0) / 100.0, 2); }
+
+} // namespace
+
+std::string render_text(const Plan& p, const PlanContext& ctx) {
+    const ResolvedConfig& c = p.config;
+    const WorkerPlan& w0 = p.workers[p.deciding_worker];
+    std::string out;
+    out += fmt::format("vramplan {}: vLLM {} memory plan{}\n", k_tool_version, p.request.version.str(),
+                       p.era.extrapolated ? " (rules of " + k_newest_modelled.str() + ")" : "");
+    const std::uint64_t params = count_parameters(p.request.model);
+    out += fmt::format("  model  {} ({}, {:.2f}B parameters, {})\n", ctx.model_label, p.request.model.architecture,
+                       static_cast<double>(params) / 1e9, c.dtype);
+    out += fmt::format("  gpu    {} x{}: {} GiB visible to CUDA ({})\n", p.request.gpu.name,
+                       p.request.tensor_parallel_size * p.request.pipeline_parallel_size, gib2(to_signed(p.request.gpu.total)),
+                       p.request.gpu.total_basis);
+    out += fmt::format("  flags  --gpu-memory-utilization {}{} --max-model-len {}{} -tp {} -pp {}\n", fixed(c.gpu_memory_utilization, 2),
+                       c.utilization_is_default ? " (default)" : "", c.max_model_len, c.max_model_len_is_default ? " (model default)" : "",
+                       p.request.tensor_parallel_size, p.request.pipeline_parallel_size);
+    out += fmt::format("         --max-num-seqs {}{} --max-num-batched-tokens {}{} --kv-cache-dtype {}{}\n", c.max_num_seqs,
+                       c.max_num_seqs_is_default ? " (default)" : "", c.max_num_batched_tokens,
+                       c.max_num_batched_tokens_is_default ? " (default)" : "", kv_dtype_label(p),
+                       c.cuda_graphs ? "" : " --enforce-eager");
+    out += "\n";
+
+    // Breakdown table: one column of GiB and % per worker.
+    const bool graphs_in = w0.cuda_graphs_in_budget;
+    std::vector<Row> rows;
+    auto col = [&](auto get) {
+        std::vector<SignedBytes> v;
+        for (const WorkerPlan& w : p.workers) {
+            v.push_back(get(w));
+        }
+        return v;
+    };
+    const std::string budget_label =
+        p.request.kv_cache_memory_bytes ? "vLLM budget (pinned KV + profile)" : "vLLM budget (" + fixed(c.gpu_memory_utilization, 2) + " x total)";
+    rows.push_back({budget_label, col([](const WorkerPlan& w) { return to_signed(w.budget); }), true});
+    rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights); })});
+    rows.push_back({"  activation peak (profile run)", col([](const WorkerPlan& w) { return to_signed(w.activation); })});
+    rows.push_back({"  non-torch memory", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
+    if (graphs_in) {
+        rows.push_back({"  CUDA graphs (estimate)", col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
+    }
+    rows.push_back({"  KV cache", col([](const WorkerPlan& w) { return w.kv_cache; })});
+    rows.push_back({"outside the budget", {}, true});
+    rows.push_back({"  CUDA context", col([](const WorkerPlan& w) { return to_signed(w.cuda_context); })});
+    if (!graphs_in) {
+        rows.push_back({c.cuda_graphs ? "  CUDA graphs (captured after KV)" : "  CUDA graphs (--enforce-eager)",
+                        col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
+    }
+    rows.push_back({"  free for other processes", col([](const WorkerPlan& w) { return w.free; })});
+    rows.push_back({"total", col([](const WorkerPlan& w) { return to_signed(w.total); }), true});
+
+    std::size_t label_width = 0;
+    for (const Row& r : rows) {
+        label_width = std::max(label_width, r.label.size());
+    }
+    std::string head = fmt::format("{:<{}}", "per GPU", label_width);
+    for (const WorkerPlan& w : p.workers) {
+        head += fmt::format("  {:>18}", worker_label(p, w));
+    }
+    out += head + "\n";
+    std::string sub = fmt::format("{:<{}}", "", label_width);
+    for (std::size_t i = 0; i < p.workers.size(); ++i) {
+        sub += fmt::format("  {:>9} {:>8}", "GiB", "% card");
+    }
+    out += sub + "\n";
+    for (const Row& r : rows) {
+        std::string line = fmt::format("{:<{}}", r.label, label_width);
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            line += fmt::format("  {:>9} {:>8}", gib2(r.values[i]), pct(r.values[i], p.workers[i].total));
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        out += line + "\n";
+    }
+    out += "\n";
+
+    const KvGeometry& kv = p.kv;
+    out += "KV cache\n";
+    out += fmt::format("  bytes per token per GPU   {} ({})\n", grouped(kv.bytes_per_token), c.kv_cache_dtype);
+    out += fmt::format("  block size                {} tokens ({})\n", kv.block_size, kv.block_size_reason);
+    if (kv.hybrid) {
+        out += fmt::format("  layer groups              {} groups of {} layers (hybrid KV manager)\n", kv.num_groups, kv.group_size);
+    }
+    out += fmt::format("  blocks                    {}{}\n", grouped(p.capacity.num_blocks),
+                       p.workers.size() > 1 ? fmt::format(" (minimum over stages: PP{})", w0.pp_rank) : std::string());
+    out += fmt::format("  token capacity            {} tokens\n", grouped(p.capacity.tokens));
+    out += fmt::format("  max concurrency           {}x at {} tokens per request\n", two_decimals(p.capacity.max_concurrency),
+                       grouped(c.max_model_len));
+    out += "\n";
+    if (p.verdict.starts) {
+        out += "verdict: vLLM starts\n";
+    } else {
+        out += "verdict: vLLM fails to start\n";
+        out += "  error: " + p.verdict.error + "\n";
+        for (const std::string& f : p.verdict.fixes) {
+            out += "  fix:   " + f + "\n";
+        }
+    }
+    for (const std::string& n : p.notes) {
+        out += "note: " + n + "\n";
+    }
+    return out;
+}
+
+std::string render_explain(const Plan& p) {
+    const ResolvedConfig& c = p.config;
+    const ModelSpec& m = p.request.model;
+    const KvGeometry& kv = p.kv;
+    std::string out = "how each number is computed\n";
+    auto line = [&](const std::string& name, const std::string& text) { out += fmt::format("  {:<17} {}\n", name, text); };
+    const WorkerPlan& w = p.workers[p.deciding_worker];
+    line("total", fmt::format("{} B = {} GiB ({}, GPU profile {})", grouped(w.total), gib2(to_signed(w.total)), p.request.gpu.total_basis,
+                              p.request.gpu.id));
+    if (p.request.kv_cache_memory_bytes) {
+        line("budget", fmt::format("weights + activation + non-torch + pinned KV = {} B (--kv-cache-memory-bytes skips the utilization budget)",
+                                   grouped(w.budget)));
+    } else {
+        line("budget", fmt::format("ceil(total x {}) = {} B = {} GiB   (vllm/v1/worker/utils.py request_memory)",
+                                   fixed(c.gpu_memory_utilization, 4), grouped(w.budget), gib2(to_signed(w.budget))));
+    }
+    for (const WorkerPlan& s : p.workers) {
+        const std::string tag = p.workers.size() > 1 ? fmt::format(" [PP{}]", s.pp_rank) : std::string();
+        const WeightBreakdown& b = s.weight_parts;
+        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{} = {} B = {} GiB",
+                                          grouped(b.embedding), grouped(b.attention), grouped(b.mlp), grouped(b.norms), grouped(b.lm_head),
+                                          grouped(b.rope_cache), b.mla_absorbed ? " + MLA absorbed " + grouped(b.mla_absorbed) : "",
+                                          b.vision ? " + vision " + grouped(b.vision) : "", grouped(s.weights), gib2(to_signed(s.weights))));
+        line("activation" + tag,
+             fmt::format("{:.4f} GiB + max(forward {}, sampler {}) = {} B = {} GiB; forward = B {} x {} B x ({} x widest MLP/tp + {} x hidden {}), "
+                         "sampler = {} B x min(S {}, B) x vocab {} + B x hidden x dtype",
+                         static_cast<double>(calib::k_activation_base) / static_cast<double>(k_gib), grouped(s.activation_parts.forward),
+                         grouped(s.activation_parts.sampler), grouped(s.activation), gib2(to_signed(s.activation)), c.max_num_batched_tokens,
+                         c.dtype_bytes, calib::k_forward_intermediate_factor, calib::k_forward_hidden_factor, m.hidden_size,
+                         fixed(calib::k_sampler_bytes_per_row_vocab, 2), c.max_num_seqs, m.vocab_size));
+        line("non-torch" + tag, fmt::format("{} B = {} GiB (calibrated: TP {}, compute {}.{}, vLLM {}; docs/calibration.md)", grouped(s.non_torch),
+                                            gib2(to_signed(s.non_torch)), p.request.tensor_parallel_size, p.request.gpu.compute_major,
+                                            p.request.gpu.compute_minor, p.request.version.str()));
+        if (c.cuda_graphs) {
+            line("cuda graphs" + tag, fmt::format("{} capture sizes x ({} layers + 1) x {} B = {} B = {} GiB, {}", s.capture_sizes,
+                                                  s.end_layer - s.first_layer, grouped(calib::k_graph_bytes_per_piece), grouped(s.cuda_graphs),
+                                                  gib2(to_signed(s.cuda_graphs)),
+                                                  s.cuda_graphs_in_budget ? "subtracted from the budget (v0.21+)" : "captured after the KV cache, outside the budget"));
+        }
+        if (!p.request.kv_cache_memory_bytes) {
+            line("kv cache" + tag, fmt::format("budget - weights - activation - non-torch{} = {} B = {} GiB", s.cuda_graphs_in_budget ? " - graphs" : "",
+                                               s.kv_cache >= 0 ? grouped(static_cast<Bytes>(s.kv_cache)) : "-" + grouped(static_cast<Bytes>(-s.kv_cache)),
+                                               gib2(s.kv_cache)));
+        }
+        line("free" + tag, fmt::format("total - budget - CUDA context{} = {} GiB", s.cuda_graphs_in_budget || !c.cuda_graphs ? "" : " - graphs", gib2(s.free)));
+    }
+    const AttentionShape& a = m.attention;
+    if (m.is_mla()) {
+        line("bytes/token", fmt::format("MLA: {} layers x (kv_lora_rank {} + qk_rope_head_dim {}) x {} B = {} (one latent, every TP rank)",
+                                        m.layers.size(), a.kv_lora_rank, a.qk_rope_head_dim, kv.element_bytes, grouped(kv.bytes_per_token)));
+    } else {
+        line("bytes/token", fmt::format("attention layers x max(1, {} KV heads / TP {}) x (head_dim {} + {}) x {} B = {}", a.num_kv_heads,
+                                        p.request.tensor_parallel_size, a.head_dim, a.head_dim_v, kv.element_bytes, grouped(kv.bytes_per_token)));
+    }
+    const Bytes page = kv.types.empty() ? 0 : kv.types.front().page_bytes;
+    line("page", fmt::format("block {} x bytes per token per layer = {} B per layer", kv.block_size, grouped(page)));
+    if (kv.hybrid) {
+        line("num_blocks", fmt::format("kv // (page x group_size {}) = {} (hybrid: {} groups)", kv.group_size, grouped(w.num_blocks), kv.num_groups));
+    } else {
+        line("num_blocks", fmt::format("kv // page // layers on the GPU = {}", grouped(w.num_blocks)));
+    }
+    line("concurrency", fmt::format("num_blocks {} / {} blocks per request = {}", grouped(p.capacity.num_blocks), grouped(p.capacity.blocks_per_request),
+                                    fixed(p.capacity.max_concurrency, 4)));
+    line("tokens", p.era.token_rule == TokenRule::concurrency_times_len
+                       ? fmt::format("int(concurrency x max_model_len {}) = {} (v0.21+)", c.max_model_len, grouped(p.capacity.tokens))
+                       : fmt::format("num_blocks // groups {} x block {} = {}", kv.num_groups, kv.block_size, grouped(p.capacity.tokens)));
+    line("one request", fmt::format("{} B = {} GiB of KV at max_model_len {}, {} {} GiB available", grouped(w.request_bytes),
+                                    gib2(to_signed(w.request_bytes)), c.max_model_len, w.kv_cache >= 0 && w.request_bytes <= static_cast<Bytes>(w.kv_cache) ? "<=" : ">",
+                                    gib2(w.kv_cache)));
+    return out;
+}
+
+json plan_json(const Plan& p, const PlanContext& ctx) {
+    const ResolvedConfig& c = p.config;
+    auto worker_json = [&](const WorkerPlan& w) {
+        const WeightBreakdown& b = w.weight_parts;
+        return json{
+            {"pp_rank", w.pp_rank},
+            {"layers", json::array({w.first_layer, w.end_layer})},
+            {"total_bytes", w.total},
+            {"budget_bytes", w.budget},
+            {"weights_bytes", w.weights},
+            {"activation_peak_bytes", w.activation},
+            {"non_torch_bytes", w.non_torch},
+            {"cuda_graph_bytes", w.cuda_graphs},
+            {"cuda_graph_in_budget", w.cuda_graphs_in_budget},
+            {"cuda_context_bytes", w.cuda_context},
+            {"kv_cache_bytes", w.kv_cache},
+            {"free_bytes", w.free},
+            {"num_blocks", w.num_blocks},
+            {"request_kv_bytes", w.request_bytes},
+            {"weights_breakdown",
+             {{"embedding", b.embedding}, {"attention", b.attention}, {"mlp", b.mlp}, {"norms", b.norms}, {"lm_head", b.lm_head},
+              {"rope_cache", b.rope_cache}, {"mla_absorbed", b.mla_absorbed}, {"vision", b.vision}}},
+        };
+    };
+    json workers = json::array();
+    for (const WorkerPlan& w : p.workers) {
+        workers.push_back(worker_json(w));
+    }
+    json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", p.verdict.fixes}};
+    static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small"};
+    verdict["failure"] = failures[static_cast<int>(p.verdict.failure)];
+    if (!p.verdict.starts) {
+        verdict["reason"] = p.verdict.error;
+    }
+    if (p.verdict.estimated_max_model_len) {
+        verdict["estimated_max_model_len"] = *p.verdict.estimated_max_model_len;
+    }
+    return json{
+        {"schema_version", k_schema_version},
+        {"tool_version", k_tool_version},
+        {"vllm_version", p.request.version.str()},
+        {"vllm_rules_extrapolated", p.era.extrapolated},
+        {"model",
+         {{"id", ctx.model_id}, {"name", ctx.model_label}, {"architecture", p.request.model.architecture},
+          {"parameters", count_parameters(p.request.model)}, {"source", ctx.model_source}}},
+        {"gpu",
+         {{"id", p.request.gpu.id}, {"name", p.request.gpu.name}, {"total_bytes", p.request.gpu.total}, {"total_basis", p.request.gpu.total_basis},
+          {"count", p.request.tensor_parallel_size * p.request.pipeline_parallel_size}}},
+        {"config",
+         {{"gpu_memory_utilization", c.gpu_memory_utilization}, {"max_model_len", c.max_model_len},
+          {"tensor_parallel_size", p.request.tensor_parallel_size}, {"pipeline_parallel_size", p.request.pipeline_parallel_size},
+          {"max_num_seqs", c.max_num_seqs}, {"max_num_batched_tokens", c.max_num_batched_tokens}, {"dtype", c.dtype},
+          {"kv_cache_dtype", c.kv_cache_dtype}, {"enforce_eager", !c.cuda_graphs},
+          {"entrypoint", p.request.entrypoint == Entrypoint::serve ? "serve" : "llm"},
+          {"kv_cache_memory_bytes", p.request.kv_cache_memory_bytes ? json(*p.request.kv_cache_memory_bytes) : json(nullptr)}}},
+        {"per_gpu", worker_json(p.workers[p.deciding_worker])},
+        {"workers", workers},
+        {"kv_cache",
+         {{"bytes_per_token", p.kv.bytes_per_token}, {"block_size", p.kv.block_size}, {"num_blocks", p.capacity.num_blocks},
+          {"tokens", p.capacity.tokens}, {"max_model_len", c.max_model_len},
+          {"max_concurrency", std::round(p.capacity.max_concurrency * 100.0) / 100.0}, {"blocks_per_request", p.capacity.blocks_per_request},
+          {"num_groups", p.kv.num_groups}, {"hybrid", p.kv.hybrid}}},
+        {"verdict", verdict},
+        {"notes", p.notes},
+    };
+}
+
+} // namespace vramplan
