@@ -35,6 +35,10 @@ inline constexpr Bytes k_non_torch_mixed = 144'955'146;        // midpoint, 0.13
 /// 2.0 GiB + 0.05 GiB per rank fits #28 #39 #41 #42 (TP2: 2.07–2.10) and #29 #36 #40 (TP4: 2.17–2.21).
 inline constexpr Bytes k_non_torch_tp_base = 2'147'483'648;    // 2.0 GiB
 inline constexpr Bytes k_non_torch_tp_per_rank = 53'687'091;   // 0.05 GiB
+/// Before Hopper the same term is smaller: 0.86 GiB implied by vllm-logs-2#4 (A100-40GB TP2,
+/// v0.10.1) and vllm-logs-2#49 (L40S TP2, v0.16.0) after subtracting the weights (logged) and the
+/// activation estimate from the logged budget.
+inline constexpr Bytes k_non_torch_tp_pre_hopper = 923'417'968; // 0.86 GiB
 /// Non-torch memory on a pipeline stage that does not sample: 0.07 GiB (#34, PP=2 rank 0).
 inline constexpr Bytes k_non_torch_pp_stage = 75'161'928;
 /// CUDA-graph memory per (capture size x graph piece): vLLM v0.19 estimates 0.84 GiB for

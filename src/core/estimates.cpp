@@ -37,6 +37,9 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w)
 
 Bytes estimate_non_torch(const WorkerShape& w, const EraRules& era) {
     if (w.tp > 1) {
+        if (w.compute_major < 9) {
+            return calib::k_non_torch_tp_pre_hopper;
+        }
         return checked_add(calib::k_non_torch_tp_base, checked_mul(calib::k_non_torch_tp_per_rank, w.tp));
     }
     if (w.pp_rank + 1 < w.pp) {

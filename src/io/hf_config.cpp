@@ -278,8 +278,15 @@ void parse_max_len(const Reader& r, ModelSpec& m, const std::string& model_type)
         }
     }
     if (best == 0) {
-        best = 2048; // vLLM's default when no key is present
-        source = "default";
+        // vLLM reads the transformers config object, so a key the file omits takes the class
+        // default (Qwen2Config 32768, MistralConfig 4096*32, LlamaConfig 2048, …).
+        best = is_one_of(model_type, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe"})  ? 32768
+               : is_one_of(model_type, {"mistral", "mixtral"})                        ? 131072
+               : is_one_of(model_type, {"gemma", "gemma2"})                           ? 8192
+               : is_one_of(model_type, {"gemma3", "gemma3_text"})                     ? 131072
+               : model_type == "phi3"                                                 ? 4096
+                                                                                      : 2048;
+        source = "max_position_embeddings";
     }
     m.rope_max_positions = best;
     const json* rope = r.find({"rope_scaling", "rope_parameters"});
