@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
                                           ", JSON schema " + std::to_string(k_schema_version) + ")");
     cli::GlobalOptions global;
     app.add_option("--profiles", global.profile_dirs, "Extra profile directory (gpus/, models/); repeatable; overrides embedded profiles")
-        ->check(CLI::ExistingDirectory);
+        ->check(CLI::ExistingDirectory)
+        ->allow_extra_args(false);
     app.require_subcommand(0, 1);
     app.fallthrough();
     cli::Action plan = cli::add_plan_command(app, global);
