@@ -35,23 +35,25 @@ std::string closest_match(const std::string& name, const std::vector<std::string
         return {};
     }
     const std::string needle = lower(name);
+    // ninja allows up to 3 edits; scale with length so short ids do not match everything. A
+    // candidate that contains the typed text (or the reverse) is eligible too, but the closest
+    // by edit distance wins.
+    const std::size_t limit = std::max<std::size_t>(2, needle.size() / 3);
     std::string best;
     std::size_t best_distance = 0;
     for (const std::string& c : candidates) {
         const std::string hay = lower(c);
-        std::size_t d = edit_distance(needle, hay);
-        // A candidate that contains the typed text (or the reverse) is a good guess too.
-        if (!needle.empty() && (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos)) {
-            d = std::min<std::size_t>(d, 1);
+        const std::size_t d = edit_distance(needle, hay);
+        const bool contained = !needle.empty() && (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos);
+        if (d > limit && !contained) {
+            continue;
         }
         if (best.empty() || d < best_distance) {
             best = c;
             best_distance = d;
         }
     }
-    // ninja allows up to 3 edits; scale with length so short ids do not match everything.
-    const std::size_t limit = std::max<std::size_t>(2, needle.size() / 3);
-    return best_distance <= limit ? best : std::string();
+    return best;
 }
 
 std::string unknown_name_message(const std::string& kind, const std::string& name, const std::vector<std::string>& candidates) {
