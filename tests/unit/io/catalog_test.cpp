@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -22,22 +24,7 @@ const Catalog& embedded() {
     return c;
 }
 
-/// A fresh directory under the system temp dir, removed when the object dies.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& tag) {
-        static int counter = 0;
-        path = fs::temp_directory_path() / ("vramplan-unit-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
+using test::TempDir;
 
 void write_text(const fs::path& p, const std::string& text) {
     fs::create_directories(p.parent_path());
