@@ -30,11 +30,24 @@ struct GpuSpec {
 /// Which vLLM entry point starts the engine: defaults differ (spec §6.3).
 enum class Entrypoint { serve, llm };
 
+/// Corrections learned from a real startup log of the same model (`vramplan calibrate`): each is
+/// measured − estimated at the logged configuration, so an identical configuration reproduces the
+/// measurement exactly and a nearby one (another utilization, context, TP size) is corrected.
+struct Calibration {
+    double weights_scale = 1.0;                   ///< logged weights / estimated weights
+    std::optional<SignedBytes> activation_delta;  ///< unset: not applicable (other GPU class or engine)
+    std::optional<SignedBytes> non_torch_delta;   ///< unset: not applicable (other TP class or version)
+    std::optional<double> graphs_scale;
+    bool exact = false;                           ///< same configuration: errors shrink to log rounding
+    std::string source;                           ///< "calib.json: run1.log (vLLM 0.19.0, h100-sxm, TP 1)"
+};
+
 /// vLLM's flags and the context they run in. Unset optionals take vLLM's defaults.
 struct PlanRequest {
     ModelSpec model;
     GpuSpec gpu;
     VllmVersion version = k_newest_modelled;
+    std::optional<Engine> engine;          ///< unset: the release's default engine
     Entrypoint entrypoint = Entrypoint::serve;
     std::optional<double> gpu_memory_utilization;
     std::optional<std::uint64_t> max_model_len;
@@ -50,6 +63,7 @@ struct PlanRequest {
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
+    std::optional<Calibration> calibration;
 };
 
 /// Checks what the core relies on (divisibility, ranges, known dtype names). Returns an empty
@@ -70,7 +84,17 @@ struct ResolvedConfig {
     std::string dtype;                 ///< resolved model dtype name ("bfloat16")
     std::uint32_t dtype_bytes = 2;
     std::string kv_cache_dtype;        ///< resolved KV dtype name
-    bool cuda_graphs = true;           ///< false with --enforce-eager
+    bool cuda_graphs = true;           ///< false with --enforce-eager (or a release without graphs)
+    bool chunked_prefill = true;       ///< V1 always; V0 above 32K tokens (≥ 0.5.3)
+};
+
+/// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
+struct TermErrors {
+    Bytes weights = 0;
+    Bytes activation = 0;
+    Bytes non_torch = 0;
+    Bytes cuda_graphs = 0;
+    Bytes kv_cache = 0;   ///< of the KV cache: the sum of the in-budget terms' errors
 };
 
 /// One worker (all TP ranks of a pipeline stage are identical).
@@ -86,10 +110,15 @@ struct WorkerPlan {
     ActivationEstimate activation_parts;
     Bytes activation = 0;
     Bytes non_torch = 0;
+    bool non_torch_in_budget = true;   ///< false before v0.2.5 (only torch allocations counted)
+    Bytes nccl = 0;                    ///< NCCL communicator buffers outside the budget (v0.11+, TP ≥ 2)
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;
+    bool card_in_budget = false;       ///< global eras: context and other processes count against T·u
+    Bytes other_processes = 0;         ///< what other processes hold (charged in global eras)
+    Bytes charged = 0;                 ///< everything the era counts against the budget but the KV cache
     SignedBytes kv_cache = 0;          ///< "Available KV cache memory"; negative when it does not fit
     SignedBytes free = 0;              ///< left for other processes after vLLM's outside-budget use
     Bytes free_at_startup = 0;         ///< total − context − other processes
@@ -97,6 +126,10 @@ struct WorkerPlan {
     std::uint64_t num_blocks = 0;
     Bytes request_bytes = 0;           ///< KV one max-length request needs on this worker
     std::uint64_t estimated_max_model_len = 0;
+    TermErrors errors;
+    /// Memory the card must still have when CUDA graphs are captured (≤ v0.20: after the KV cache),
+    /// and what it has. Negative headroom means an OOM during capture is likely.
+    SignedBytes graph_headroom = 0;
 };
 
 enum class Failure {
@@ -105,6 +138,15 @@ enum class Failure {
     free_memory,                 ///< free memory at startup below the requested budget
     no_kv_memory,                ///< available KV memory ≤ 0
     kv_too_small,                ///< one max-length request does not fit
+    graph_capture_oom,           ///< the KV cache fits, but CUDA-graph capture runs out of memory
+};
+
+/// A range of the capacity figures, from the KV cache's error bar.
+struct CapacityRange {
+    bool estimated = false;              ///< any in-budget term is an estimate
+    SignedBytes kv_low = 0, kv_high = 0; ///< deciding worker's KV cache bytes
+    std::uint64_t tokens_low = 0, tokens_high = 0;
+    double concurrency_low = 0.0, concurrency_high = 0.0;
 };
 
 struct Verdict {
@@ -113,6 +155,9 @@ struct Verdict {
     std::string error;                              ///< the text vLLM would print
     std::optional<std::uint64_t> estimated_max_model_len;
     std::vector<std::string> fixes;                 ///< flag changes that make it start
+    /// Set when the outcome would flip within the estimate's error ("starts, with 0.30 GiB to
+    /// spare, within the estimate's error").
+    std::string margin_note;
 };
 
 struct Plan {
@@ -123,6 +168,7 @@ struct Plan {
     std::vector<WorkerPlan> workers;
     std::size_t deciding_worker = 0;   ///< the worker with the fewest blocks
     KvCapacity capacity;
+    CapacityRange range;
     Verdict verdict;
     std::vector<std::string> notes;
 };

@@ -28,20 +28,51 @@ struct VllmVersion {
 /// ignored). Returns nullopt on anything else.
 std::optional<VllmVersion> parse_vllm_version(const std::string& text);
 
-/// The oldest release whose rules the planner implements (V1, per-instance budget, #18974).
-inline constexpr VllmVersion k_oldest_modelled{0, 9, 1};
+/// The oldest release whose rules the planner implements: the first vLLM release (V0, 2023-06).
+inline constexpr VllmVersion k_oldest_modelled{0, 1, 0};
+/// The first release whose default engine is V1 (#13726, 2025-03-15).
+inline constexpr VllmVersion k_v1_default{0, 8, 0};
+/// V1 could be opted into (VLLM_USE_V1=1) from v0.6.5; V0 was removed in v0.11.0 (#25321).
+inline constexpr VllmVersion k_v1_first{0, 6, 5};
+inline constexpr VllmVersion k_v0_removed{0, 11, 0};
 /// The newest release whose rules were read from vLLM's source (reference spec §1.6; code up to
 /// 2026-05-14). Later versions are planned with these rules and flagged as extrapolated.
 inline constexpr VllmVersion k_newest_modelled{0, 21, 0};
 
+/// vLLM's two engines: the original (V0, `vllm/worker/worker.py`) and V1 (`vllm/v1/`).
+enum class Engine { v0, v1 };
+
+/// "V0" / "V1".
+std::string engine_name(Engine e);
+
+/// How the memory left for the KV cache is derived (reference spec §1.6, §2.3, §4).
+enum class BudgetRule {
+    torch_peak,      ///< V0 ≤ 0.2.4: T·u − torch.max_memory_allocated() (weights + activation only)
+    device_peak,     ///< V0 0.2.5–0.3.0 (#2031): T·u − (T − free after profiling): everything on the card counts
+    init_free_peak,  ///< V0 0.3.1–0.6.3 (#2863): T·u − (free at init − free after profiling), reserved memory included
+    global,          ///< V0 0.6.4 and V1 ≤ 0.9.0: T·u − (torch peak + all non-torch use of the card)
+    per_instance,    ///< V0 0.6.5–0.10 and V1 0.9.1+: T·u − (weights + activation + non-torch) [− graphs, v0.21+]
+};
+
+/// Default max_num_seqs (S) / max_num_batched_tokens (B) (spec §6.3).
+enum class BatchDefaults {
+    v0,                  ///< S 256; B = max(L, 2048), or the chunked-prefill budget
+    v1_by_name,          ///< v0.8.0–0.8.3: B by name (h100/h200) 16384/8192 else 8192/2048; S 1024
+    v1_by_name_seqs,     ///< v0.8.4 (#16158): S 1024 on H100/H200 else 256
+    v1_by_size,          ///< v0.8.5 (#17073): the ≥ 70 GiB test
+    v1_by_size_no_a100,  ///< v0.9.0+ (#17885): ≥ 70 GiB and not an A100
+};
+
 /// How the maximum-concurrency count and printed token capacity are derived.
 enum class TokenRule {
-    blocks_times_block_size, ///< v0.8.0 … v0.20: num_blocks // num_groups * block_size
+    v0_blocks,               ///< V0: tokens = blocks * block_size, concurrency = tokens / max_model_len
+    blocks_times_block_size, ///< V1 v0.8.0 … v0.20: num_blocks // num_groups * block_size
     concurrency_times_len,   ///< v0.21+ (#41069): int(max_concurrency * max_model_len)
 };
 
 /// CUDA-graph capture size schedule (vllm/config/vllm.py `_set_cudagraph_sizes`).
 enum class CaptureSchedule {
+    v0_to_seqs,       ///< V0: [1,2,4] + 8·i up to max_num_seqs padded to 8 (decode-only full graphs)
     fixed_512,        ///< ≤ v0.9.x: [1,2,4] + range(8, 513, 8)
     step8_to_2s,      ///< v0.10.x (#20628): [1,2,4] + range(8, min(2S,512)+1, 8)
     step8_then_16,    ///< ≥ v0.11.1 (#26016): [1,2,4] + range(8,256,8) + range(256, max+1, 16), capped at B
@@ -50,7 +81,26 @@ enum class CaptureSchedule {
 /// Rules of one vLLM era, all the planner needs to know about the version.
 struct EraRules {
     VllmVersion version;
+    Engine engine = Engine::v1;
     bool extrapolated = false;            ///< newer than k_newest_modelled
+    BudgetRule budget_rule = BudgetRule::per_instance;
+    BatchDefaults batch_defaults = BatchDefaults::v1_by_size_no_a100;
+    /// V0 chunked prefill, switched on automatically above 32K tokens since #6666 (≈v0.5.3); its
+    /// token budget was 512 (v0.4.2–0.6.4) and 2048 from #10544 (≈v0.6.5). 0 = not available (< 0.4.2).
+    std::uint64_t v0_chunked_prefill_tokens = 0;
+    bool v0_chunked_prefill_auto = false;
+    /// V1 ≥ 0.9.1 (#18974): start-up fails unless free memory ≥ T·u.
+    bool free_memory_check = true;
+    /// V0 MLA caches the compressed latent since ≈v0.7.1; earlier DeepSeek ran with full K/V heads.
+    bool mla_latent_cache = true;
+    /// CUDA graphs exist (V0 since v0.2.6, #1926).
+    bool cuda_graphs_supported = true;
+    /// Log wording of the KV-too-small error: "GiB" since #15807 (≈v0.8.3), the estimated
+    /// max-length hint since #16168 (≈v0.8.4).
+    bool kv_error_gib = true;
+    bool kv_error_length_hint = true;
+    /// The activation fit (v0.19, H100 sweep) covers this era (V1 ≥ 0.11); older eras get wider error bars.
+    bool within_activation_fit = true;
     double default_utilization = 0.9;     ///< 0.92 from v0.21.0 (#38284)
     bool cuda_graph_in_budget = false;    ///< v0.21+: estimate subtracted (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1)
     TokenRule token_rule = TokenRule::blocks_times_block_size;
@@ -70,7 +120,19 @@ struct EraRules {
     bool full_and_piecewise = false;
 };
 
-/// The rules of `v`. Versions older than k_oldest_modelled are rejected by the caller.
+/// The engine a release runs by default: V1 from v0.8.0, V0 before.
+Engine default_engine(VllmVersion v);
+
+/// Why `engine` cannot run under `v` ("" when it can): V1 did not exist before v0.6.5, V0 was
+/// removed in v0.11.0.
+std::string engine_unavailable(VllmVersion v, Engine engine);
+
+/// The rules of `v` with `engine`. Versions older than k_oldest_modelled, and engines the release
+/// does not have, are rejected by the caller (`engine_unavailable`).
+EraRules rules_for(VllmVersion v, Engine engine);
 EraRules rules_for(VllmVersion v);
+
+/// A one-line name of the era: "V1 0.9.1–0.20 (per instance, free-memory check)".
+std::string era_name(const EraRules& era);
 
 } // namespace vramplan

@@ -15,7 +15,7 @@
 int main(int argc, char** argv) {
     using namespace vramplan;
     CLI::App app{"vramplan: where every byte of the GPU goes when vLLM starts, before you launch it.\n"
-                 "Models vLLM " + k_oldest_modelled.str() + " to " + k_newest_modelled.str() + " (V1 engine)."};
+                 "Models vLLM " + k_oldest_modelled.str() + " to " + k_newest_modelled.str() + " (V0 and V1 engines)."};
     app.name("vramplan");
     app.set_version_flag("--version", std::string("vramplan ") + k_tool_version + " (models vLLM up to " + k_newest_modelled.str() +
                                           ", JSON schema " + std::to_string(k_schema_version) + ")");
@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     cli::Action gpus = cli::add_gpus_command(app, global);
     cli::Action models = cli::add_models_command(app, global);
     cli::Action show = cli::add_show_command(app, global);
+    cli::Action accuracy = cli::add_accuracy_command(app, global);
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -73,6 +74,9 @@ int main(int argc, char** argv) {
             }
             if (name == "show") {
                 return show();
+            }
+            if (name == "accuracy") {
+                return accuracy();
             }
         }
         std::cout << app.help();

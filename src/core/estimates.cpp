@@ -5,7 +5,7 @@
 
 namespace vramplan {
 
-ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w) {
+ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w, const EraRules& era) {
     ActivationEstimate e;
     const std::uint64_t b = w.max_num_batched_tokens;
     const std::uint64_t h = m.hidden_size;
@@ -25,7 +25,10 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w)
         // _dummy_sampler_run: logits for min(S, B) rows over the full (TP-gathered) vocabulary,
         // while the hidden states of the batch are still alive.
         const double rows = static_cast<double>(std::min(w.max_num_seqs, b));
-        const double sampler = calib::k_sampler_bytes_per_row_vocab * rows * static_cast<double>(m.vocab_size);
+        const bool v0_10_2 = era.engine == Engine::v1 && era.version >= VllmVersion{0, 10, 2} && era.version < VllmVersion{0, 11, 0};
+        const double slope = v0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
+        e.sampler_slope = slope;
+        const double sampler = slope * rows * static_cast<double>(m.vocab_size);
         e.sampler = checked_add(static_cast<Bytes>(std::llround(sampler)), checked_mul(b, h, d));
     } else {
         // A non-last stage sends hidden states and residual to the next stage.
@@ -56,8 +59,21 @@ Bytes estimate_non_torch(const WorkerShape& w, const EraRules& era) {
     return calib::k_non_torch_mixed;
 }
 
+Bytes estimate_nccl_init(const WorkerShape& w, const EraRules& era) {
+    return w.tp > 1 && w.compute_major >= 9 && !era.nccl_init_before_snapshot ? calib::k_nccl_init_hopper_pre_0_11 : 0;
+}
+
 std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, std::uint64_t b) {
     std::vector<std::uint64_t> sizes{1, 2, 4};
+    if (era.capture_schedule == CaptureSchedule::v0_to_seqs) {
+        // vllm/worker/model_runner.py: _BATCH_SIZES_TO_CAPTURE = [1, 2, 4] + [8 * i for i in 1..],
+        // up to max_num_seqs rounded up to a multiple of 8.
+        const std::uint64_t padded = (s + 7) / 8 * 8;
+        for (std::uint64_t i = 8; i <= padded; i += 8) {
+            sizes.push_back(i);
+        }
+        return sizes;
+    }
     if (era.capture_schedule == CaptureSchedule::fixed_512) {
         for (std::uint64_t i = 8; i <= 512; i += 8) {
             sizes.push_back(i);
@@ -93,7 +109,8 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
 Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t s, std::uint64_t b) {
     const std::uint64_t n = capture_sizes(era, s, b).size();
     // Piecewise graphs split at every attention layer: layers + 1 pieces per capture size.
-    return checked_mul(checked_mul(n, layers + 1), calib::k_graph_bytes_per_piece);
+    const Bytes per_piece = era.engine == Engine::v0 ? calib::k_graph_bytes_per_piece_v0 : calib::k_graph_bytes_per_piece;
+    return checked_mul(checked_mul(n, layers + 1), per_piece);
 }
 
 } // namespace vramplan

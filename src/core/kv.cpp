@@ -211,6 +211,12 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
     }
     c.blocks_per_request = blocks;
     c.max_concurrency = blocks > 0 ? static_cast<double>(num_blocks) / static_cast<double>(blocks) : 0.0;
+    if (rule == TokenRule::v0_blocks) {
+        // V0 (executor_base.py): tokens = blocks * block_size; concurrency = tokens / max_model_len.
+        c.tokens = checked_mul(num_blocks, g.block_size);
+        c.max_concurrency = max_model_len > 0 ? static_cast<double>(c.tokens) / static_cast<double>(max_model_len) : 0.0;
+        return c;
+    }
     if (rule == TokenRule::concurrency_times_len) {
         // #41069: int(max_concurrency * max_model_len), in floating point as Python does it.
         c.tokens = static_cast<std::uint64_t>(std::floor(c.max_concurrency * static_cast<double>(max_model_len)));

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace vramplan {
 
@@ -103,6 +104,185 @@ std::optional<double> min_utilization(Bytes total, Bytes need) {
     return std::nullopt;
 }
 
+struct BatchDefault {
+    std::uint64_t seqs = 256;
+    std::uint64_t tokens = 2048;
+    bool large_gpu = false;
+    bool chunked_prefill = true;
+};
+
+/// EngineArgs defaults for max_num_seqs and max_num_batched_tokens (vllm/engine/arg_utils.py,
+/// spec §6.3), per era, GPU and entry point.
+BatchDefault batch_defaults(const PlanRequest& r, const EraRules& era, std::uint64_t max_model_len) {
+    BatchDefault d;
+    std::string name = r.gpu.device_name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const bool serve = r.entrypoint == Entrypoint::serve;
+    const bool big = r.gpu.total >= 70 * k_gib;
+    const bool h_name = name.find("h100") != std::string::npos || name.find("h200") != std::string::npos;
+    switch (era.batch_defaults) {
+    case BatchDefaults::v0:
+        // SchedulerConfig: S 256; without chunked prefill B = max(max_model_len, 2048) so a whole
+        // prompt fits one step; with it the chunk budget. Chunked prefill turns itself on above 32K.
+        d.seqs = 256;
+        d.chunked_prefill = era.v0_chunked_prefill_auto && max_model_len > 32768 && era.v0_chunked_prefill_tokens > 0;
+        d.tokens = d.chunked_prefill ? era.v0_chunked_prefill_tokens : std::max<std::uint64_t>(max_model_len, 2048);
+        if (r.model.vision.params > 0) {
+            d.tokens = std::max<std::uint64_t>(d.tokens, 5120);   // _MULTIMODAL_MODEL_MAX_NUM_BATCHED_TOKENS
+        }
+        return d;
+    case BatchDefaults::v1_by_name:
+        d.large_gpu = h_name;
+        d.seqs = 1024;
+        break;
+    case BatchDefaults::v1_by_name_seqs:
+        d.large_gpu = h_name;
+        d.seqs = h_name ? 1024 : 256;
+        break;
+    case BatchDefaults::v1_by_size:
+        d.large_gpu = big;
+        d.seqs = big ? 1024 : 256;
+        break;
+    case BatchDefaults::v1_by_size_no_a100:
+        d.large_gpu = big && name.find("a100") == std::string::npos;
+        d.seqs = d.large_gpu ? 1024 : 256;
+        break;
+    }
+    d.tokens = serve ? (d.large_gpu ? 8192 : 2048) : (d.large_gpu ? 16384 : 8192);
+    return d;
+}
+
+/// The model as V0's cache engine sees it (spec §4): every attention layer holds a full-length
+/// cache (no sliding-window or hybrid grouping), recurrent layers keep their state elsewhere, and
+/// before ≈v0.7.1 DeepSeek's MLA layers cached full K/V heads of qk_nope + qk_rope dimensions.
+ModelSpec v0_cache_view(const ModelSpec& m, const EraRules& era, std::vector<std::string>& notes) {
+    ModelSpec v = m;
+    v.layers.clear();
+    bool linear = false;
+    for (LayerSpec l : m.layers) {
+        if (l.attention == LayerAttention::linear) {
+            linear = true;
+            continue;
+        }
+        if (l.attention == LayerAttention::sliding) {
+            l.attention = LayerAttention::full;
+            l.window = 0;
+        }
+        if (l.attention == LayerAttention::mla && !era.mla_latent_cache) {
+            l.attention = LayerAttention::full;
+        }
+        v.layers.push_back(l);
+    }
+    if (m.is_mla() && !era.mla_latent_cache) {
+        const std::uint64_t qk = m.attention.qk_nope_head_dim + m.attention.qk_rope_head_dim;
+        v.attention.num_kv_heads = m.attention.num_heads;
+        v.attention.head_dim = qk;
+        v.attention.head_dim_v = qk;
+        v.attention.kv_lora_rank = 0;
+        notes.push_back("V0 before 0.7.1 cached DeepSeek MLA as full K/V heads of " + std::to_string(qk) + " dimensions (approximation)");
+    }
+    if (linear) {
+        notes.push_back("V0 keeps recurrent (Mamba-style) state in a separate cache sized by max_num_seqs; not counted");
+    }
+    if (v.layers.empty()) {
+        v.layers = m.layers;
+    }
+    return v;
+}
+
+/// Error bars of the estimated terms (calib::k_err_*), per worker.
+TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPlan& w, const WorkerShape& shape) {
+    TermErrors e;
+    const auto rel = [](Bytes x, double f) { return static_cast<Bytes>(std::llround(static_cast<double>(x) * f)); };
+    e.weights = rel(w.weights, r.checkpoint_bytes ? calib::k_err_weights_checkpoint : calib::k_err_weights);
+    e.activation = checked_add(calib::k_err_activation_base, rel(w.activation, calib::k_err_activation_rel));
+    if (r.model.is_moe() || r.model.vision.params > 0) {
+        e.activation = checked_add(e.activation, calib::k_err_activation_moe_vision);
+    }
+    const bool calibrated_era = era.engine == Engine::v1 && era.within_activation_fit && shape.compute_major >= 8;
+    if (!calibrated_era) {
+        e.activation = checked_add(e.activation, calib::k_err_activation_old);
+    }
+    e.non_torch = shape.tp > 1 ? calib::k_err_non_torch_tp : calib::k_err_non_torch;
+    e.cuda_graphs = rel(w.cuda_graphs, calib::k_err_graphs_rel);
+    if (r.calibration && r.calibration->exact) {
+        // Measured terms: only the rounding of the logged "%.2f GiB" remains.
+        e.weights = calib::k_err_log_rounding;
+        e.activation = r.calibration->activation_delta ? calib::k_err_log_rounding : e.activation;
+        e.non_torch = r.calibration->non_torch_delta ? calib::k_err_log_rounding : e.non_torch;
+        e.cuda_graphs = r.calibration->graphs_scale ? calib::k_err_log_rounding : e.cuda_graphs;
+    }
+    if (r.kv_cache_memory_bytes) {
+        return e;   // pinned: the KV cache is exact
+    }
+    e.kv_cache = checked_add(e.weights, e.activation);
+    if (w.non_torch_in_budget) {
+        e.kv_cache = checked_add(e.kv_cache, e.non_torch);
+    }
+    if (w.cuda_graphs_in_budget) {
+        e.kv_cache = checked_add(e.kv_cache, e.cuda_graphs);
+    }
+    if (w.card_in_budget) {
+        e.kv_cache = checked_add(e.kv_cache, calib::k_err_cuda_context);
+    }
+    return e;
+}
+
+/// Capacity at the two ends of the KV cache's error bar (the minimum over workers at each end).
+CapacityRange capacity_range(const Plan& p, bool pinned) {
+    CapacityRange range;
+    range.estimated = !pinned;
+    const WorkerPlan& d = p.workers[p.deciding_worker];
+    range.kv_low = d.kv_cache - to_signed(d.errors.kv_cache);
+    range.kv_high = d.kv_cache + to_signed(d.errors.kv_cache);
+    std::uint64_t low_blocks = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t high_blocks = std::numeric_limits<std::uint64_t>::max();
+    for (const WorkerPlan& w : p.workers) {
+        const SignedBytes err = to_signed(w.errors.kv_cache);
+        low_blocks = std::min(low_blocks, worker_num_blocks(p.kv, w.layer_counts, w.kv_cache - err));
+        high_blocks = std::min(high_blocks, worker_num_blocks(p.kv, w.layer_counts, w.kv_cache + err));
+    }
+    const KvCapacity lo = kv_capacity(p.kv, low_blocks, p.config.max_model_len, p.config.max_num_batched_tokens, p.era.token_rule);
+    const KvCapacity hi = kv_capacity(p.kv, high_blocks, p.config.max_model_len, p.config.max_num_batched_tokens, p.era.token_rule);
+    range.tokens_low = lo.tokens;
+    range.tokens_high = hi.tokens;
+    range.concurrency_low = lo.max_concurrency;
+    range.concurrency_high = hi.max_concurrency;
+    return range;
+}
+
+/// "starts, with 0.30 GiB to spare, within the estimate's error (±0.45 GiB)" when the outcome
+/// depends on the uncertain part of the estimate.
+std::string margin_note(const Plan& p) {
+    const Verdict& v = p.verdict;
+    if (!p.range.estimated || (v.failure != Failure::none && v.failure != Failure::kv_too_small && v.failure != Failure::no_kv_memory &&
+                               v.failure != Failure::graph_capture_oom)) {
+        return {};
+    }
+    SignedBytes margin = std::numeric_limits<SignedBytes>::max();
+    Bytes error = 0;
+    for (const WorkerPlan& w : p.workers) {
+        const SignedBytes kv_margin = w.kv_cache - to_signed(w.request_bytes);
+        if (kv_margin < margin) {
+            margin = kv_margin;
+            error = w.errors.kv_cache;
+        }
+        if (p.config.cuda_graphs && !w.cuda_graphs_in_budget && w.graph_headroom < margin) {
+            margin = w.graph_headroom;
+            error = checked_add(w.errors.cuda_graphs, w.errors.kv_cache);
+        }
+    }
+    const SignedBytes err = to_signed(error);
+    if (margin >= err || margin <= -err) {
+        return {};
+    }
+    const std::string pm = "(+/-" + gib2(err) + " GiB)";
+    if (margin >= 0) {
+        return "starts, with " + gib2(margin) + " GiB to spare, within the estimate's error " + pm;
+    }
+    return "fails by " + gib2(-margin) + " GiB, within the estimate's error " + pm + ": it may start";
+}
+
 } // namespace
 
 std::string validate(const PlanRequest& r) {
@@ -166,8 +346,13 @@ std::string validate(const PlanRequest& r) {
         return "--kv-cache-dtype fp8_ds_mla: only MLA models (DeepSeek-V3.2) use it";
     }
     if (r.version < k_oldest_modelled) {
-        return "--vllm-version " + r.version.str() + ": the oldest version modelled is " + k_oldest_modelled.str() +
-               " (V1, per-instance budget)";
+        return "--vllm-version " + r.version.str() + ": expected a vLLM release, " + k_oldest_modelled.str() + " or later";
+    }
+    if (r.engine) {
+        const std::string why = engine_unavailable(r.version, *r.engine);
+        if (!why.empty()) {
+            return "--engine " + std::string(*r.engine == Engine::v0 ? "v0" : "v1") + ": " + why;
+        }
     }
     if (r.other_processes_memory >= r.gpu.total) {
         return "--other-processes-memory: expected less than the GPU's total memory";
@@ -178,7 +363,7 @@ std::string validate(const PlanRequest& r) {
 Plan make_plan(const PlanRequest& r) {
     Plan plan;
     plan.request = r;
-    plan.era = rules_for(r.version);
+    plan.era = rules_for(r.version, r.engine.value_or(default_engine(r.version)));
     const EraRules& era = plan.era;
     const ModelSpec& m = r.model;
     ResolvedConfig& c = plan.config;
@@ -191,21 +376,16 @@ Plan make_plan(const PlanRequest& r) {
     c.utilization_is_default = !r.gpu_memory_utilization.has_value();
     c.max_model_len = r.max_model_len.value_or(m.max_model_len);
     c.max_model_len_is_default = !r.max_model_len.has_value();
-    // EngineArgs defaults (vllm/engine/arg_utils.py, spec §6.3): larger batches on ≥ 70 GiB cards
-    // that are not A100s.
-    std::string lower_name = r.gpu.device_name;
-    std::transform(lower_name.begin(), lower_name.end(), lower_name.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    c.large_gpu_defaults = r.gpu.total >= 70 * k_gib && lower_name.find("a100") == std::string::npos;
-    const std::uint64_t default_b = r.entrypoint == Entrypoint::serve ? (c.large_gpu_defaults ? 8192 : 2048)
-                                                                       : (c.large_gpu_defaults ? 16384 : 8192);
-    const std::uint64_t default_s = c.large_gpu_defaults ? 1024 : 256;
-    c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(default_b);
+    const BatchDefault batch = batch_defaults(r, era, c.max_model_len);
+    c.large_gpu_defaults = batch.large_gpu;
+    c.chunked_prefill = batch.chunked_prefill;
+    c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(batch.tokens);
     c.max_num_batched_tokens_is_default = !r.max_num_batched_tokens.has_value();
-    c.max_num_seqs = std::min(r.max_num_seqs.value_or(default_s), c.max_num_batched_tokens);
+    c.max_num_seqs = std::min(r.max_num_seqs.value_or(batch.seqs), c.max_num_batched_tokens);
     c.max_num_seqs_is_default = !r.max_num_seqs.has_value();
     c.dtype = resolve_dtype(r, plan.notes);
     c.dtype_bytes = dtype_size(c.dtype);
-    c.cuda_graphs = !r.enforce_eager;
+    c.cuda_graphs = !r.enforce_eager && era.cuda_graphs_supported;
 
     std::string kv_dtype = r.kv_cache_dtype;
     if (kv_dtype == "auto") {
@@ -224,7 +404,11 @@ Plan make_plan(const PlanRequest& r) {
     kvo.block_size = block.size;
     kvo.block_size_reason = block.reason;
     kvo.hybrid_group_ratio = era.hybrid_group_ratio;
-    plan.kv = kv_geometry(m, kvo);
+    const ModelSpec cache_model = era.engine == Engine::v0 ? v0_cache_view(m, era, plan.notes) : m;
+    if (era.engine == Engine::v0) {
+        kvo.hybrid_group_ratio = 0.0;
+    }
+    plan.kv = kv_geometry(cache_model, kvo);
     const KvGeometry& kv = plan.kv;
 
     const std::uint32_t tp = r.tensor_parallel_size;
@@ -266,32 +450,79 @@ Plan make_plan(const PlanRequest& r) {
         shape.max_num_seqs = c.max_num_seqs;
         shape.max_num_batched_tokens = c.max_num_batched_tokens;
         shape.compute_major = r.gpu.compute_major;
-        w.activation_parts = estimate_activation(m, shape);
+        w.activation_parts = estimate_activation(m, shape, era);
         w.activation = w.activation_parts.total;
         w.non_torch = estimate_non_torch(shape, era);
         if (c.cuda_graphs) {
             w.capture_sizes = capture_sizes(era, c.max_num_seqs, c.max_num_batched_tokens).size();
             w.cuda_graphs = estimate_cuda_graphs(era, w.end_layer - w.first_layer, c.max_num_seqs, c.max_num_batched_tokens);
         }
+        if (r.calibration) {
+            const Calibration& cal = *r.calibration;
+            const auto shift = [](Bytes x, SignedBytes d) { return d < 0 ? x - std::min(x, static_cast<Bytes>(-d)) : checked_add(x, static_cast<Bytes>(d)); };
+            const auto scale = [](Bytes x, double f) { return static_cast<Bytes>(std::llround(static_cast<double>(x) * f)); };
+            w.weights = scale(w.weights, cal.weights_scale);
+            if (cal.activation_delta) {
+                w.activation = shift(w.activation, *cal.activation_delta);
+            }
+            if (cal.non_torch_delta) {
+                w.non_torch = shift(w.non_torch, *cal.non_torch_delta);
+            }
+            if (cal.graphs_scale) {
+                w.cuda_graphs = scale(w.cuda_graphs, *cal.graphs_scale);
+            }
+        }
         w.cuda_graphs_in_budget = era.cuda_graph_in_budget && c.cuda_graphs;
         w.cuda_context = calib::k_cuda_context;
-        const Bytes non_kv = checked_add(checked_add(w.weights, w.activation), w.non_torch);
-        const Bytes in_budget_graphs = w.cuda_graphs_in_budget ? w.cuda_graphs : 0;
+        w.other_processes = r.other_processes_memory;
+        // What the era charges against T·u (spec §1.6): V0 ≤ 0.2.4 only torch's own peak; the
+        // global eras everything on the card, the CUDA context and other processes included.
+        w.non_torch_in_budget = era.budget_rule != BudgetRule::torch_peak;
+        w.card_in_budget = era.budget_rule == BudgetRule::device_peak || era.budget_rule == BudgetRule::global;
+        w.non_torch = checked_add(w.non_torch, estimate_nccl_init(shape, era));
+        Bytes charged = checked_add(w.weights, w.activation);
+        if (w.non_torch_in_budget) {
+            charged = checked_add(charged, w.non_torch);
+        }
+        if (w.card_in_budget) {
+            charged = checked_add(charged, checked_add(w.cuda_context, w.other_processes));
+        }
+        if (w.cuda_graphs_in_budget) {
+            charged = checked_add(charged, w.cuda_graphs);
+        }
+        w.charged = charged;
         if (r.kv_cache_memory_bytes) {
             // --kv-cache-memory-bytes: the KV size is pinned and profiling does not size it (spec §7.3).
             w.kv_cache = to_signed(*r.kv_cache_memory_bytes);
-            w.budget = checked_add(checked_add(non_kv, in_budget_graphs), *r.kv_cache_memory_bytes);
+            w.budget = checked_add(charged, *r.kv_cache_memory_bytes);
         } else {
             w.budget = requested;
-            w.kv_cache = signed_diff(requested, checked_add(non_kv, in_budget_graphs));
+            w.kv_cache = signed_diff(requested, charged);
         }
-        const Bytes outside = checked_add(w.cuda_context, w.cuda_graphs_in_budget ? 0 : w.cuda_graphs);
+        Bytes outside = checked_add(w.nccl, w.cuda_graphs_in_budget ? 0 : w.cuda_graphs);
+        if (!w.card_in_budget) {
+            outside = checked_add(outside, w.cuda_context);
+        }
+        if (!w.non_torch_in_budget) {
+            outside = checked_add(outside, w.non_torch);
+        }
         w.free = signed_diff(total, checked_add(w.budget, outside));
         w.free_at_startup = total - std::min(total, checked_add(w.cuda_context, r.other_processes_memory));
-        w.layer_counts = stage_layer_counts(m, kv, pp, rank);
+        // CUDA graphs captured after the KV cache exists (≤ v0.20 and V0) need what the card has
+        // left once the budget, the context, NCCL and other processes are in place.
+        {
+            Bytes resident = checked_add(w.budget, checked_add(w.nccl, w.non_torch_in_budget ? 0 : w.non_torch));
+            if (!w.card_in_budget) {
+                resident = checked_add(resident, checked_add(w.cuda_context, w.other_processes));
+            }
+            const Bytes need_after = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
+            w.graph_headroom = signed_diff(total, checked_add(resident, need_after));
+        }
+        w.layer_counts = stage_layer_counts(cache_model, kv, pp, rank);
         w.num_blocks = worker_num_blocks(kv, w.layer_counts, w.kv_cache);
         w.request_bytes = worker_request_bytes(kv, w.layer_counts, c.max_model_len, c.max_num_batched_tokens);
         w.estimated_max_model_len = estimate_max_model_len(kv, w.layer_counts, w.kv_cache, c.max_model_len, c.max_num_batched_tokens);
+        w.errors = term_errors(r, era, w, shape);
         plan.workers.push_back(std::move(w));
     }
     // get_kv_cache_configs: every worker uses the minimum number of blocks.
@@ -302,6 +533,7 @@ Plan make_plan(const PlanRequest& r) {
     }
     plan.capacity = kv_capacity(kv, plan.workers[plan.deciding_worker].num_blocks, c.max_model_len, c.max_num_batched_tokens,
                                 era.token_rule);
+    plan.range = capacity_range(plan, r.kv_cache_memory_bytes.has_value());
 
     // Verdict, in the order vLLM would fail.
     Verdict& v = plan.verdict;
@@ -316,7 +548,7 @@ Plan make_plan(const PlanRequest& r) {
         return plan;
     }
     const WorkerPlan& first = plan.workers.front();
-    if (first.free_at_startup < requested) {
+    if (era.free_memory_check && first.free_at_startup < requested) {
         v.starts = false;
         v.failure = Failure::free_memory;
         v.error = std::string("Free memory on device ") + (era.free_error_names_device ? "cuda:0 " : "") + "(" +
@@ -333,18 +565,29 @@ Plan make_plan(const PlanRequest& r) {
         return plan;
     }
     for (const WorkerPlan& w : plan.workers) {
-        if (w.kv_cache <= 0) {
+        const bool v0 = era.engine == Engine::v0;
+        const std::uint64_t v0_tokens = checked_mul(plan.capacity.num_blocks, kv.block_size);
+        if (v0 ? plan.capacity.num_blocks == 0 : w.kv_cache <= 0) {
             v.starts = false;
             v.failure = Failure::no_kv_memory;
             v.error = "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.";
-        } else if (w.request_bytes > static_cast<Bytes>(w.kv_cache)) {
+        } else if (v0 && c.max_model_len > v0_tokens) {
+            // vllm/worker/worker.py raise_if_cache_size_invalid
+            v.starts = false;
+            v.failure = Failure::kv_too_small;
+            v.estimated_max_model_len = v0_tokens;
+            v.error = "The model's max seq len (" + std::to_string(c.max_model_len) +
+                      ") is larger than the maximum number of tokens that can be stored in KV cache (" + std::to_string(v0_tokens) +
+                      "). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+        } else if (!v0 && w.request_bytes > static_cast<Bytes>(w.kv_cache)) {
             v.starts = false;
             v.failure = Failure::kv_too_small;
             v.estimated_max_model_len = w.estimated_max_model_len;
+            const std::string unit = era.kv_error_gib ? " GiB" : " GB";
             v.error = "To serve at least one request with the models's max seq len (" + std::to_string(c.max_model_len) + "), (" +
-                      gib2(to_signed(w.request_bytes)) + " GiB KV cache is needed, which is larger than the available KV cache memory (" +
-                      gib2(w.kv_cache) + " GiB). " +
-                      (w.estimated_max_model_len > 0
+                      gib2(to_signed(w.request_bytes)) + unit + " KV cache is needed, which is larger than the available KV cache memory (" +
+                      gib2(w.kv_cache) + unit + "). " +
+                      (w.estimated_max_model_len > 0 && era.kv_error_length_hint
                            ? "Based on the available memory, the estimated maximum model length is " + std::to_string(w.estimated_max_model_len) + ". "
                            : std::string()) +
                       "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
@@ -353,26 +596,49 @@ Plan make_plan(const PlanRequest& r) {
         }
         // Fixes: the smallest utilization that fits one request, a shorter context, an fp8 KV cache.
         if (!r.kv_cache_memory_bytes) {
-            const Bytes non_kv = checked_add(checked_add(w.weights, w.activation),
-                                             checked_add(w.non_torch, w.cuda_graphs_in_budget ? w.cuda_graphs : 0));
-            const std::optional<double> u = min_utilization(total, checked_add(non_kv, w.request_bytes));
-            if (u && fraction_of(total, *u) <= w.free_at_startup) {
+            const std::optional<double> u = min_utilization(total, checked_add(w.charged, w.request_bytes));
+            if (u && (!era.free_memory_check || fraction_of(total, *u) <= w.free_at_startup)) {
                 v.fixes.push_back("--gpu-memory-utilization " + fixed(*u, 2));
             }
         } else {
             v.fixes.push_back("--kv-cache-memory-bytes " + std::to_string(w.request_bytes));
         }
-        if (w.estimated_max_model_len > 0) {
-            v.fixes.push_back("--max-model-len " + std::to_string(w.estimated_max_model_len));
+        const std::uint64_t fit_len = v0 ? v0_tokens : w.estimated_max_model_len;
+        if (fit_len > 0) {
+            v.fixes.push_back("--max-model-len " + std::to_string(fit_len));
         }
         if (!fp8_kv && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) && !m.is_mla()) {
             v.fixes.push_back("--kv-cache-dtype fp8 (halves the KV cache per token)");
         }
         break;
     }
+    // CUDA-graph capture after the KV cache (≤ v0.20, V0): out of the card's remaining headroom.
+    if (v.starts && c.cuda_graphs && !first.cuda_graphs_in_budget) {
+        const WorkerPlan& tight = *std::min_element(plan.workers.begin(), plan.workers.end(),
+                                                   [](const WorkerPlan& a, const WorkerPlan& b) { return a.graph_headroom < b.graph_headroom; });
+        if (tight.graph_headroom < 0) {
+            v.starts = false;
+            v.failure = Failure::graph_capture_oom;
+            const SignedBytes left = tight.graph_headroom + to_signed(tight.cuda_graphs);
+            v.error = "OOM during CUDA-graph capture likely: capturing " + std::to_string(tight.capture_sizes) + " graph sizes needs about " +
+                      gib2(to_signed(tight.cuda_graphs)) + " GiB after the KV cache is allocated, but only " + gib2(left) +
+                      " GiB is left on the card (" + gib2(-tight.graph_headroom) +
+                      " GiB short). vLLM would fail with torch.OutOfMemoryError: CUDA out of memory after loading the model.";
+            const double max_u = std::floor((static_cast<double>(requested) + static_cast<double>(tight.graph_headroom)) /
+                                            static_cast<double>(total) * 100.0) / 100.0;
+            if (max_u > 0.0) {
+                v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
+            }
+            v.fixes.push_back("--enforce-eager (no CUDA graphs; slower decoding)");
+            if (era.engine == Engine::v1 && r.version >= VllmVersion{0, 18, 0}) {
+                v.fixes.push_back("VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1 (counts the graphs in the budget)");
+            }
+        }
+    }
     if (v.starts) {
         v.error.clear();
     }
+    v.margin_note = margin_note(plan);
     return plan;
 }
 

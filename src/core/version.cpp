@@ -49,9 +49,26 @@ std::optional<VllmVersion> parse_vllm_version(const std::string& text) {
     return v;
 }
 
-EraRules rules_for(VllmVersion v) {
+std::string engine_name(Engine e) { return e == Engine::v0 ? "V0" : "V1"; }
+
+Engine default_engine(VllmVersion v) { return v >= k_v1_default ? Engine::v1 : Engine::v0; }
+
+std::string engine_unavailable(VllmVersion v, Engine engine) {
+    if (engine == Engine::v1 && v < k_v1_first) {
+        return "vLLM " + v.str() + " has no V1 engine (opt-in from " + k_v1_first.str() + ", default from " + k_v1_default.str() + ")";
+    }
+    if (engine == Engine::v0 && v >= k_v0_removed) {
+        return "vLLM " + v.str() + " has no V0 engine (removed in " + k_v0_removed.str() + ", #25321)";
+    }
+    return {};
+}
+
+EraRules rules_for(VllmVersion v) { return rules_for(v, default_engine(v)); }
+
+EraRules rules_for(VllmVersion v, Engine engine) {
     EraRules r;
     r.version = v;
+    r.engine = engine;
     r.extrapolated = v > VllmVersion{k_newest_modelled.major, k_newest_modelled.minor, 999};
     // Release cut dates used for "≈" mappings: v0.10.0 2025-07-24, v0.11.0 2025-10-02,
     // v0.11.1 2025-11-18, v0.12.0 2025-12-03, v0.13.0 2025-12-18; later releases roughly monthly.
@@ -76,7 +93,73 @@ EraRules rules_for(VllmVersion v) {
     } else {
         r.capture_schedule = CaptureSchedule::fixed_512;
     }
+    r.kv_error_gib = v >= VllmVersion{0, 8, 3};                        // #15807 (2025-04-01)
+    r.kv_error_length_hint = v >= VllmVersion{0, 8, 4};                // #16168 (2025-04-09)
+    r.within_activation_fit = engine == Engine::v1 && v >= VllmVersion{0, 11, 0};
+    r.mla_latent_cache = engine == Engine::v1 || v >= VllmVersion{0, 7, 1};
+    r.cuda_graphs_supported = v >= VllmVersion{0, 2, 6};               // #1926 (v0.2.6 release notes)
+
+    if (engine == Engine::v1) {
+        // V1 (spec §2.3): global until #18974 (v0.9.1), per instance with a free-memory check after.
+        r.budget_rule = v >= VllmVersion{0, 9, 1} ? BudgetRule::per_instance : BudgetRule::global;
+        r.free_memory_check = v >= VllmVersion{0, 9, 1};
+        if (v >= VllmVersion{0, 9, 0}) {
+            r.batch_defaults = BatchDefaults::v1_by_size_no_a100;       // #17885 (2025-05-11)
+        } else if (v >= VllmVersion{0, 8, 5}) {
+            r.batch_defaults = BatchDefaults::v1_by_size;               // #17073 (2025-04-23)
+        } else if (v >= VllmVersion{0, 8, 4}) {
+            r.batch_defaults = BatchDefaults::v1_by_name_seqs;          // #16158 (2025-04-08)
+        } else {
+            r.batch_defaults = BatchDefaults::v1_by_name;               // #13726 (2025-03-15)
+        }
+        return r;
+    }
+    // V0 (spec §4, `vllm/worker/worker.py determine_num_available_blocks`).
+    r.free_memory_check = false;
+    r.cuda_graph_in_budget = false;
+    r.default_utilization = 0.9;
+    r.token_rule = TokenRule::v0_blocks;
+    r.batch_defaults = BatchDefaults::v0;
+    r.capture_schedule = CaptureSchedule::v0_to_seqs;
+    r.hybrid_group_ratio = 0.0;
+    r.full_and_piecewise = false;
+    if (v <= VllmVersion{0, 2, 4}) {
+        r.budget_rule = BudgetRule::torch_peak;
+    } else if (v <= VllmVersion{0, 3, 0}) {
+        r.budget_rule = BudgetRule::device_peak;                        // #2031 (2023-12-12)
+    } else if (v <= VllmVersion{0, 6, 3}) {
+        r.budget_rule = BudgetRule::init_free_peak;                     // #2863 (2024-02-13)
+    } else if (v <= VllmVersion{0, 6, 4}) {
+        r.budget_rule = BudgetRule::global;                             // #9352 + #9516 (2024-10)
+    } else {
+        r.budget_rule = BudgetRule::per_instance;                       // #10511 (2024-12-16)
+    }
+    if (v >= VllmVersion{0, 6, 5}) {
+        r.v0_chunked_prefill_tokens = 2048;                             // #10544
+    } else if (v >= VllmVersion{0, 4, 2}) {
+        r.v0_chunked_prefill_tokens = 512;
+    }
+    r.v0_chunked_prefill_auto = v >= VllmVersion{0, 5, 3};              // #6666
     return r;
+}
+
+std::string era_name(const EraRules& era) {
+    switch (era.budget_rule) {
+    case BudgetRule::torch_peak:
+        return "V0 <=0.2.4 (torch peak only)";
+    case BudgetRule::device_peak:
+        return "V0 0.2.5-0.3.0 (device-wide peak)";
+    case BudgetRule::init_free_peak:
+        return "V0 0.3.1-0.6.3 (per instance, reserved peak)";
+    case BudgetRule::global:
+        return era.engine == Engine::v0 ? "V0 0.6.4 (global)" : "V1 0.8.0-0.9.0 (global)";
+    case BudgetRule::per_instance:
+        break;
+    }
+    if (era.engine == Engine::v0) {
+        return "V0 0.6.5-0.10 (per instance, memory_profiling)";
+    }
+    return era.cuda_graph_in_budget ? "V1 0.21+ (CUDA-graph estimate in budget)" : "V1 0.9.1-0.20 (per instance, free-memory check)";
 }
 
 } // namespace vramplan

@@ -54,6 +54,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
     out += fmt::format("vramplan {}: vLLM {} memory plan{}\n", k_tool_version, p.request.version.str(),
                        p.era.extrapolated ? " (rules of " + k_newest_modelled.str() + ")" : "");
     const std::uint64_t params = count_parameters(p.request.model);
+    out += fmt::format("  rules  {}\n", era_name(p.era));
     out += fmt::format("  model  {} ({}, {:.2f}B parameters, {})\n", ctx.model_label, p.request.model.architecture,
                        static_cast<double>(params) / 1e9, c.dtype);
     out += fmt::format("  gpu    {} x{}: {} GiB visible to CUDA ({})\n", p.request.gpu.name,
@@ -83,13 +84,29 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
     rows.push_back({budget_label, col([](const WorkerPlan& w) { return to_signed(w.budget); }), true});
     rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights); })});
     rows.push_back({"  activation peak (profile run)", col([](const WorkerPlan& w) { return to_signed(w.activation); })});
-    rows.push_back({"  non-torch memory", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
+    if (w0.non_torch_in_budget) {
+        rows.push_back({"  non-torch memory", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
+    }
+    if (w0.card_in_budget) {
+        rows.push_back({"  CUDA context (global limit)", col([](const WorkerPlan& w) { return to_signed(w.cuda_context); })});
+        if (p.request.other_processes_memory > 0) {
+            rows.push_back({"  other processes (global limit)", col([](const WorkerPlan& w) { return to_signed(w.other_processes); })});
+        }
+    }
     if (graphs_in) {
         rows.push_back({"  CUDA graphs (estimate)", col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
     }
     rows.push_back({"  KV cache", col([](const WorkerPlan& w) { return w.kv_cache; })});
     rows.push_back({"outside the budget", {}, true});
-    rows.push_back({"  CUDA context", col([](const WorkerPlan& w) { return to_signed(w.cuda_context); })});
+    if (!w0.card_in_budget) {
+        rows.push_back({"  CUDA context", col([](const WorkerPlan& w) { return to_signed(w.cuda_context); })});
+    }
+    if (!w0.non_torch_in_budget) {
+        rows.push_back({"  non-torch memory (not counted)", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
+    }
+    if (w0.nccl > 0) {
+        rows.push_back({"  NCCL communicators", col([](const WorkerPlan& w) { return to_signed(w.nccl); })});
+    }
     if (!graphs_in) {
         rows.push_back({c.cuda_graphs ? "  CUDA graphs (captured after KV)" : "  CUDA graphs (--enforce-eager)",
                         col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
@@ -132,17 +149,32 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
     }
     out += fmt::format("  blocks                    {}{}\n", grouped(p.capacity.num_blocks),
                        p.workers.size() > 1 ? fmt::format(" (minimum over stages: PP{})", w0.pp_rank) : std::string());
-    out += fmt::format("  token capacity            {} tokens\n", grouped(p.capacity.tokens));
-    out += fmt::format("  max concurrency           {}x at {} tokens per request\n", two_decimals(p.capacity.max_concurrency),
-                       grouped(c.max_model_len));
+    const CapacityRange& range = p.range;
+    const bool show_range = range.estimated && range.tokens_low != range.tokens_high;
+    out += fmt::format("  token capacity            {} tokens{}\n", grouped(p.capacity.tokens),
+                       show_range ? fmt::format(" (range {} to {})", grouped(range.tokens_low), grouped(range.tokens_high)) : std::string());
+    out += fmt::format("  max concurrency           {}x at {} tokens per request{}\n", two_decimals(p.capacity.max_concurrency),
+                       grouped(c.max_model_len),
+                       show_range ? fmt::format(" (range {}x to {}x)", two_decimals(range.concurrency_low), two_decimals(range.concurrency_high))
+                                  : std::string());
+    if (range.estimated) {
+        out += fmt::format("  KV cache error bar        +/-{} GiB per GPU (estimated terms; docs/calibration.md)\n",
+                           gib2(to_signed(w0.errors.kv_cache)));
+    }
     out += "\n";
     if (p.verdict.starts) {
         out += "verdict: vLLM starts\n";
+        if (!p.verdict.margin_note.empty()) {
+            out += "  margin: " + p.verdict.margin_note + "\n";
+        }
     } else {
         out += "verdict: vLLM fails to start\n";
         out += "  error: " + p.verdict.error + "\n";
         for (const std::string& f : p.verdict.fixes) {
             out += "  fix:   " + f + "\n";
+        }
+        if (!p.verdict.margin_note.empty()) {
+            out += "  margin: " + p.verdict.margin_note + "\n";
         }
     }
     for (const std::string& n : p.notes) {
@@ -180,7 +212,7 @@ std::string render_explain(const Plan& p) {
                          static_cast<double>(calib::k_activation_base) / static_cast<double>(k_gib), grouped(s.activation_parts.forward),
                          grouped(s.activation_parts.sampler), grouped(s.activation), gib2(to_signed(s.activation)), c.max_num_batched_tokens,
                          c.dtype_bytes, calib::k_forward_intermediate_factor, calib::k_forward_hidden_factor, m.hidden_size,
-                         fixed(calib::k_sampler_bytes_per_row_vocab, 2), c.max_num_seqs, m.vocab_size));
+                         fixed(s.activation_parts.sampler_slope, 2), c.max_num_seqs, m.vocab_size));
         line("non-torch" + tag, fmt::format("{} B = {} GiB (calibrated: TP {}, compute {}.{}, vLLM {}; docs/calibration.md)", grouped(s.non_torch),
                                             gib2(to_signed(s.non_torch)), p.request.tensor_parallel_size, p.request.gpu.compute_major,
                                             p.request.gpu.compute_minor, p.request.version.str()));
@@ -235,13 +267,22 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
             {"weights_bytes", w.weights},
             {"activation_peak_bytes", w.activation},
             {"non_torch_bytes", w.non_torch},
+            {"non_torch_in_budget", w.non_torch_in_budget},
+            {"nccl_bytes", w.nccl},
             {"cuda_graph_bytes", w.cuda_graphs},
             {"cuda_graph_in_budget", w.cuda_graphs_in_budget},
+            {"cuda_graph_capture_sizes", w.capture_sizes},
+            {"cuda_graph_headroom_bytes", w.graph_headroom},
             {"cuda_context_bytes", w.cuda_context},
+            {"cuda_context_in_budget", w.card_in_budget},
+            {"other_processes_bytes", w.other_processes},
             {"kv_cache_bytes", w.kv_cache},
             {"free_bytes", w.free},
             {"num_blocks", w.num_blocks},
             {"request_kv_bytes", w.request_bytes},
+            {"error_bytes",
+             {{"weights", w.errors.weights}, {"activation_peak", w.errors.activation}, {"non_torch", w.errors.non_torch},
+              {"cuda_graphs", w.errors.cuda_graphs}, {"kv_cache", w.errors.kv_cache}}},
             {"weights_breakdown",
              {{"embedding", b.embedding}, {"attention", b.attention}, {"mlp", b.mlp}, {"norms", b.norms}, {"lm_head", b.lm_head},
               {"rope_cache", b.rope_cache}, {"mla_absorbed", b.mla_absorbed}, {"vision", b.vision}}},
@@ -252,7 +293,8 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         workers.push_back(worker_json(w));
     }
     json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", p.verdict.fixes}};
-    static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small"};
+    static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small",
+                                               "graph_capture_oom"};
     verdict["failure"] = failures[static_cast<int>(p.verdict.failure)];
     if (!p.verdict.starts) {
         verdict["reason"] = p.verdict.error;
@@ -260,11 +302,17 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     if (p.verdict.estimated_max_model_len) {
         verdict["estimated_max_model_len"] = *p.verdict.estimated_max_model_len;
     }
+    verdict["margin_note"] = p.verdict.margin_note.empty() ? json(nullptr) : json(p.verdict.margin_note);
+    const CapacityRange& range = p.range;
     return json{
         {"schema_version", k_schema_version},
         {"tool_version", k_tool_version},
         {"vllm_version", p.request.version.str()},
         {"vllm_rules_extrapolated", p.era.extrapolated},
+        {"engine", engine_name(p.era.engine)},
+        {"era", era_name(p.era)},
+        {"calibration", p.request.calibration ? json{{"source", p.request.calibration->source}, {"exact", p.request.calibration->exact}}
+                                              : json(nullptr)},
         {"model",
          {{"id", ctx.model_id}, {"name", ctx.model_label}, {"architecture", p.request.model.architecture},
           {"parameters", count_parameters(p.request.model)}, {"source", ctx.model_source}}},
@@ -276,7 +324,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
           {"tensor_parallel_size", p.request.tensor_parallel_size}, {"pipeline_parallel_size", p.request.pipeline_parallel_size},
           {"max_num_seqs", c.max_num_seqs}, {"max_num_batched_tokens", c.max_num_batched_tokens}, {"dtype", c.dtype},
           {"kv_cache_dtype", c.kv_cache_dtype}, {"enforce_eager", !c.cuda_graphs},
-          {"entrypoint", p.request.entrypoint == Entrypoint::serve ? "serve" : "llm"},
+          {"entrypoint", p.request.entrypoint == Entrypoint::serve ? "serve" : "llm"}, {"chunked_prefill", c.chunked_prefill},
           {"kv_cache_memory_bytes", p.request.kv_cache_memory_bytes ? json(*p.request.kv_cache_memory_bytes) : json(nullptr)}}},
         {"per_gpu", worker_json(p.workers[p.deciding_worker])},
         {"workers", workers},
@@ -284,7 +332,11 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
          {{"bytes_per_token", p.kv.bytes_per_token}, {"block_size", p.kv.block_size}, {"num_blocks", p.capacity.num_blocks},
           {"tokens", p.capacity.tokens}, {"max_model_len", c.max_model_len},
           {"max_concurrency", std::round(p.capacity.max_concurrency * 100.0) / 100.0}, {"blocks_per_request", p.capacity.blocks_per_request},
-          {"num_groups", p.kv.num_groups}, {"hybrid", p.kv.hybrid}}},
+          {"num_groups", p.kv.num_groups}, {"hybrid", p.kv.hybrid}, {"estimated", range.estimated},
+          {"kv_cache_bytes_low", range.kv_low}, {"kv_cache_bytes_high", range.kv_high},
+          {"tokens_low", range.tokens_low}, {"tokens_high", range.tokens_high},
+          {"max_concurrency_low", std::round(range.concurrency_low * 100.0) / 100.0},
+          {"max_concurrency_high", std::round(range.concurrency_high * 100.0) / 100.0}}},
         {"verdict", verdict},
         {"notes", p.notes},
     };

@@ -1,0 +1,288 @@
+// Replaying recorded vLLM startups (accuracy.hpp).
+#include "accuracy.hpp"
+
+#include <vramplan/plan.hpp>
+#include <vramplan/report/render.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+namespace vramplan::cli {
+
+using nlohmann::json;
+
+namespace {
+
+double rel(double predicted, double logged) { return (predicted - logged) / logged; }
+
+std::string gpu_class(int major, int minor) {
+    if (major >= 10) {
+        return "Blackwell";
+    }
+    if (major == 9) {
+        return "Hopper";
+    }
+    if (major == 8) {
+        return minor == 9 ? "Ada" : "Ampere";
+    }
+    if (major == 7) {
+        return minor >= 5 ? "Turing" : "Volta";
+    }
+    return "older";
+}
+
+std::string family(const ModelSpec& m) {
+    std::string f = m.is_mla() ? "MLA" : m.is_moe() ? "MoE" : "dense";
+    for (const LayerSpec& l : m.layers) {
+        if (l.attention == LayerAttention::sliding || l.attention == LayerAttention::linear) {
+            f += "+hybrid";
+            break;
+        }
+    }
+    if (m.is_mla() && m.is_moe()) {
+        f = "MLA+MoE";
+    }
+    if (m.vision.params > 0) {
+        f += "+VLM";
+    }
+    if (m.quant.method != QuantMethod::none) {
+        f += "+quantized";
+    }
+    return f;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+    const double idx = p * static_cast<double>(sorted.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(idx));
+    const auto hi = static_cast<std::size_t>(std::ceil(idx));
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (idx - static_cast<double>(lo));
+}
+
+/// Exact mode: pin the logged KV (±0.005 GiB of log rounding) and compare the capacity figures.
+std::string exact_check(const LogRecord& r, const PlanRequest& req) {
+    if (!r.kv_cache_gib || *r.kv_cache_gib <= 0 || !r.logged_ok() || req.pipeline_parallel_size != 1 ||
+        (!r.kv_tokens && !r.max_concurrency && !r.gpu_blocks) || req.engine == Engine::v0) {
+        return {};
+    }
+    const auto with_kv = [&](double gib) {
+        PlanRequest pinned = req;
+        pinned.kv_cache_memory_bytes = static_cast<Bytes>(std::llround(gib * static_cast<double>(k_gib)));
+        return make_plan(pinned);
+    };
+    const Plan lo = with_kv(*r.kv_cache_gib - 0.005);
+    const Plan hi = with_kv(*r.kv_cache_gib + 0.005);
+    // Under TP the engine takes the minimum over ranks while the log shows rank 0: a bound only.
+    const bool bound_only = req.tensor_parallel_size > 1;
+    const auto within = [&](double logged, double low, double high) { return logged <= high && (bound_only || logged >= low); };
+    bool ok = true;
+    if (r.kv_tokens) {
+        ok = ok && within(static_cast<double>(*r.kv_tokens), static_cast<double>(lo.capacity.tokens), static_cast<double>(hi.capacity.tokens));
+    }
+    if (r.gpu_blocks) {
+        ok = ok && within(static_cast<double>(*r.gpu_blocks), static_cast<double>(lo.capacity.num_blocks),
+                          static_cast<double>(hi.capacity.num_blocks));
+    }
+    if (r.max_concurrency) {
+        ok = ok && within(*r.max_concurrency, std::floor(lo.capacity.max_concurrency * 100.0) / 100.0 - 1e-9,
+                          std::ceil(hi.capacity.max_concurrency * 100.0) / 100.0 + 1e-9);
+    }
+    return ok ? (bound_only ? "rank-0 bound ok" : "exact ok") : "mismatch";
+}
+
+} // namespace
+
+ErrorStats error_stats(std::vector<double> v) {
+    ErrorStats s;
+    s.n = v.size();
+    if (v.empty()) {
+        return s;
+    }
+    std::sort(v.begin(), v.end());
+    s.median = percentile(v, 0.5);
+    s.p90 = percentile(v, 0.9);
+    s.max = v.back();
+    return s;
+}
+
+std::vector<RecordScore> score_records(const Catalog& catalog, const std::string& path, const std::string& configs_dir_arg) {
+    const std::string configs_dir =
+        configs_dir_arg.empty() ? (std::filesystem::path(path).parent_path() / "configs").string() : configs_dir_arg;
+    std::vector<RecordScore> out;
+    for (const LogRecord& r : read_log_records(path)) {
+        RecordScore s;
+        s.id = r.id;
+        s.model = r.model;
+        s.version = r.version;
+        s.tp = r.tensor_parallel_size;
+        s.patched = r.slice == "unsloth";
+        const Replay replay = replay_request(catalog, r, configs_dir);
+        if (!replay.request) {
+            s.skip_reason = replay.skip_reason;
+            out.push_back(std::move(s));
+            continue;
+        }
+        const PlanRequest& req = *replay.request;
+        const Plan plan = make_plan(req);
+        const WorkerPlan& rank0 = plan.workers.front();
+        s.era = era_name(plan.era);
+        s.gpu = r.gpu_id.empty() ? "(logged total)" : r.gpu_id;
+        s.gpu_class = r.gpu_id.empty() ? "unknown" : gpu_class(req.gpu.compute_major, req.gpu.compute_minor);
+        s.family = family(req.model);
+        const double gib = static_cast<double>(k_gib);
+        if (r.weights_gib && *r.weights_gib > 0) {
+            s.weights_error = rel(static_cast<double>(rank0.weights) / gib, *r.weights_gib);
+        }
+        s.kv_predicted_gib = static_cast<double>(rank0.kv_cache) / gib;
+        if (r.kv_cache_gib && *r.kv_cache_gib > 0) {
+            s.kv_logged_gib = *r.kv_cache_gib;
+            s.kv_error = rel(*s.kv_predicted_gib, *r.kv_cache_gib);
+            s.kv_basis = "GiB";
+        } else if (r.gpu_blocks && *r.gpu_blocks > 0 && plan.era.engine == Engine::v0) {
+            // V0 logs print blocks; a block is an exact number of bytes, so blocks measure KV memory.
+            s.kv_error = rel(static_cast<double>(plan.capacity.num_blocks), static_cast<double>(*r.gpu_blocks));
+            s.kv_basis = "blocks";
+        }
+        if (r.logged_ok()) {
+            if (r.kv_tokens && *r.kv_tokens > 0) {
+                s.tokens_error = rel(static_cast<double>(plan.capacity.tokens), static_cast<double>(*r.kv_tokens));
+            } else if (r.gpu_blocks && *r.gpu_blocks > 0 && plan.era.engine == Engine::v0) {
+                s.tokens_error = rel(static_cast<double>(plan.capacity.num_blocks), static_cast<double>(*r.gpu_blocks));
+            }
+            if (r.max_concurrency && *r.max_concurrency > 0) {
+                s.concurrency_error = rel(plan.capacity.max_concurrency, *r.max_concurrency);
+            }
+        }
+        s.outcome_checked = true;
+        s.predicted_starts = plan.verdict.starts;
+        s.outcome_matched = s.predicted_starts == r.logged_ok();
+        s.exact = exact_check(r, req);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<AccuracySummaryRow> summarize(const std::vector<RecordScore>& scores) {
+    std::vector<std::pair<std::string, std::function<bool(const RecordScore&)>>> groups{
+        {"all eras", [](const RecordScore&) { return true; }},
+        {"V1 >= 0.9.1", [](const RecordScore& s) { return s.era.rfind("V1 0.9.1", 0) == 0 || s.era.rfind("V1 0.21", 0) == 0; }},
+    };
+    std::vector<std::string> eras, classes, families;
+    for (const RecordScore& s : scores) {
+        if (s.skip_reason.empty() && !s.patched) {
+            eras.push_back(s.era);
+            classes.push_back(s.gpu_class);
+            families.push_back(s.family);
+        }
+    }
+    for (auto* list : {&eras, &classes, &families}) {
+        std::sort(list->begin(), list->end());
+        list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+    for (const std::string& e : eras) {
+        groups.emplace_back("era " + e, [e](const RecordScore& s) { return s.era == e; });
+    }
+    for (const std::string& c : classes) {
+        groups.emplace_back("GPU " + c, [c](const RecordScore& s) { return s.gpu_class == c; });
+    }
+    for (const std::string& f : families) {
+        groups.emplace_back("family " + f, [f](const RecordScore& s) { return s.family == f; });
+    }
+    std::vector<AccuracySummaryRow> rows;
+    for (const auto& [name, member] : groups) {
+        std::vector<double> w, kv, tok, conc;
+        for (const RecordScore& s : scores) {
+            if (!s.skip_reason.empty() || s.patched || !member(s)) {
+                continue;
+            }
+            const auto add = [](std::vector<double>& v, const std::optional<double>& e) {
+                if (e) {
+                    v.push_back(std::fabs(*e));
+                }
+            };
+            add(w, s.weights_error);
+            add(kv, s.kv_error);
+            add(tok, s.tokens_error);
+            add(conc, s.concurrency_error);
+        }
+        rows.push_back({name, error_stats(w), error_stats(kv), error_stats(tok), error_stats(conc)});
+    }
+    return rows;
+}
+
+namespace {
+
+std::string pct(const std::optional<double>& e) { return e ? fmt::format("{:+.1f}%", 100.0 * *e) : "-"; }
+
+std::string stats_cell(const ErrorStats& s) {
+    return s.n == 0 ? "-" : fmt::format("{:.1f}/{:.1f}% n={}", 100.0 * s.median, 100.0 * s.p90, s.n);
+}
+
+} // namespace
+
+std::string render_accuracy_text(const std::vector<RecordScore>& scores, const std::vector<AccuracySummaryRow>& summary) {
+    std::string out = fmt::format("{:<16} {:<8} {:<30} {:<12} {:>2} {:>7} {:>8} {:>8} {:>8} {:>8}  {}\n", "record", "vllm", "model", "gpu", "tp",
+                                  "weights", "KV", "tokens", "conc", "outcome", "exact (logged KV pinned)");
+    std::size_t skipped = 0;
+    for (const RecordScore& s : scores) {
+        if (!s.skip_reason.empty()) {
+            ++skipped;
+            out += fmt::format("{:<16} {:<8} skipped: {}\n", s.id, s.version, s.skip_reason);
+            continue;
+        }
+        out += fmt::format("{:<16} {:<8} {:<30} {:<12} {:>2} {:>7} {:>8} {:>8} {:>8} {:>8}  {}{}\n", s.id, s.version, s.model.substr(0, 30),
+                           s.gpu.substr(0, 12), s.tp, pct(s.weights_error),
+                           s.kv_error ? pct(s.kv_error) + (s.kv_basis == "blocks" ? "b" : "") : "-", pct(s.tokens_error),
+                           pct(s.concurrency_error), s.outcome_matched ? "match" : "MISS", s.exact, s.patched ? " [patched: reported apart]" : "");
+    }
+    out += fmt::format("\n{} records, {} replayed, {} skipped; KV error \"b\" = from V0 block counts\n\n", scores.size(), scores.size() - skipped,
+                       skipped);
+    out += "absolute error, median/p90 (Unsloth-patched runs excluded)\n";
+    out += fmt::format("{:<56} {:>18} {:>18} {:>18} {:>18}\n", "group", "weights", "KV cache", "tokens", "concurrency");
+    for (const AccuracySummaryRow& r : summary) {
+        out += fmt::format("{:<56} {:>18} {:>18} {:>18} {:>18}\n", r.group, stats_cell(r.weights), stats_cell(r.kv), stats_cell(r.tokens),
+                           stats_cell(r.concurrency));
+    }
+    std::size_t checked = 0;
+    std::size_t matched = 0;
+    std::size_t exact = 0;
+    std::size_t exact_ok = 0;
+    for (const RecordScore& s : scores) {
+        checked += s.outcome_checked ? 1 : 0;
+        matched += s.outcome_checked && s.outcome_matched ? 1 : 0;
+        exact += s.exact.empty() ? 0 : 1;
+        exact_ok += !s.exact.empty() && s.exact != "mismatch" ? 1 : 0;
+    }
+    out += fmt::format("\noutcome (starts / fails) matched {}/{}; exact mode {}/{}\n", matched, checked, exact_ok, exact);
+    return out;
+}
+
+nlohmann::json accuracy_json(const std::vector<RecordScore>& scores, const std::vector<AccuracySummaryRow>& summary) {
+    const auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+    json records = json::array();
+    for (const RecordScore& s : scores) {
+        json j{{"id", s.id}, {"model", s.model}, {"vllm_version", s.version}};
+        if (!s.skip_reason.empty()) {
+            j["skipped"] = s.skip_reason;
+        } else {
+            j.update(json{{"era", s.era}, {"gpu", s.gpu}, {"gpu_class", s.gpu_class}, {"family", s.family}, {"tensor_parallel_size", s.tp},
+                          {"patched", s.patched}, {"weights_error", opt(s.weights_error)}, {"kv_cache_error", opt(s.kv_error)},
+                          {"kv_error_basis", s.kv_basis.empty() ? json(nullptr) : json(s.kv_basis)}, {"tokens_error", opt(s.tokens_error)},
+                          {"concurrency_error", opt(s.concurrency_error)}, {"outcome_matched", s.outcome_matched},
+                          {"exact", s.exact.empty() ? json(nullptr) : json(s.exact)}});
+        }
+        records.push_back(j);
+    }
+    json groups = json::array();
+    for (const AccuracySummaryRow& r : summary) {
+        const auto st = [](const ErrorStats& s) { return json{{"n", s.n}, {"median", s.median}, {"p90", s.p90}, {"max", s.max}}; };
+        groups.push_back(json{{"group", r.group}, {"weights", st(r.weights)}, {"kv_cache", st(r.kv)}, {"tokens", st(r.tokens)},
+                              {"concurrency", st(r.concurrency)}});
+    }
+    return json{{"schema_version", k_schema_version}, {"tool_version", k_tool_version}, {"records", records}, {"summary", groups}};
+}
+
+} // namespace vramplan::cli

@@ -1,0 +1,91 @@
+// Applying a calibration file to a request (`plan --calibration FILE`).
+#include "plan_options.hpp"
+
+#include <vramplan/io/calibration.hpp>
+#include <vramplan/io/errors.hpp>
+
+#include <cmath>
+
+namespace vramplan::cli {
+
+namespace {
+
+double ratio(Bytes a, Bytes b) { return static_cast<double>(a) / static_cast<double>(b); }
+
+} // namespace
+
+std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRequest& built) {
+    const CalibrationFile file = read_calibration(path);
+    PlanRequest& req = built.request;
+    // The configuration the request resolves to (vLLM's defaults applied), to compare with entries.
+    const Plan probe = make_plan(req);
+    const ResolvedConfig& c = probe.config;
+    const CalibrationEntry* best = nullptr;
+    int best_score = -1;
+    std::vector<std::string> models;
+    for (const CalibrationEntry& e : file.entries) {
+        models.push_back(e.model);
+        if (e.model != built.model.id && e.model_name != built.model.label) {
+            continue;
+        }
+        int score = 0;
+        score += e.gpu == req.gpu.id ? 16 : 0;
+        score += e.engine == engine_name(probe.era.engine) && e.version == req.version ? 8 : 0;
+        score += e.tensor_parallel_size == req.tensor_parallel_size ? 4 : 0;
+        score += e.max_num_seqs == c.max_num_seqs && e.max_num_batched_tokens == c.max_num_batched_tokens ? 2 : 0;
+        score += e.pipeline_parallel_size == req.pipeline_parallel_size ? 1 : 0;
+        if (score > best_score) {
+            best_score = score;
+            best = &e;
+        }
+    }
+    if (best == nullptr) {
+        return {path + " has no entry for model " + built.model.id + "; estimates used (" +
+                unknown_name_message("calibrated model", built.model.id, models) + ")"};
+    }
+    const CalibrationEntry& e = *best;
+    Calibration cal;
+    const bool same_gpu = e.gpu == req.gpu.id;
+    const bool same_engine = e.engine == engine_name(probe.era.engine);
+    const bool same_version = same_engine && e.version == req.version;
+    const bool same_tp_class = (e.tensor_parallel_size > 1) == (req.tensor_parallel_size > 1);
+    const bool same_nccl_era = (e.version >= VllmVersion{0, 11, 0}) == (req.version >= VllmVersion{0, 11, 0});
+    cal.exact = same_gpu && same_version && e.tensor_parallel_size == req.tensor_parallel_size &&
+                e.pipeline_parallel_size == req.pipeline_parallel_size && e.max_num_seqs == c.max_num_seqs &&
+                e.max_num_batched_tokens == c.max_num_batched_tokens && e.dtype == c.dtype && e.kv_cache_dtype == c.kv_cache_dtype &&
+                e.enforce_eager == !c.cuda_graphs;
+    const TermBytes& m = e.measured;
+    const TermBytes& est = e.estimated;
+    std::vector<std::string> used;
+    if (m.weights && est.weights && *est.weights > 0) {
+        cal.weights_scale = ratio(*m.weights, *est.weights);
+        used.push_back("weights");
+    }
+    if (same_gpu && same_engine && m.activation && est.activation) {
+        cal.activation_delta = signed_diff(*m.activation, *est.activation);
+        used.push_back("activation");
+    }
+    if (same_gpu && same_tp_class && same_nccl_era && m.non_torch && est.non_torch) {
+        cal.non_torch_delta = signed_diff(*m.non_torch, *est.non_torch);
+        used.push_back("non-torch");
+    }
+    if (same_gpu && same_engine && m.cuda_graphs && est.cuda_graphs && *est.cuda_graphs > 0) {
+        cal.graphs_scale = ratio(*m.cuda_graphs, *est.cuda_graphs);
+        used.push_back("CUDA graphs");
+    }
+    cal.source = path + ": " + e.source + " (vLLM " + e.version.str() + ", " + e.gpu + ", TP " + std::to_string(e.tensor_parallel_size) + ")";
+    std::string terms;
+    for (const std::string& u : used) {
+        terms += (terms.empty() ? "" : ", ") + u;
+    }
+    std::vector<std::string> notes;
+    if (used.empty()) {
+        notes.push_back("calibration " + cal.source + " measured nothing this plan can use; estimates kept");
+        return notes;
+    }
+    notes.push_back(std::string(cal.exact ? "calibrated (same configuration): " : "calibrated (near match): ") + terms + " from " + cal.source);
+    req.calibration = cal;
+    return notes;
+}
+
+} // namespace vramplan::cli

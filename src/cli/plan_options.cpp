@@ -1,0 +1,131 @@
+// Shared vLLM flags and request building (plan_options.hpp).
+#include "plan_options.hpp"
+
+#include <vramplan/io/errors.hpp>
+#include <vramplan/io/sizes.hpp>
+
+namespace vramplan::cli {
+
+namespace {
+
+/// Default scenario (issue #2): an A10 serving Qwen2.5-1.5B-Instruct at 0.5 and 2048 tokens.
+constexpr const char* k_default_gpu = "a10";
+constexpr const char* k_default_model = "qwen2.5-1.5b-instruct";
+constexpr const char* k_default_utilization = "0.5";
+constexpr const char* k_default_max_len = "2048";
+
+} // namespace
+
+VllmVersion parse_version_flag(const std::string& text, const std::string& flag) {
+    const auto v = parse_vllm_version(text);
+    if (!v) {
+        throw InputError(flag + ": expected a release such as 0.19.0 or 0.21, got '" + text + "'");
+    }
+    return *v;
+}
+
+std::optional<Engine> parse_engine_flag(const std::string& text, const std::string& flag) {
+    if (text == "auto" || text.empty()) {
+        return std::nullopt;
+    }
+    if (text == "v0" || text == "V0") {
+        return Engine::v0;
+    }
+    if (text == "v1" || text == "V1") {
+        return Engine::v1;
+    }
+    throw InputError(flag + ": expected auto, v0 or v1, got '" + text + "'");
+}
+
+void add_plan_options(CLI::App* cmd, PlanOptions& o) {
+    cmd->add_option("--model,-m", o.model,
+                    "Catalog id, Hugging Face id, config.json path or model directory (default: qwen2.5-1.5b-instruct)");
+    cmd->add_option("--gpu,-g", o.gpu, "GPU catalog id (default: a10); see `vramplan gpus`");
+    cmd->add_option("--gpu-memory", o.gpu_memory, "CUDA-visible total per GPU, overrides the catalog (79.19GiB, 81559MiB)");
+    cmd->add_option("--gpu-memory-utilization,--gpu_memory_utilization", o.utilization,
+                    "Fraction of the GPU vLLM may use (vLLM default: 0.9, 0.92 from v0.21)");
+    cmd->add_option("--max-model-len,--max_model_len", o.max_model_len, "Context length (default: the model's)");
+    cmd->add_option("--tensor-parallel-size,--tensor_parallel_size", o.tp, "Tensor-parallel GPUs")->check(CLI::Range(1u, 1024u));
+    cmd->add_option("--pipeline-parallel-size,--pipeline_parallel_size", o.pp, "Pipeline stages")->check(CLI::Range(1u, 1024u));
+    cmd->add_option("--dtype", o.dtype, "Model dtype: auto, bfloat16, float16, float32");
+    cmd->add_option("--kv-cache-dtype,--kv_cache_dtype", o.kv_cache_dtype, "auto, fp8, fp8_e4m3, fp8_e5m2, fp8_ds_mla, bfloat16, float16");
+    cmd->add_option("--quantization,-q", o.quantization, "Quantization method (fp8, bitsandbytes online; gptq_marlin, awq_marlin …)");
+    cmd->add_option("--max-num-seqs,--max_num_seqs", o.max_num_seqs, "Max sequences per batch (vLLM default by era and GPU)");
+    cmd->add_option("--max-num-batched-tokens,--max_num_batched_tokens", o.max_num_batched_tokens,
+                    "Max tokens per batch (vLLM default by era, GPU and entry point)");
+    cmd->add_option("--block-size,--block_size", o.block_size, "KV block size in tokens (default 16; MLA backends force theirs)");
+    cmd->add_flag("--enforce-eager,--enforce_eager", o.enforce_eager, "No CUDA graphs");
+    cmd->add_option("--kv-cache-memory-bytes,--kv_cache_memory_bytes", o.kv_cache_memory_bytes,
+                    "Pin the KV cache per GPU (40G = 40 GiB, 40g = 40 GB, as vLLM parses it)");
+    cmd->add_option("--other-processes-memory", o.other_processes_memory,
+                    "Memory other processes already hold on each GPU (counted in the budget by the global eras, must be free after 0.9.1)");
+    cmd->add_option("--vllm-version", o.vllm_version, "vLLM release whose rules to apply (default and newest modelled: " +
+                                                          k_newest_modelled.str() + "; oldest: " + k_oldest_modelled.str() + ")");
+    cmd->add_option("--engine", o.engine, "auto (the release's default: V1 from 0.8.0), v0 (until 0.10.x) or v1 (from 0.6.5)");
+    cmd->add_option("--entrypoint", o.entrypoint, "serve (vllm serve, default) or llm (the LLM class): batch defaults differ")
+        ->check(CLI::IsMember({"serve", "llm"}));
+}
+
+BuiltRequest build_request(const Catalog& catalog, const PlanOptions& o, bool default_scenario_allowed) {
+    BuiltRequest out;
+    const bool default_scenario = default_scenario_allowed && o.model.empty() && o.gpu.empty() && o.gpu_memory.empty();
+    PlanRequest& req = out.request;
+    out.model = resolve_model(catalog, o.model.empty() ? k_default_model : o.model);
+    ParsedModel parsed = out.model.parsed;
+    apply_quantization_flag(parsed, o.quantization);
+    req.model = parsed.spec;
+    out.notes = parsed.notes;
+    out.gpu = &catalog.gpu(o.gpu.empty() ? k_default_gpu : o.gpu);
+    req.gpu = out.gpu->spec;
+    if (!o.gpu_memory.empty()) {
+        req.gpu.total = parse_size(o.gpu_memory, "--gpu-memory");
+        req.gpu.total_basis = "--gpu-memory";
+    }
+    std::string util = o.utilization;
+    std::string max_len = o.max_model_len;
+    if (default_scenario) {
+        util = util.empty() ? k_default_utilization : util;
+        max_len = max_len.empty() ? k_default_max_len : max_len;
+    }
+    if (!util.empty()) {
+        req.gpu_memory_utilization = parse_fraction(util, "--gpu-memory-utilization");
+    }
+    if (!max_len.empty()) {
+        req.max_model_len = parse_count(max_len, "--max-model-len", std::uint64_t{1} << 40);
+    }
+    req.tensor_parallel_size = o.tp;
+    req.pipeline_parallel_size = o.pp;
+    req.dtype = o.dtype;
+    req.kv_cache_dtype = o.kv_cache_dtype;
+    if (!o.max_num_seqs.empty()) {
+        req.max_num_seqs = parse_count(o.max_num_seqs, "--max-num-seqs", std::uint64_t{1} << 32);
+    }
+    if (!o.max_num_batched_tokens.empty()) {
+        req.max_num_batched_tokens = parse_count(o.max_num_batched_tokens, "--max-num-batched-tokens", std::uint64_t{1} << 32);
+    }
+    if (!o.block_size.empty()) {
+        req.block_size = parse_count(o.block_size, "--block-size", 4096);
+    }
+    req.enforce_eager = o.enforce_eager;
+    if (!o.kv_cache_memory_bytes.empty()) {
+        req.kv_cache_memory_bytes = parse_size(o.kv_cache_memory_bytes, "--kv-cache-memory-bytes");
+    }
+    if (!o.other_processes_memory.empty()) {
+        req.other_processes_memory = parse_size(o.other_processes_memory, "--other-processes-memory");
+    }
+    if (!o.vllm_version.empty()) {
+        req.version = parse_version_flag(o.vllm_version, "--vllm-version");
+    }
+    req.engine = parse_engine_flag(o.engine, "--engine");
+    req.entrypoint = o.entrypoint == "llm" ? Entrypoint::llm : Entrypoint::serve;
+    if (out.model.checkpoint) {
+        req.checkpoint_bytes = out.model.checkpoint->bytes;
+        req.checkpoint_source = out.model.checkpoint->source;
+    }
+    if (const std::string problem = validate(req); !problem.empty()) {
+        throw InputError(problem);
+    }
+    return out;
+}
+
+} // namespace vramplan::cli

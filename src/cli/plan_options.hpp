@@ -1,0 +1,63 @@
+#pragma once
+// The vLLM flags every planning subcommand shares (plan, calibrate --check, accuracy), and how
+// they become a PlanRequest.
+
+#include <vramplan/io/catalog.hpp>
+#include <vramplan/io/resolve.hpp>
+#include <vramplan/plan.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace vramplan::cli {
+
+/// Flags as typed; parsed and range-checked by build_request so errors name the flag.
+struct PlanOptions {
+    std::string model;
+    std::string gpu;
+    std::string gpu_memory;
+    std::string utilization;
+    std::string max_model_len;
+    unsigned tp = 1;
+    unsigned pp = 1;
+    std::string dtype = "auto";
+    std::string kv_cache_dtype = "auto";
+    std::string quantization;
+    std::string max_num_seqs;
+    std::string max_num_batched_tokens;
+    std::string block_size;
+    bool enforce_eager = false;
+    std::string kv_cache_memory_bytes;
+    std::string other_processes_memory;
+    std::string vllm_version;
+    std::string engine = "auto";
+    std::string entrypoint = "serve";
+};
+
+/// Registers the vLLM flags on `cmd`.
+void add_plan_options(CLI::App* cmd, PlanOptions& options);
+
+/// A request with what the report needs to say about its inputs.
+struct BuiltRequest {
+    PlanRequest request;
+    ResolvedModel model;
+    const GpuProfile* gpu = nullptr;
+    std::vector<std::string> notes;   ///< from parsing the model (quantization, defaults)
+};
+
+/// Resolves the model and GPU and parses every flag. `default_scenario` fills in the documented
+/// default plan (A10, Qwen2.5-1.5B, u 0.5, 2048 tokens) when neither model nor GPU is named.
+/// Throws InputError naming the flag on bad input; the result has passed `validate`.
+BuiltRequest build_request(const Catalog& catalog, const PlanOptions& options, bool default_scenario);
+
+/// Reads a calibration file and attaches the best-matching entry's corrections to the request.
+/// Returns notes for the report (which entry, which terms, or why none applied).
+std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRequest& built);
+
+/// Parses --vllm-version / --engine values (InputError on bad input).
+VllmVersion parse_version_flag(const std::string& text, const std::string& flag);
+std::optional<Engine> parse_engine_flag(const std::string& text, const std::string& flag);
+
+} // namespace vramplan::cli

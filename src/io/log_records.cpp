@@ -1,0 +1,169 @@
+#include <vramplan/io/log_records.hpp>
+
+#include <vramplan/io/errors.hpp>
+#include <vramplan/io/hf_config.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+namespace vramplan {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t k_max_records_bytes = 256u << 20;
+
+std::optional<double> num(const json& r, const char* k) {
+    auto it = r.find(k);
+    if (it == r.end() || !it->is_number()) {
+        return std::nullopt;
+    }
+    const double v = it->get<double>();
+    return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+std::optional<std::uint64_t> count(const json& r, const char* k) {
+    const auto v = num(r, k);
+    if (!v || *v < 0 || *v > 1e15) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(*v);
+}
+
+std::string str(const json& r, const char* k) {
+    auto it = r.find(k);
+    return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+} // namespace
+
+std::vector<LogRecord> read_log_records(const std::string& path) {
+    const std::string text = read_file(path, k_max_records_bytes);
+    std::vector<LogRecord> out;
+    std::istringstream in(text);
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) {
+            continue;
+        }
+        const json r = parse_json_text(line, path + ":" + std::to_string(n));
+        if (!r.is_object()) {
+            throw InputError(path + ":" + std::to_string(n) + ": expected a JSON object per line");
+        }
+        LogRecord rec;
+        rec.id = str(r, "id");
+        if (rec.id.empty()) {
+            rec.id = path + ":" + std::to_string(n);
+        }
+        rec.model = str(r, "model");
+        rec.config = str(r, "config");
+        rec.engine = str(r, "engine");
+        rec.version = str(r, "vllm_version_effective");
+        if (rec.version.empty()) {
+            rec.version = str(r, "vllm_version");
+        }
+        rec.gpu_id = str(r, "gpu_id");
+        rec.slice = str(r, "slice");
+        rec.outcome = str(r, "outcome");
+        rec.quantization = str(r, "quantization");
+        rec.dtype = str(r, "dtype");
+        rec.kv_cache_dtype = str(r, "kv_cache_dtype");
+        rec.log = str(r, "log");
+        rec.gpu_memory_utilization = num(r, "gpu_memory_utilization");
+        rec.total_gib = num(r, "total_gpu_memory_gib");
+        rec.weights_gib = num(r, "weights_gib");
+        rec.activation_gib = num(r, "activation_peak_gib");
+        rec.non_torch_gib = num(r, "non_torch_gib");
+        rec.cuda_graph_gib = num(r, "cuda_graph_gib");
+        rec.kv_cache_gib = num(r, "kv_cache_gib");
+        rec.max_concurrency = num(r, "max_concurrency");
+        rec.max_model_len = count(r, "max_model_len");
+        rec.max_num_seqs = count(r, "max_num_seqs");
+        rec.max_num_batched_tokens = count(r, "max_num_batched_tokens");
+        rec.block_size = count(r, "block_size");
+        rec.gpu_blocks = count(r, "gpu_blocks");
+        rec.kv_tokens = count(r, "kv_cache_tokens");
+        rec.tensor_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, "tensor_parallel_size").value_or(1), 1024));
+        rec.pipeline_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, "pipeline_parallel_size").value_or(1), 1024));
+        rec.enforce_eager = r.contains("enforce_eager") && r["enforce_eager"].is_boolean() && r["enforce_eager"].get<bool>();
+        out.push_back(std::move(rec));
+    }
+    return out;
+}
+
+Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::string& configs_dir) {
+    Replay out;
+    if (r.config.empty()) {
+        out.skip_reason = "no config.json";
+        return out;
+    }
+    const auto version = parse_vllm_version(r.version);
+    if (!version) {
+        out.skip_reason = "vLLM version unknown ('" + r.version + "')";
+        return out;
+    }
+    if (r.gpu_id.empty() && !r.total_gib) {
+        out.skip_reason = "GPU unknown";
+        return out;
+    }
+    try {
+        PlanRequest req;
+        const std::filesystem::path as_path(r.config);
+        const std::string file = std::filesystem::is_regular_file(as_path) ? r.config
+                                 : std::filesystem::is_directory(as_path) ? r.config + "/config.json"
+                                                                          : configs_dir + "/" + r.config + "/config.json";
+        const json cfg = parse_json_text(read_file(file, 16u << 20), file);
+        ParsedModel parsed = parse_hf_config(cfg, r.config);
+        if (r.quantization == "bitsandbytes" || r.quantization == "fp8") {
+            apply_quantization_flag(parsed, r.quantization);   // online quantization of a bf16 checkpoint
+        }
+        req.model = parsed.spec;
+        if (!r.gpu_id.empty()) {
+            req.gpu = catalog.gpu(r.gpu_id).spec;
+        }
+        if (r.total_gib) {
+            // The logged total wins over the catalog (driver, ECC and MIG change it).
+            req.gpu.total = static_cast<Bytes>(std::llround(*r.total_gib * 1024.0)) * k_mib;
+            req.gpu.total_basis = "logged";
+        }
+        req.version = *version;
+        if (r.engine == "V0") {
+            req.engine = Engine::v0;
+        } else if (r.engine == "V1") {
+            req.engine = Engine::v1;
+        }
+        req.gpu_memory_utilization = r.gpu_memory_utilization;
+        req.max_model_len = r.max_model_len;
+        req.max_num_seqs = r.max_num_seqs;
+        req.max_num_batched_tokens = r.max_num_batched_tokens;
+        req.block_size = r.block_size;
+        req.tensor_parallel_size = r.tensor_parallel_size;
+        req.pipeline_parallel_size = r.pipeline_parallel_size;
+        if (!r.kv_cache_dtype.empty()) {
+            req.kv_cache_dtype = r.kv_cache_dtype;
+        }
+        if (r.dtype == "float32" || r.dtype == "float16" || r.dtype == "bfloat16") {
+            req.dtype = r.dtype;
+        }
+        if (r.log.find("'dtype': 'float32'") != std::string::npos) {
+            req.dtype = "float32";
+        }
+        req.enforce_eager = r.enforce_eager;
+        if (const std::string problem = validate(req); !problem.empty()) {
+            out.skip_reason = "cannot replay: " + problem;
+            return out;
+        }
+        out.request = req;
+    } catch (const InputError& e) {
+        out.skip_reason = std::string("cannot replay: ") + e.what();
+    }
+    return out;
+}
+
+} // namespace vramplan
