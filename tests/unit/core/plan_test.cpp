@@ -1,6 +1,7 @@
 // The planner (include/vramplan/plan.hpp): budget identities, vLLM defaults, version rules,
 // verdicts and monotonicity (reference/vllm-memory-model.md §1, §3, §6.3, §7.3).
 #include "../support/models.hpp"
+#include "../support/plan_checks.hpp"
 
 #include <vramplan/plan.hpp>
 
@@ -17,25 +18,7 @@ using vramplan::test::MiB;
 
 namespace {
 
-/// The two accounting identities every worker of every plan must satisfy:
-///   weights + activation + non_torch + (graphs if in budget) + kv_cache == budget
-///   budget + cuda_context + (graphs if outside the budget) + free     == total
-void check_invariants(const Plan& p) {
-    REQUIRE_FALSE(p.workers.empty());
-    for (const WorkerPlan& w : p.workers) {
-        INFO("pp_rank " << w.pp_rank);
-        const SignedBytes in_budget_graphs = w.cuda_graphs_in_budget ? static_cast<SignedBytes>(w.cuda_graphs) : 0;
-        const SignedBytes outside_graphs = w.cuda_graphs_in_budget ? 0 : static_cast<SignedBytes>(w.cuda_graphs);
-        const SignedBytes used = static_cast<SignedBytes>(w.weights) + static_cast<SignedBytes>(w.activation) +
-                                 static_cast<SignedBytes>(w.non_torch) + in_budget_graphs + w.kv_cache;
-        CHECK(used == static_cast<SignedBytes>(w.budget));
-        const SignedBytes whole = static_cast<SignedBytes>(w.budget) + static_cast<SignedBytes>(w.cuda_context) + outside_graphs + w.free;
-        CHECK(whole == static_cast<SignedBytes>(w.total));
-        CHECK(w.total == p.request.gpu.total);
-        CHECK(w.weights == w.weight_parts.total());
-        CHECK(w.activation == w.activation_parts.total);
-    }
-}
+using test::check_invariants;
 
 PlanRequest request(const ModelSpec& m, const GpuSpec& gpu, VllmVersion v = VllmVersion{0, 19, 0}) {
     PlanRequest r;
