@@ -145,6 +145,10 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
             // V0 logs print blocks; a block is an exact number of bytes, so blocks measure KV memory.
             s.kv_error = rel(static_cast<double>(plan.capacity.num_blocks), static_cast<double>(*r.gpu_blocks));
             s.kv_basis = "blocks";
+        } else if (r.kv_tokens && *r.kv_tokens > 0 && plan.era.engine == Engine::v0) {
+            // V0's "stored in KV cache (N)" error: N = blocks x block_size.
+            s.kv_error = rel(static_cast<double>(plan.capacity.tokens), static_cast<double>(*r.kv_tokens));
+            s.kv_basis = "blocks";
         }
         if (r.logged_ok()) {
             if (r.kv_tokens && *r.kv_tokens > 0) {

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     cli::Action models = cli::add_models_command(app, global);
     cli::Action show = cli::add_show_command(app, global);
     cli::Action accuracy = cli::add_accuracy_command(app, global);
+    cli::Action calibrate = cli::add_calibrate_command(app, global);
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -77,6 +78,9 @@ int main(int argc, char** argv) {
             }
             if (name == "accuracy") {
                 return accuracy();
+            }
+            if (name == "calibrate") {
+                return calibrate();
             }
         }
         std::cout << app.help();

@@ -109,16 +109,16 @@ TEST_CASE("era: what each budget rule charges (spec §1.6, §4)", "[era]") {
     const WorkerPlan& base = per_instance.workers.at(0);
     // 0.6.4 (global): the CUDA context and other processes count against T·u.
     r.version = {0, 6, 4};
-    const WorkerPlan& global = plan_checked(r).workers.at(0);
+    const WorkerPlan global = plan_checked(r).workers.at(0);
     CHECK(global.kv_cache == base.kv_cache - static_cast<SignedBytes>(base.cuda_context) - static_cast<SignedBytes>(2 * test::GiB));
     // 0.2.5–0.3.0 (device-wide peak): the same, before CUDA graphs existed.
     r.version = {0, 2, 5};
-    const WorkerPlan& device = plan_checked(r).workers.at(0);
+    const WorkerPlan device = plan_checked(r).workers.at(0);
     CHECK(device.kv_cache == global.kv_cache);
     CHECK(device.cuda_graphs == 0);
     // ≤ 0.2.4 (torch peak): non-torch memory is not charged.
     r.version = {0, 2, 4};
-    const WorkerPlan& torch = plan_checked(r).workers.at(0);
+    const WorkerPlan torch = plan_checked(r).workers.at(0);
     CHECK(torch.kv_cache == base.kv_cache + static_cast<SignedBytes>(base.non_torch));
     CHECK_FALSE(torch.non_torch_in_budget);
     // V1 0.8.x (global) charges other processes and starts anyway; 0.9.1 refuses to start when

@@ -1,0 +1,316 @@
+// `vramplan calibrate LOG…`: measured terms from real vLLM startup logs, written as a calibration
+// file for `plan --calibration`, or (`--check`) replayed through the planner term by term.
+#include "commands.hpp"
+#include "plan_options.hpp"
+
+#include <vramplan/io/calibration.hpp>
+#include <vramplan/io/errors.hpp>
+#include <vramplan/io/vllm_log.hpp>
+#include <vramplan/report/render.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace vramplan::cli {
+
+namespace {
+
+struct CalibrateOptions {
+    std::vector<std::string> logs;
+    std::string output;
+    std::string gpu;
+    std::string model;
+    std::string vllm_version;
+    bool check = false;
+    std::string format = "text";
+};
+
+Bytes gib_to_bytes(double gib) { return static_cast<Bytes>(std::llround(gib * static_cast<double>(k_gib))); }
+
+std::string fmt_double(double x) { return fixed(x, x == std::floor(x) ? 0 : 6); }
+
+/// The catalog GPU whose CUDA total is within 0.5 % of the logged total (the closest), or nullptr.
+const GpuProfile* gpu_by_total(const Catalog& catalog, double total_gib) {
+    const GpuProfile* best = nullptr;
+    double best_diff = 0.005;
+    for (const auto& [id, g] : catalog.gpus()) {
+        const double diff = std::fabs(static_cast<double>(g.spec.total) / static_cast<double>(k_gib) - total_gib) / total_gib;
+        if (diff < best_diff) {
+            best_diff = diff;
+            best = &g;
+        }
+    }
+    return best;
+}
+
+/// A logged model name the catalog knows: as printed, else its last two path components
+/// ("/models/Qwen/Qwen3-8B" → "Qwen/Qwen3-8B").
+std::string catalog_model_name(const Catalog& catalog, const std::string& logged) {
+    if (catalog.find_model(logged) != nullptr) {
+        return logged;
+    }
+    const std::filesystem::path p(logged);
+    if (p.has_parent_path()) {
+        const std::string tail = p.parent_path().filename().string() + "/" + p.filename().string();
+        if (catalog.find_model(tail) != nullptr) {
+            return tail;
+        }
+    }
+    return logged;
+}
+
+struct Replayed {
+    VllmLog log;
+    BuiltRequest built;
+    Plan plan;
+    std::vector<std::string> notes;
+};
+
+Replayed replay_log(const Catalog& catalog, const std::string& path, const CalibrateOptions& o) {
+    Replayed r{read_vllm_log(path), {}, {}, {}};
+    const VllmLog& log = r.log;
+    if (!log.weights_gib && !log.kv_cache_gib && !log.gpu_blocks && !log.kv_tokens) {
+        throw InputError(path + ": no vLLM memory lines found (expected `Model loading took`, `Available KV cache memory`, "
+                                "`# GPU blocks` or the V0 memory profile)");
+    }
+    PlanOptions p;
+    if (!o.model.empty()) {
+        p.model = o.model;
+    } else if (log.model) {
+        p.model = catalog_model_name(catalog, log.model->value);
+    } else {
+        throw InputError(path + ": the log names no model; pass --model");
+    }
+    if (!o.gpu.empty()) {
+        p.gpu = o.gpu;
+    } else if (log.total_gib) {
+        const GpuProfile* g = gpu_by_total(catalog, log.total_gib->value);
+        if (g == nullptr) {
+            throw InputError(path + ": no catalog GPU has " + fixed(log.total_gib->value, 2) + " GiB; pass --gpu");
+        }
+        p.gpu = g->spec.id;
+        r.notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(log.total_gib->value, 2) + " GiB");
+    } else {
+        throw InputError(path + ": the log does not print the GPU's total memory; pass --gpu");
+    }
+    if (log.total_gib) {
+        p.gpu_memory = fixed(log.total_gib->value, 2) + "GiB";
+    }
+    if (!o.vllm_version.empty()) {
+        p.vllm_version = o.vllm_version;
+    } else if (log.version) {
+        p.vllm_version = log.version->value.str();
+    } else if (log.wording_min) {
+        p.vllm_version = log.wording_min->str();
+        r.notes.push_back("vLLM version not printed; the log's wording dates it to " + log.wording_min->str() +
+                          (log.wording_max ? " .. " + log.wording_max->str() : std::string(" or later")) + "; using " + p.vllm_version);
+    } else {
+        throw InputError(path + ": the log prints no vLLM version and its wording does not date it; pass --vllm-version");
+    }
+    if (log.engine) {
+        p.engine = log.engine->value == "V0" ? "v0" : "v1";
+    }
+    if (log.gpu_memory_utilization) {
+        p.utilization = fmt_double(log.gpu_memory_utilization->value);
+    }
+    if (log.max_model_len) {
+        p.max_model_len = std::to_string(log.max_model_len->value);
+    }
+    if (log.max_num_seqs) {
+        p.max_num_seqs = std::to_string(log.max_num_seqs->value);
+    }
+    if (log.max_num_batched_tokens) {
+        p.max_num_batched_tokens = std::to_string(log.max_num_batched_tokens->value);
+    }
+    if (log.block_size) {
+        p.block_size = std::to_string(log.block_size->value);
+    }
+    if (log.tensor_parallel_size) {
+        p.tp = log.tensor_parallel_size->value;
+    }
+    if (log.pipeline_parallel_size) {
+        p.pp = log.pipeline_parallel_size->value;
+    }
+    if (log.dtype && log.dtype->value != "auto") {
+        p.dtype = log.dtype->value;
+    }
+    if (log.kv_cache_dtype) {
+        p.kv_cache_dtype = log.kv_cache_dtype->value;
+    }
+    if (log.quantization && (log.quantization->value == "fp8" || log.quantization->value == "bitsandbytes")) {
+        p.quantization = log.quantization->value;
+    }
+    p.enforce_eager = log.enforce_eager && log.enforce_eager->value;
+    try {
+        r.built = build_request(catalog, p, false);
+    } catch (const InputError& e) {
+        throw InputError(path + ": " + e.what());
+    }
+    r.plan = make_plan(r.built.request);
+    return r;
+}
+
+CalibrationEntry entry_for(const std::string& path, const Replayed& r) {
+    const VllmLog& log = r.log;
+    const Plan& plan = r.plan;
+    const WorkerPlan& w = plan.workers.front();   // the log's numbers are rank 0's
+    CalibrationEntry e;
+    e.source = std::filesystem::path(path).filename().string();
+    e.model = r.built.model.id;
+    e.model_name = r.built.model.label;
+    e.gpu = plan.request.gpu.id;
+    e.version = plan.request.version;
+    e.engine = engine_name(plan.era.engine);
+    e.tensor_parallel_size = plan.request.tensor_parallel_size;
+    e.pipeline_parallel_size = plan.request.pipeline_parallel_size;
+    e.gpu_memory_utilization = plan.config.gpu_memory_utilization;
+    e.max_model_len = plan.config.max_model_len;
+    e.max_num_seqs = plan.config.max_num_seqs;
+    e.max_num_batched_tokens = plan.config.max_num_batched_tokens;
+    e.dtype = plan.config.dtype;
+    e.kv_cache_dtype = plan.config.kv_cache_dtype;
+    e.enforce_eager = !plan.config.cuda_graphs;
+    const auto measured = [](const auto& field) -> std::optional<Bytes> {
+        if (field && field->value >= 0) {
+            return gib_to_bytes(field->value);
+        }
+        return std::nullopt;
+    };
+    e.measured.weights = measured(log.weights_gib);
+    e.measured.activation = measured(log.activation_gib);
+    e.measured.non_torch = measured(log.non_torch_gib);
+    e.measured.cuda_graphs = measured(log.cuda_graph_gib);
+    if (log.kv_cache_gib) {
+        e.measured.kv_cache = static_cast<SignedBytes>(std::llround(log.kv_cache_gib->value * static_cast<double>(k_gib)));
+    }
+    // Non-torch and activation when the log prints only their sum with the weights (DEBUG) or the
+    // KV cache: the budget identity kv = T·u − W − A − N gives A + N.
+    e.estimated.weights = w.weights;
+    e.estimated.activation = w.activation;
+    e.estimated.non_torch = w.non_torch;
+    e.estimated.cuda_graphs = w.cuda_graphs;
+    e.estimated.kv_cache = w.kv_cache;
+    return e;
+}
+
+std::string check_text(const std::string& path, const Replayed& r) {
+    const VllmLog& log = r.log;
+    const Plan& plan = r.plan;
+    const WorkerPlan& w = plan.workers.front();
+    const double g = static_cast<double>(k_gib);
+    std::string out = fmt::format("{}: vLLM {} ({}), {} on {}, TP {} PP {}, u {}, max_model_len {}\n", path, plan.request.version.str(),
+                                  era_name(plan.era), r.built.model.label, plan.request.gpu.id, plan.request.tensor_parallel_size,
+                                  plan.request.pipeline_parallel_size, fixed(plan.config.gpu_memory_utilization, 4), plan.config.max_model_len);
+    for (const std::string& n : r.notes) {
+        out += "  note: " + n + "\n";
+    }
+    out += fmt::format("  {:<28} {:>12} {:>12} {:>10} {:>8}\n", "term (rank 0)", "logged", "predicted", "diff", "diff %");
+    const auto row = [&](const std::string& name, std::optional<double> logged, double predicted, int decimals, const std::string& unit) {
+        const std::string pred = fixed(predicted, decimals) + unit;
+        if (!logged) {
+            out += fmt::format("  {:<28} {:>12} {:>12} {:>10} {:>8}\n", name, "-", pred, "", "");
+            return;
+        }
+        const double diff = predicted - *logged;
+        const std::string p = *logged != 0.0 ? fmt::format("{:+.1f}%", 100.0 * diff / std::fabs(*logged)) : "";
+        out += fmt::format("  {:<28} {:>12} {:>12} {:>10} {:>8}\n", name, fixed(*logged, decimals) + unit, pred,
+                           (diff >= 0 ? "+" : "") + fixed(diff, decimals), p);
+    };
+    const auto v = [](const auto& f) -> std::optional<double> { return f ? std::optional<double>(static_cast<double>(f->value)) : std::nullopt; };
+    row("total", v(log.total_gib), static_cast<double>(w.total) / g, 2, " GiB");
+    row("budget (T x u)", v(log.requested_gib), static_cast<double>(w.requested) / g, 2, " GiB");
+    row("weights", v(log.weights_gib), static_cast<double>(w.weights) / g, 2, " GiB");
+    row("activation peak", v(log.activation_gib), static_cast<double>(w.activation) / g, 2, " GiB");
+    row("non-torch", v(log.non_torch_gib), static_cast<double>(w.non_torch) / g, 2, " GiB");
+    row("CUDA graphs", v(log.cuda_graph_gib), static_cast<double>(w.cuda_graphs) / g, 2, " GiB");
+    row("KV cache", v(log.kv_cache_gib), static_cast<double>(w.kv_cache) / g, 2, " GiB");
+    row("GPU blocks", v(log.gpu_blocks), static_cast<double>(plan.capacity.num_blocks), 0, "");
+    row("KV tokens", v(log.kv_tokens), static_cast<double>(plan.capacity.tokens), 0, "");
+    row("max concurrency", v(log.max_concurrency), plan.capacity.max_concurrency, 2, "x");
+    const bool logged_failed = log.error.has_value();
+    out += fmt::format("  {:<28} {:>12} {:>12}\n", "outcome", logged_failed ? "fails" : "starts", plan.verdict.starts ? "starts" : "fails");
+    if (logged_failed) {
+        out += "  logged error:    " + log.error->value + "\n";
+    }
+    if (!plan.verdict.starts) {
+        out += "  predicted error: " + plan.verdict.error + "\n";
+    }
+    return out;
+}
+
+/// Writes `text` to `path` through a temporary file and a rename: never a partial file.
+void write_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f || !(f << text) || !f.flush()) {
+            std::remove(tmp.c_str());
+            throw InputError(path + ": cannot be written");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::remove(tmp.c_str());
+        throw InputError(path + ": cannot be written (" + ec.message() + ")");
+    }
+}
+
+} // namespace
+
+Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
+    auto opts = std::make_shared<CalibrateOptions>();
+    CLI::App* cmd = app.add_subcommand("calibrate", "Read real vLLM startup logs: write a calibration file, or --check the planner against them");
+    cmd->add_option("logs", opts->logs, "vLLM startup logs (any era; INFO or DEBUG)")->required();
+    cmd->add_option("--output,-o", opts->output, "Calibration file to write (default: print it)");
+    cmd->add_option("--gpu,-g", opts->gpu, "GPU catalog id (default: inferred from the logged total memory)");
+    cmd->add_option("--model,-m", opts->model, "Model (default: the one the log names)");
+    cmd->add_option("--vllm-version", opts->vllm_version, "vLLM release (default: the logged one, else dated from the wording)");
+    cmd->add_flag("--check", opts->check, "Replay each log through the planner and print predicted vs logged, term by term");
+    cmd->add_option("--format,-f", opts->format, "text or json (--check)")->check(CLI::IsMember({"text", "json"}));
+    return [opts, &global]() -> int {
+        const CalibrateOptions& o = *opts;
+        const Catalog catalog = Catalog::load(profile_directories(global));
+        CalibrationFile file;
+        std::string text;
+        nlohmann::json checks = nlohmann::json::array();
+        for (const std::string& path : o.logs) {
+            const Replayed r = replay_log(catalog, path, o);
+            if (o.check) {
+                text += (text.empty() ? "" : "\n") + check_text(path, r);
+                const CalibrationEntry e = entry_for(path, r);
+                checks.push_back(calibration_json(CalibrationFile{{e}})["entries"][0]);
+            } else {
+                file.entries.push_back(entry_for(path, r));
+                for (const std::string& n : r.notes) {
+                    std::cerr << "vramplan: note: " << path << ": " << n << "\n";
+                }
+            }
+        }
+        if (o.check) {
+            if (o.format == "json") {
+                std::cout << nlohmann::json{{"schema_version", k_schema_version}, {"checks", checks}}.dump(2) << "\n";
+            } else {
+                std::cout << text;
+            }
+            return k_exit_ok;
+        }
+        const std::string out = calibration_json(file).dump(2) + "\n";
+        if (o.output.empty()) {
+            std::cout << out;
+        } else {
+            write_atomically(o.output, out);
+            std::cerr << "vramplan: wrote " << file.entries.size() << " calibration entr" << (file.entries.size() == 1 ? "y" : "ies") << " to "
+                      << o.output << "\n";
+        }
+        return k_exit_ok;
+    };
+}
+
+} // namespace vramplan::cli

@@ -1,0 +1,1476 @@
+#include <vramplan/io/vllm_log.hpp>
+
+#include <vramplan/io/errors.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <system_error>
+#include <tuple>
+#include <utility>
+
+// Scanning is hand-written over std::string_view: every search is a forward find() on one line,
+// so the parse is linear in the input and cannot backtrack. Every wording below is quoted from
+// reference/vllm-memory-model.md (section given), from a real log in tests/data/logs/, or (for
+// `CUDA out of memory`) from PyTorch.
+
+namespace vramplan {
+
+namespace {
+
+using std::string_view;
+
+constexpr std::size_t k_max_log_bytes = std::size_t{256} << 20;
+constexpr std::size_t k_max_error_bytes = 4096;
+constexpr std::size_t k_max_continuation_lines = 256;
+
+// ---------------------------------------------------------------------------------------------
+// Small scanning helpers. None of them reads outside the view or throws.
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ident(char c) { return is_digit(c) || is_alpha(c) || c == '_'; }
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+string_view tail(string_view s, std::size_t pos) { return pos >= s.size() ? string_view{} : s.substr(pos); }
+string_view head(string_view s, std::size_t n) { return n >= s.size() ? s : s.substr(0, n); }
+
+string_view ltrim(string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && is_space(s[i])) {
+        ++i;
+    }
+    return s.substr(i);
+}
+
+string_view rtrim(string_view s) {
+    std::size_t n = s.size();
+    while (n > 0 && (is_space(s[n - 1]) || s[n - 1] == '\r' || s[n - 1] == '\n')) {
+        --n;
+    }
+    return s.substr(0, n);
+}
+
+string_view trim(string_view s) { return rtrim(ltrim(s)); }
+
+bool starts_with(string_view s, string_view p) { return s.size() >= p.size() && s.substr(0, p.size()) == p; }
+bool ends_with(string_view s, string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
+bool contains(string_view s, string_view p) { return s.find(p) != string_view::npos; }
+
+/// The text after the first `key` in `s`.
+std::optional<string_view> after(string_view s, string_view key) {
+    const std::size_t pos = s.find(key);
+    if (pos == string_view::npos) {
+        return std::nullopt;
+    }
+    return tail(s, pos + key.size());
+}
+
+/// A decimal number as Python's `%.2f` / `str(float)` print it: optional '-', digits, optional
+/// fraction. No exponent, no "inf"/"nan".
+struct Number {
+    double value = 0;
+    std::size_t length = 0;
+    int decimals = 0;
+};
+
+std::optional<Number> number_at(string_view s) {
+    std::size_t i = 0;
+    if (i < s.size() && s[i] == '-') {
+        ++i;
+    }
+    if (i >= s.size() || !is_digit(s[i])) {
+        return std::nullopt;
+    }
+    while (i < s.size() && is_digit(s[i])) {
+        ++i;
+    }
+    int decimals = 0;
+    if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
+        ++i;
+        while (i < s.size() && is_digit(s[i])) {
+            ++i;
+            ++decimals;
+        }
+    }
+    double v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + i, v, std::chars_format::fixed);
+    if (ec != std::errc{} || p != s.data() + i) {
+        return std::nullopt;
+    }
+    return Number{v, i, decimals};
+}
+
+/// The number right after `key` (spaces allowed in between).
+std::optional<Number> number_after(string_view s, string_view key) {
+    const auto rest = after(s, key);
+    if (!rest) {
+        return std::nullopt;
+    }
+    return number_at(ltrim(*rest));
+}
+
+/// A token count: digits, with V1's thousands separators ("1,590,736"). Returns the value and
+/// the characters used.
+std::optional<std::pair<std::uint64_t, std::size_t>> count_at(string_view s) {
+    if (s.empty() || !is_digit(s[0])) {
+        return std::nullopt;
+    }
+    std::uint64_t v = 0;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (is_digit(s[i])) {
+            const auto d = static_cast<std::uint64_t>(s[i] - '0');
+            if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
+                return std::nullopt;
+            }
+            v = v * 10 + d;
+            ++i;
+        } else if (s[i] == ',' && i + 3 < s.size() && is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]) &&
+                   (i + 4 >= s.size() || !is_digit(s[i + 4]))) {
+            ++i; // a separator: exactly three digits follow
+        } else {
+            break;
+        }
+    }
+    return std::pair{v, i};
+}
+
+std::optional<std::uint64_t> count_after(string_view s, string_view key) {
+    const auto rest = after(s, key);
+    if (!rest) {
+        return std::nullopt;
+    }
+    const auto c = count_at(ltrim(*rest));
+    if (!c) {
+        return std::nullopt;
+    }
+    return c->first;
+}
+
+/// A version token ("0.10.1.dev101+gbda9d0535", "v0.6.4.post1") at the start of `s`.
+std::optional<VllmVersion> version_at(string_view s) {
+    std::size_t n = 0;
+    while (n < s.size() && n < 64 && (is_ident(s[n]) || s[n] == '.' || s[n] == '+' || s[n] == '-')) {
+        ++n;
+    }
+    string_view tok = s.substr(0, n);
+    while (!tok.empty() && tok.back() == '.') {
+        tok.remove_suffix(1); // "vLLM: 0.10.0." ends a sentence
+    }
+    if (tok.empty()) {
+        return std::nullopt;
+    }
+    return parse_vllm_version(std::string(tok));
+}
+
+/// Removes one pair of Python / shell quotes ('x' or "x") and backslash escapes inside them.
+std::string unquote(string_view v) {
+    v = trim(v);
+    if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front()) {
+        const string_view in = v.substr(1, v.size() - 2);
+        std::string out;
+        out.reserve(in.size());
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (in[i] == '\\' && i + 1 < in.size()) {
+                ++i;
+            }
+            out += in[i];
+        }
+        return out;
+    }
+    return std::string(v);
+}
+
+/// vLLM's `human_readable_int` for token counts: "32768", "32k" (×1000), "32K" (×1024).
+std::optional<std::uint64_t> parse_uint_value(string_view v) {
+    const std::string s = unquote(v);
+    const auto c = count_at(s);
+    if (!c) {
+        return std::nullopt;
+    }
+    std::uint64_t value = c->first;
+    string_view rest = tail(string_view(s), c->second);
+    std::uint64_t factor = 1;
+    if (!rest.empty()) {
+        switch (rest.front()) {
+        case 'k': factor = 1000; break;
+        case 'm': factor = 1000 * 1000; break;
+        case 'g': factor = 1000 * 1000 * 1000; break;
+        case 'K': factor = 1024; break;
+        case 'M': factor = 1024 * 1024; break;
+        case 'G': factor = 1024 * 1024 * 1024; break;
+        default: return std::nullopt;
+        }
+        if (rest.size() != 1) {
+            return std::nullopt;
+        }
+    }
+    if (value > std::numeric_limits<std::uint64_t>::max() / factor) {
+        return std::nullopt;
+    }
+    return value * factor;
+}
+
+std::optional<double> parse_double_value(string_view v) {
+    const std::string s = unquote(v);
+    const auto n = number_at(s);
+    if (!n || n->length != s.size()) {
+        return std::nullopt;
+    }
+    return n->value;
+}
+
+std::optional<bool> parse_bool_value(string_view v) {
+    const std::string s = unquote(v);
+    if (s == "True" || s == "true" || s == "1") {
+        return true;
+    }
+    if (s == "False" || s == "false" || s == "0") {
+        return false;
+    }
+    return std::nullopt;
+}
+
+/// Calls `fn(item)` for each top-level item of a comma-separated list, honouring quotes and
+/// (), [], {} nesting; stops at an unmatched closing bracket (the end of the list).
+template <class Fn> void for_each_item(string_view s, Fn&& fn) {
+    int depth = 0;
+    char quote = 0;
+    std::size_t start = 0;
+    std::size_t i = 0;
+    for (; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quote != 0) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == quote) {
+                quote = 0;
+            }
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '(' || c == '[' || c == '{') {
+            ++depth;
+        } else if (c == ')' || c == ']' || c == '}') {
+            if (depth == 0) {
+                break;
+            }
+            --depth;
+        } else if (c == ',' && depth == 0) {
+            fn(s.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    i = std::min(i, s.size()); // a trailing backslash inside quotes steps one past the end
+    fn(s.substr(start, i - start));
+}
+
+/// The position of the first top-level `sep` in `item` (outside quotes and brackets).
+std::size_t top_level_find(string_view item, char sep) {
+    int depth = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < item.size(); ++i) {
+        const char c = item[i];
+        if (quote != 0) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == quote) {
+                quote = 0;
+            }
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '(' || c == '[' || c == '{') {
+            ++depth;
+        } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+            --depth;
+        } else if (c == sep && depth == 0) {
+            return i;
+        }
+    }
+    return string_view::npos;
+}
+
+/// Shell words (quotes removed, no expansion). `continued` is set when the line ends with a
+/// lone backslash.
+std::vector<std::string> shell_words(string_view s, bool& continued) {
+    std::vector<std::string> words;
+    continued = false;
+    std::string cur;
+    bool in_word = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (is_space(c)) {
+            if (in_word) {
+                words.push_back(std::move(cur));
+                cur.clear();
+                in_word = false;
+            }
+        } else if (c == '\'') {
+            in_word = true;
+            const std::size_t close = s.find('\'', i + 1);
+            const std::size_t end = close == string_view::npos ? s.size() : close;
+            cur.append(s.substr(i + 1, end - (i + 1)));
+            i = end;
+        } else if (c == '"') {
+            in_word = true;
+            std::size_t j = i + 1;
+            for (; j < s.size() && s[j] != '"'; ++j) {
+                if (s[j] == '\\' && j + 1 < s.size()) {
+                    ++j;
+                }
+                cur += s[j];
+            }
+            i = j;
+        } else if (c == '\\') {
+            if (i + 1 >= s.size()) {
+                continued = true; // a line continuation, as in bash
+                break;
+            }
+            in_word = true;
+            cur += s[++i];
+        } else {
+            in_word = true;
+            cur += c;
+        }
+    }
+    if (in_word) {
+        words.push_back(std::move(cur));
+    }
+    return words;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions that bound each wording (spec sections in the comments at the call sites).
+
+constexpr VllmVersion release(int major, int minor, int patch) { return VllmVersion{major, minor, patch}; }
+constexpr VllmVersion k_any_patch_0_7 = release(0, 7, 999);
+constexpr VllmVersion k_last_v0 = release(0, 10, 999); // V0 removed in v0.11.0 (#25321)
+
+// ---------------------------------------------------------------------------------------------
+// Which worker printed a line.
+
+struct Rank {
+    bool known = true; ///< dp/pp/tp are known (a tagged worker rank, or the untagged driver)
+    int dp = 0;
+    int pp = 0;
+    int tp = 0;
+    std::uint64_t pid = 0; ///< identifies a worker without a rank number
+
+    [[nodiscard]] bool zero() const { return known && dp == 0 && pp == 0 && tp == 0; }
+};
+
+struct Line {
+    std::size_t number = 0;
+    Rank rank;
+    bool header = false; ///< a vLLM log header (`INFO 05-01 12:00:00 [file.py:12]`) was found
+    bool tagged = false; ///< a process tag was found
+    string_view file;    ///< "v1/worker/gpu_worker.py", "gpu_executor.py", or empty
+    string_view msg;     ///< the message after the header (the whole stripped line when none)
+};
+
+/// A field being filled, with what decides between competing lines. `Ranked` fields (the
+/// per-worker terms) prefer rank 0's line; the others only compare sources.
+template <class T, bool Ranked = true> struct Slot {
+    std::optional<Logged<T>> value;
+    int source = 0;
+    bool rank0 = false;
+
+    void offer(T v, const Line& line, int src) {
+        const bool r0 = !Ranked || line.rank.zero();
+        if (value) {
+            if (rank0 && !r0) {
+                return; // rank 0's value stays
+            }
+            if (rank0 == r0 && src >= source) {
+                return; // same rank class: only a more direct source replaces it
+            }
+        }
+        value = Logged<T>{std::move(v), line.number};
+        source = src;
+        rank0 = r0;
+    }
+};
+
+// Source ranks (lower wins).
+constexpr int k_src_autofit = 0;
+constexpr int k_src_engine_config = 1;
+constexpr int k_src_args = 2;
+constexpr int k_src_effective = 3;
+constexpr int k_src_command = 4;
+constexpr int k_src_echo_exact = 5;
+constexpr int k_src_echo = 6;
+
+constexpr int k_src_direct = 1;  // the dedicated measurement line
+constexpr int k_src_summary = 2; // a line repeating it
+constexpr int k_src_error = 3;   // an error message quoting it
+
+struct KvEntry {
+    Rank rank;
+    std::size_t order = 0;
+    double gib = 0;
+};
+
+class Parser {
+public:
+    VllmLog run(string_view text);
+
+private:
+    void segment(string_view raw, std::size_t line_no);
+    static bool strip_tag(string_view& s, Line& line);
+    static void header(string_view s, Line& line);
+    void infer_engine(const Line& line, string_view tag_names);
+    bool command(string_view s, const Line& line);
+    void command_words(const std::vector<std::string>& words, std::size_t first, const Line& line, bool serve);
+    void llm_call(string_view s, const Line& line);
+    void setting(string_view key, string_view value, const Line& line, int src);
+    void engine_config(string_view msg, const Line& line);
+    void measurements(string_view msg, const Line& line);
+    void errors(string_view msg, const Line& line);
+    void kv_value(double gib, const Line& line, int src, bool per_rank);
+    void constrain(std::optional<VllmVersion> lo, std::optional<VllmVersion> hi);
+    void set_engine(const char* name, const Line& line, int src) { m_engine.offer(name, line, src); }
+
+    std::string m_buffer; // ANSI-stripped copy of the current segment
+    std::size_t m_continuation = 0; // > 0: the previous line ended a command with '\'
+    bool m_contradiction = false;
+    std::optional<VllmVersion> m_min, m_max;
+
+    bool m_saw_v021 = false, m_saw_v1_instance = false, m_saw_three_line = false, m_saw_v064 = false;
+    bool m_saw_blocks = false, m_saw_tokens = false;
+
+    template <class T> using Config = Slot<T, false>;
+    Config<VllmVersion> m_version;
+    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error;
+    Config<double> m_util;
+    Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size;
+    Config<std::uint32_t> m_tp, m_pp;
+    Config<bool> m_enforce_eager;
+    Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
+        m_graph, m_graph_estimate, m_concurrency;
+    Slot<std::uint64_t> m_gpu_blocks, m_cpu_blocks, m_kv_tokens, m_concurrency_tokens;
+    std::vector<KvEntry> m_kv_entries;
+    std::set<std::tuple<int, int, int, int, std::uint64_t>> m_kv_seen;
+};
+
+void Parser::constrain(std::optional<VllmVersion> lo, std::optional<VllmVersion> hi) {
+    if (lo && (!m_min || *m_min < *lo)) {
+        m_min = lo;
+    }
+    if (hi && (!m_max || *hi < *m_max)) {
+        m_max = hi;
+    }
+    if (m_min && m_max && *m_max < *m_min) {
+        m_contradiction = true;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line prefixes.
+
+/// Strips one `(Name key=value ...)` process tag: `(Worker_TP0 pid=1)`, `(VllmWorker rank=1
+/// pid=2)`, `(EngineCore_DP0 pid=3)`, `(RayWorkerWrapper pid=4, ip=10.0.0.1)`, `(EngineCore)`.
+bool Parser::strip_tag(string_view& s, Line& line) {
+    if (s.size() < 3 || s[0] != '(') {
+        return false;
+    }
+    const std::size_t close = head(s, 160).find(')');
+    if (close == string_view::npos || close < 2) {
+        return false;
+    }
+    const string_view content = s.substr(1, close - 1);
+    if (!is_alpha(content[0]) && content[0] != '_') {
+        return false;
+    }
+    for (char c : content) {
+        if (!(is_ident(c) || c == '=' || c == '.' || c == ',' || c == ':' || c == ' ' || c == '-')) {
+            return false;
+        }
+    }
+    std::size_t name_len = 0;
+    while (name_len < content.size() && is_ident(content[name_len])) {
+        ++name_len;
+    }
+    const string_view name = content.substr(0, name_len);
+    const bool has_kv = contains(content, "=");
+    if (!has_kv && (name_len != content.size() || !(name[0] >= 'A' && name[0] <= 'Z'))) {
+        return false; // "(EngineCore)" is a tag; "(see below)" is not
+    }
+
+    std::optional<int> dp, pp, tp, rank;
+    std::optional<std::uint64_t> pid;
+    auto small_int = [](string_view t) -> std::optional<int> {
+        const auto c = count_at(t);
+        if (!c || c->second != t.size() || c->first > 1'000'000) {
+            return std::nullopt;
+        }
+        return static_cast<int>(c->first);
+    };
+    auto part = [&](string_view p) {
+        // Name parts: "TP1", "PP0", "DP2"; a bare number after EngineCore_ is the DP rank (v0.10.1).
+        if (p.size() > 2 && (starts_with(p, "TP") || starts_with(p, "PP") || starts_with(p, "DP"))) {
+            if (const auto n = small_int(p.substr(2))) {
+                (p[0] == 'T' ? tp : p[0] == 'P' ? pp : dp) = *n;
+            }
+        } else if (const auto n = small_int(p); n && starts_with(name, "EngineCore")) {
+            dp = *n;
+        }
+    };
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        if (i == name.size() || name[i] == '_') {
+            if (i > start) {
+                part(name.substr(start, i - start));
+            }
+            start = i + 1;
+        }
+    }
+    // Other words: "rank=1", "pid=123", "ip=...", "TP0" (a bare "(pid=123)" is a Ray task).
+    string_view rest = content.substr(name_len);
+    while (!rest.empty()) {
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) {
+            rest.remove_prefix(1);
+        }
+        std::size_t n = 0;
+        while (n < rest.size() && rest[n] != ' ' && rest[n] != ',') {
+            ++n;
+        }
+        const string_view word = rest.substr(0, n);
+        rest.remove_prefix(n);
+        if (!word.empty() && !contains(word, "=")) {
+            part(word);
+        }
+    }
+    if (const auto r = after(content, "rank=")) {
+        if (const auto c = count_at(*r); c && c->first <= 1'000'000) {
+            rank = static_cast<int>(c->first);
+        }
+    }
+    if (const auto p = after(content, "pid=")) {
+        if (const auto c = count_at(*p)) {
+            pid = c->first;
+        }
+    }
+
+    line.tagged = true;
+    const bool is_worker = contains(name, "Worker") || name == "pid";
+    Rank& r = line.rank;
+    if (dp) {
+        r.dp = *dp;
+    }
+    if (is_worker) {
+        if (rank || tp || pp) {
+            r.known = true;
+            r.tp = rank ? *rank : tp.value_or(0);
+            r.pp = rank ? 0 : pp.value_or(0);
+        } else {
+            r.known = false; // VllmWorkerProcess / RayWorkerWrapper: not rank 0, or unknown
+            r.pid = pid.value_or(0);
+        }
+    }
+    s = ltrim(tail(s, close + 1));
+    return true;
+}
+
+/// `INFO 05-01 12:00:00 [gpu_worker.py:245] msg`, `INFO 04-29 19:12:30 gpu_executor.py:118] msg`,
+/// `INFO [model.py:611] msg` (timestamps removed), `DEBUG 04-22 00:18:23.123 [...]`.
+void Parser::header(string_view s, Line& line) {
+    static constexpr std::array<string_view, 6> k_levels = {"DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL"};
+    line.msg = s;
+    string_view rest;
+    bool found = false;
+    for (const string_view lvl : k_levels) {
+        if (s.size() > lvl.size() && starts_with(s, lvl) && s[lvl.size()] == ' ') {
+            rest = ltrim(s.substr(lvl.size() + 1));
+            found = true;
+            break;
+        }
+    }
+    if (!found) {
+        return;
+    }
+    auto skip_token = [&](auto&& ok) {
+        std::size_t n = 0;
+        while (n < rest.size() && rest[n] != ' ') {
+            ++n;
+        }
+        if (n > 0 && ok(rest.substr(0, n))) {
+            rest = ltrim(rest.substr(n));
+        }
+    };
+    // Date "05-01" and time "12:00:00" / "12:00:00.123".
+    skip_token([](string_view t) { return t.size() == 5 && is_digit(t[0]) && t[2] == '-' && is_digit(t[4]); });
+    skip_token([](string_view t) { return t.size() >= 8 && is_digit(t[0]) && t[2] == ':' && t[5] == ':'; });
+    line.header = true;
+    if (!rest.empty() && rest.front() == '[') {
+        const std::size_t close = head(rest, 256).find(']');
+        if (close != string_view::npos) {
+            const string_view inside = rest.substr(1, close - 1);
+            line.file = inside.substr(0, std::min(inside.rfind(':'), inside.size()));
+            rest = tail(rest, close + 1);
+        }
+    } else {
+        std::size_t n = 0;
+        while (n < rest.size() && n < 256 && rest[n] != ' ') {
+            ++n;
+        }
+        const string_view tok = rest.substr(0, n);
+        if (ends_with(tok, "]") && contains(tok, ":")) {
+            line.file = tok.substr(0, tok.rfind(':'));
+            rest = tail(rest, n);
+        }
+    }
+    line.msg = ltrim(rest);
+}
+
+void Parser::infer_engine(const Line& line, string_view tag_names) {
+    // Stated engines are handled in engine_config(); these are the wordings only one engine has.
+    const string_view m = line.msg;
+    const string_view f = line.file;
+    const bool v1 = contains(f, "v1/") || ends_with(f, "gpu_worker.py") || ends_with(f, "gpu_model_runner.py") ||
+                    ends_with(f, "kv_cache_utils.py") || contains(tag_names, "EngineCore") ||
+                    contains(tag_names, "Worker_") || contains(tag_names, "VllmWorker ") ||
+                    contains(m, "Available KV cache memory") || contains(m, "GPU KV cache size:") ||
+                    contains(m, "EngineCore") || contains(m, "To serve at least one request with the model");
+    const bool v0 = contains(tag_names, "VllmWorkerProcess") || contains(m, "the current vLLM instance can use") ||
+                    contains(m, "Memory profiling results:") || contains(m, "# cuda blocks") ||
+                    contains(m, "# CUDA blocks") || contains(m, ", # CPU blocks") ||
+                    contains(m, "is larger than the maximum number of tokens that can be stored in KV cache");
+    if (v1 != v0) {
+        set_engine(v1 ? "V1" : "V0", line, 2);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration.
+
+void Parser::setting(string_view key_in, string_view value, const Line& line, int src) {
+    std::string key(key_in);
+    std::replace(key.begin(), key.end(), '-', '_');
+    value = trim(value);
+    if (value.empty() || value == "None" || contains(value, "...")) {
+        return; // absent, or cut short in a trimmed excerpt
+    }
+    auto text = [&]() {
+        std::string s = unquote(value);
+        if (starts_with(s, "torch.")) {
+            s.erase(0, 6);
+        }
+        return s;
+    };
+    if (key == "model") {
+        m_model.offer(unquote(value), line, src);
+    } else if (key == "model_tag") {
+        m_model.offer(unquote(value), line, src + 1); // 'model' is the resolved name
+    } else if (key == "max_model_len" || key == "max_seq_len") {
+        if (const auto n = parse_uint_value(value)) {
+            m_max_model_len.offer(*n, line, src);
+        }
+    } else if (key == "max_num_seqs") {
+        if (const auto n = parse_uint_value(value)) {
+            m_max_num_seqs.offer(*n, line, src);
+        }
+    } else if (key == "max_num_batched_tokens") {
+        if (const auto n = parse_uint_value(value)) {
+            m_max_num_batched_tokens.offer(*n, line, src);
+        }
+    } else if (key == "block_size") {
+        if (const auto n = parse_uint_value(value)) {
+            m_block_size.offer(*n, line, src);
+        }
+    } else if (key == "tensor_parallel_size" || key == "tp" || key == "pipeline_parallel_size" || key == "pp") {
+        const auto n = parse_uint_value(value);
+        if (n && *n <= std::numeric_limits<std::uint32_t>::max()) {
+            (key[0] == 't' ? m_tp : m_pp).offer(static_cast<std::uint32_t>(*n), line, src);
+        }
+    } else if (key == "gpu_memory_utilization") {
+        if (const auto d = parse_double_value(value)) {
+            m_util.offer(*d, line, src);
+        }
+    } else if (key == "dtype") {
+        m_dtype.offer(text(), line, src);
+    } else if (key == "kv_cache_dtype") {
+        m_kv_cache_dtype.offer(text(), line, src);
+    } else if (key == "quantization" || key == "q") {
+        m_quantization.offer(text(), line, src);
+    } else if (key == "enforce_eager") {
+        if (const auto b = parse_bool_value(value)) {
+            m_enforce_eager.offer(*b, line, src);
+        }
+    }
+}
+
+/// `Initializing a V1 LLM engine (v0.10.1) with config: model='…', …`,
+/// `Initializing a V0 LLM engine (v0.7.3) with config: …`, `Initializing an LLM engine (v0.5.4)
+/// with config: …`, `Initializing an LLM engine with config: …` (v0.2), and
+/// `non-default args: {'model': '…', …}`.
+void Parser::engine_config(string_view msg, const Line& line) {
+    if (const std::size_t pos = msg.find("LLM engine"); pos != string_view::npos) {
+        const string_view before = head(msg, pos);
+        const std::size_t init = before.rfind("Initializing a");
+        if (init != string_view::npos && pos - init <= 20) {
+            const string_view kind = before.substr(init);
+            if (contains(kind, "V1 ")) {
+                set_engine("V1", line, 1);
+            } else if (contains(kind, "V0 ") || contains(kind, "an ")) {
+                set_engine("V0", line, 1);
+            }
+            string_view rest = ltrim(tail(msg, pos + 10));
+            if (starts_with(rest, "(v")) {
+                if (const auto ver = version_at(rest.substr(1))) {
+                    m_version.offer(*ver, line, 1);
+                }
+            }
+            if (const auto cfg = after(rest, "with config:")) {
+                for_each_item(*cfg, [&](string_view item) {
+                    const std::size_t eq = item.find('=');
+                    if (eq == string_view::npos) {
+                        return;
+                    }
+                    const string_view key = trim(item.substr(0, eq));
+                    if (key.empty() || !std::all_of(key.begin(), key.end(), is_ident)) {
+                        return;
+                    }
+                    setting(key, item.substr(eq + 1), line, k_src_engine_config);
+                });
+            }
+        }
+    }
+    if (const auto args = after(msg, "non-default args: {")) {
+        for_each_item(*args, [&](string_view item) {
+            const std::size_t colon = top_level_find(item, ':');
+            if (colon == string_view::npos) {
+                return;
+            }
+            setting(unquote(item.substr(0, colon)), item.substr(colon + 1), line, k_src_args);
+        });
+    }
+}
+
+/// `vllm serve MODEL --flag value --flag=value`, `python -m vllm.entrypoints.openai.api_server
+/// --model=…`, `docker run … vllm/vllm-openai:TAG --model …`. Returns true when the line was one.
+bool Parser::command(string_view s, const Line& line) {
+    bool continued = false;
+    if (m_continuation > 0) {
+        const string_view t = trim(s);
+        if (starts_with(t, "-") && m_continuation < k_max_continuation_lines) {
+            const auto words = shell_words(t, continued);
+            command_words(words, 0, line, false);
+            m_continuation = continued ? m_continuation + 1 : 0;
+            return true;
+        }
+        m_continuation = 0;
+    }
+    struct Marker {
+        string_view text;
+        bool serve;
+    };
+    static constexpr std::array<Marker, 4> k_markers = {{{"vllm serve", true},
+                                                        {"vllm.entrypoints.openai.api_server", false},
+                                                        {"vllm.entrypoints.api_server", false},
+                                                        {"vllm/vllm-openai", false}}};
+    for (const Marker& mk : k_markers) {
+        const std::size_t pos = s.find(mk.text);
+        if (pos == string_view::npos || (pos > 0 && (is_ident(s[pos - 1]) || s[pos - 1] == '.'))) {
+            continue;
+        }
+        std::size_t end = pos + mk.text.size();
+        if (end < s.size() && !is_space(s[end])) {
+            if (mk.serve) {
+                continue; // "vllm served", "vllm serve_x"
+            }
+            while (end < s.size() && !is_space(s[end])) {
+                ++end; // the rest of the image / module name
+            }
+        }
+        const auto words = shell_words(tail(s, end), continued);
+        command_words(words, 0, line, mk.serve);
+        m_continuation = continued ? 1 : 0;
+        return true;
+    }
+    return false;
+}
+
+void Parser::command_words(const std::vector<std::string>& words, std::size_t first, const Line& line, bool serve) {
+    static constexpr std::array<string_view, 14> k_valued = {
+        "model", "tensor-parallel-size", "tp", "pipeline-parallel-size", "pp", "gpu-memory-utilization",
+        "max-model-len", "max-num-seqs", "max-num-batched-tokens", "block-size", "dtype", "kv-cache-dtype",
+        "quantization", "q"};
+    if (serve && first < words.size() && !starts_with(words[first], "-")) {
+        setting("model", words[first], line, k_src_command); // `vllm serve MODEL`
+        ++first;
+    }
+    for (std::size_t i = first; i < words.size(); ++i) {
+        const string_view w = words[i];
+        if (!starts_with(w, "-") || w.size() < 2) {
+            continue;
+        }
+        string_view name = w.substr(w[1] == '-' ? 2 : 1);
+        std::optional<string_view> inline_value;
+        if (const std::size_t eq = name.find('='); eq != string_view::npos) {
+            inline_value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+        }
+        std::string norm(name);
+        std::replace(norm.begin(), norm.end(), '_', '-');
+        if (norm == "enforce-eager") {
+            setting("enforce_eager", inline_value ? *inline_value : "True", line, k_src_command);
+        } else if (norm == "no-enforce-eager") {
+            setting("enforce_eager", "False", line, k_src_command);
+        } else if (std::find(k_valued.begin(), k_valued.end(), norm) != k_valued.end()) {
+            if (inline_value) {
+                setting(norm, *inline_value, line, k_src_command);
+            } else if (i + 1 < words.size() && !starts_with(words[i + 1], "--")) {
+                setting(norm, words[i + 1], line, k_src_command);
+                ++i;
+            }
+        }
+    }
+}
+
+/// `LLM("facebook/opt-125m")`, `LLM(model="…", tensor_parallel_size=2, gpu_memory_utilization=0.8)`.
+void Parser::llm_call(string_view s, const Line& line) {
+    std::size_t pos = s.find("LLM(");
+    while (pos != string_view::npos && pos > 0 && is_ident(s[pos - 1])) {
+        pos = s.find("LLM(", pos + 4); // AsyncLLM(, VLLM(
+    }
+    if (pos == string_view::npos) {
+        return;
+    }
+    bool positional_done = false;
+    for_each_item(tail(s, pos + 4), [&](string_view item) {
+        item = trim(item);
+        const std::size_t eq = top_level_find(item, '=');
+        if (eq != string_view::npos && eq > 0 && std::all_of(item.begin(), item.begin() + static_cast<std::ptrdiff_t>(eq), is_ident)) {
+            setting(item.substr(0, eq), item.substr(eq + 1), line, k_src_command);
+        } else if (!positional_done) {
+            positional_done = true;
+            if (!item.empty() && (item.front() == '"' || item.front() == '\'')) {
+                setting("model", item, line, k_src_command);
+            }
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements.
+
+void Parser::kv_value(double gib, const Line& line, int src, bool per_rank) {
+    m_kv.offer(gib, line, src);
+    if (!per_rank) {
+        return;
+    }
+    // One value per worker: a rank number, else a pid. A set keeps this O(log n) per line.
+    const Rank& r = line.rank;
+    const auto key = r.known ? std::tuple{0, r.dp, r.pp, r.tp, std::uint64_t{0}} : std::tuple{1, 0, 0, 0, r.pid};
+    if (m_kv_seen.insert(key).second) {
+        m_kv_entries.push_back(KvEntry{r, m_kv_entries.size(), gib});
+    }
+}
+
+void Parser::measurements(string_view m, const Line& line) {
+    // --- Weights (§8). "GB" is GiB: the number is bytes / 2^30 in every era.
+    if (const auto w = number_after(m, "Loading model weights took")) {
+        m_weights.offer(w->value, line, k_src_direct);
+        constrain(std::nullopt, k_any_patch_0_7); // renamed by #14063 (2025-03-01, v0.8.0)
+    }
+    if (const auto rest = after(m, "Model loading took")) {
+        const string_view r = ltrim(*rest);
+        if (const auto w = number_at(r)) {
+            m_weights.offer(w->value, line, k_src_direct);
+            const string_view unit = ltrim(tail(r, w->length));
+            if (starts_with(unit, "GB")) {
+                constrain(release(0, 8, 0), release(0, 8, 2)); // #14063 .. "GiB" from #15807 (2025-04-01, ≈v0.8.3)
+            } else if (starts_with(unit, "GiB memory")) {
+                // #28178 (2025-11-09, v0.11.1) added "memory"; #31865 (2026-01-08, ≈v0.14) prints
+                // str(round(x, 2)) instead of %.4f.
+                if (w->decimals == 4) {
+                    constrain(release(0, 11, 1), release(0, 13, 999));
+                } else {
+                    constrain(release(0, 14, 0), std::nullopt);
+                }
+            } else if (starts_with(unit, "GiB")) {
+                if (w->decimals == 4) {
+                    constrain(release(0, 8, 3), release(0, 11, 0));
+                } else {
+                    constrain(release(0, 8, 3), std::nullopt); // Model Runner V2 (v1/worker/gpu/model_runner.py) wording
+                }
+            }
+        }
+    }
+
+    // --- V0 v0.6.4 (§4): `Memory profiling results: total_gpu_memory=47.54GiB
+    // initial_memory_usage=… peak_torch_memory=… memory_usage_post_profile=… non_torch_memory=0.44GiB
+    // kv_cache_size=22.74GiB gpu_memory_utilization=0.90`.
+    if (const auto rest = after(m, "Memory profiling results:")) {
+        m_saw_v064 = true;
+        constrain(release(0, 6, 4), release(0, 6, 4));
+        if (const auto t = number_after(*rest, "total_gpu_memory=")) {
+            m_total.offer(t->value, line, k_src_direct);
+        }
+        if (const auto n = number_after(*rest, "non_torch_memory=")) {
+            m_non_torch.offer(n->value, line, k_src_direct);
+        }
+        if (const auto k = number_after(*rest, "kv_cache_size=")) {
+            kv_value(k->value, line, k_src_direct, true);
+        }
+        if (const auto u = number_after(*rest, "gpu_memory_utilization=")) {
+            m_util.offer(u->value, line, k_src_echo);
+        }
+    }
+
+    // --- V0 v0.6.5 – v0.10 three-line message (§4).
+    if (const auto rest = after(m, "the current vLLM instance can use total_gpu_memory (")) {
+        m_saw_three_line = true;
+        constrain(release(0, 6, 5), k_last_v0);
+        if (const auto t = number_at(*rest)) {
+            m_total.offer(t->value, line, k_src_direct);
+        }
+        if (const auto u = number_after(*rest, "gpu_memory_utilization (")) {
+            m_util.offer(u->value, line, k_src_echo);
+        }
+        if (const auto r = number_after(*rest, ") = ")) {
+            m_requested.offer(r->value, line, k_src_direct);
+        }
+    }
+    if (contains(m, "model weights take ") && contains(m, "reserved for KV Cache is")) {
+        m_saw_three_line = true;
+        constrain(release(0, 6, 5), k_last_v0);
+        if (const auto w = number_after(m, "model weights take ")) {
+            m_weights.offer(w->value, line, k_src_summary);
+        }
+        if (const auto n = number_after(m, "non_torch_memory takes ")) {
+            m_non_torch.offer(n->value, line, k_src_direct);
+        }
+        if (const auto a = number_after(m, "PyTorch activation peak memory takes ")) {
+            m_activation.offer(a->value, line, k_src_direct);
+        }
+        if (const auto k = number_after(m, "the rest of the memory reserved for KV Cache is ")) {
+            kv_value(k->value, line, k_src_direct, true);
+        }
+    }
+
+    // --- V1 v0.9.1+ (§2.3, §2.4).
+    if (const auto rest = after(m, "Initial free memory")) {
+        string_view r = ltrim(*rest); // "Initial free memory: X GiB; …" or "Initial free memory X GiB, …"
+        if (starts_with(r, ":")) {
+            r = ltrim(r.substr(1));
+        }
+        if (const auto f = number_at(r)) {
+            if (const auto req = after(r, "Requested memory:")) {
+                m_saw_v1_instance = true;
+                constrain(release(0, 9, 1), std::nullopt);
+                m_initial_free.offer(f->value, line, k_src_direct);
+                if (const auto u = number_at(ltrim(*req))) {
+                    m_util.offer(u->value, line, k_src_echo_exact);
+                }
+                if (const auto R = number_after(*req, "(util),")) {
+                    m_requested.offer(R->value, line, k_src_direct);
+                }
+            } else if (const auto kv = number_after(r, "reserved ")) {
+                // `Initial free memory X GiB, reserved Y GiB memory for KV Cache as specified by
+                // kv_cache_memory_bytes config and skipped memory profiling.` (#21489, ≈v0.10.2)
+                if (contains(r, "kv_cache_memory_bytes")) {
+                    m_saw_v1_instance = true;
+                    constrain(release(0, 10, 2), std::nullopt);
+                    m_initial_free.offer(f->value, line, k_src_direct);
+                    kv_value(kv->value, line, k_src_direct, true);
+                }
+            }
+        }
+    }
+    if (const auto rest = after(m, "Total non KV cache memory:")) {
+        // MemoryProfilingResult repr (#12126, ≈v0.7.0), logged at DEBUG by the V1 worker.
+        constrain(release(0, 7, 0), std::nullopt);
+        if (const auto x = number_at(ltrim(*rest))) {
+            m_non_kv.offer(x->value, line, k_src_direct);
+        }
+        if (const auto a = number_after(*rest, "torch peak memory increase:")) {
+            m_activation.offer(a->value, line, k_src_direct);
+        }
+        if (const auto n = number_after(*rest, "non-torch forward increase memory:")) {
+            m_non_torch.offer(n->value, line, k_src_direct);
+        }
+        if (const auto w = number_after(*rest, "weights memory:")) {
+            m_weights.offer(w->value, line, k_src_summary);
+        }
+    }
+    if (const auto rest = after(m, "Free memory on device")) {
+        // `Free memory on device (F0/T GiB) on startup. Desired GPU memory utilization is (u, R GiB).
+        // Actual usage is W GiB for weight, A GiB for peak activation, N GiB for non-torch memory, and
+        // C GiB for CUDAGraph memory. … Current kv cache memory in use is X GiB.` (§2.5, ≈v0.10.2), or
+        // the start-up error `Free memory on device [cuda:0] (F0/T GiB) on startup is less than
+        // desired GPU memory utilization (u, R GiB).` (§3, v0.9.1; device named since ≈v0.14).
+        const std::size_t open = head(*rest, 48).find('(');
+        if (open != string_view::npos) {
+            const string_view device = trim(rest->substr(0, open));
+            const string_view r = rest->substr(open + 1);
+            const auto f = number_at(r);
+            const bool slash = f && f->length < r.size() && r[f->length] == '/';
+            const auto t = slash ? number_at(tail(r, f->length + 1)) : std::nullopt;
+            if (t) {
+                m_saw_v1_instance = true;
+                m_initial_free.offer(f->value, line, k_src_summary);
+                m_total.offer(t->value, line, k_src_direct);
+                const bool too_low = contains(r, "is less than desired");
+                if (too_low) {
+                    constrain(device.empty() ? release(0, 9, 1) : release(0, 14, 0), std::nullopt);
+                } else {
+                    constrain(release(0, 10, 2), std::nullopt);
+                }
+                const string_view util_key = too_low ? "desired GPU memory utilization (" : "Desired GPU memory utilization is (";
+                if (const auto u = after(r, util_key)) {
+                    if (const auto uu = number_at(*u)) {
+                        m_util.offer(uu->value, line, k_src_effective);
+                        if (const auto R = number_after(tail(*u, uu->length), ",")) {
+                            m_requested.offer(R->value, line, k_src_summary);
+                        }
+                    }
+                }
+                if (const auto a = after(r, "Actual usage is ")) {
+                    if (const auto w = number_at(*a)) {
+                        m_weights.offer(w->value, line, k_src_summary);
+                    }
+                    if (const auto act = number_after(*a, "for weight,")) {
+                        m_activation.offer(act->value, line, k_src_summary);
+                    }
+                    if (const auto n = number_after(*a, "for peak activation,")) {
+                        m_non_torch.offer(n->value, line, k_src_summary);
+                    }
+                    if (const auto c = number_after(*a, "for non-torch memory, and")) {
+                        m_graph.offer(c->value, line, k_src_summary);
+                    }
+                }
+                if (const auto k = number_after(r, "Current kv cache memory in use is")) {
+                    kv_value(k->value, line, k_src_summary, false);
+                }
+            }
+        }
+    }
+    if (const auto k = number_after(m, "Available KV cache memory:")) {
+        m_saw_v1_instance = true;
+        // v0.9.1+ (§2.3); printed with str(round(x, 2)) since #31865 (≈v0.14): "58.1", "42.8".
+        constrain(k->decimals == 2 ? release(0, 9, 1) : release(0, 14, 0), std::nullopt);
+        kv_value(k->value, line, k_src_direct, true);
+    }
+
+    // --- Blocks, tokens, concurrency (§1.4, §4, §9).
+    if (const auto n = count_after(m, "GPU KV cache size:")) {
+        m_saw_tokens = true;
+        constrain(release(0, 8, 0), std::nullopt);
+        m_kv_tokens.offer(*n, line, k_src_direct);
+    }
+    if (const auto rest = after(m, "Maximum concurrency for ")) {
+        const auto len = count_at(*rest);
+        if (len) {
+            if (const auto c = number_after(tail(*rest, len->second), "tokens per request:")) {
+                constrain(release(0, 6, 3), std::nullopt); // #8831 (2024-10-09)
+                m_concurrency.offer(c->value, line, k_src_direct);
+                m_concurrency_tokens.offer(len->first, line, k_src_direct);
+                m_max_model_len.offer(len->first, line, k_src_echo);
+            }
+        }
+    }
+    // `# GPU blocks: N, # CPU blocks: M` (gpu_executor.py, ≤v0.6.6), `# CUDA blocks:` (v0.7.1–0.7.2),
+    // `# cuda blocks:` (executor_base.py, ≥v0.7.3), V1 v0.7.x `# GPU blocks: N`.
+    if (const std::size_t pos = m.find(" blocks: "); pos != string_view::npos) {
+        const string_view before = head(m, pos);
+        const std::size_t hash = before.rfind("# ");
+        if (hash != string_view::npos && pos - hash <= 12) {
+            const string_view device = before.substr(hash + 2);
+            const auto n = count_at(tail(m, pos + 9));
+            if (n && device != "CPU" && !device.empty() && std::all_of(device.begin(), device.end(), is_alpha)) {
+                m_saw_blocks = true;
+                m_gpu_blocks.offer(n->first, line, k_src_direct);
+                const auto cpu = count_after(tail(m, pos + 9 + n->second), "# CPU blocks:");
+                if (cpu) {
+                    m_cpu_blocks.offer(*cpu, line, k_src_direct);
+                }
+                if (device == "GPU") {
+                    constrain(std::nullopt, cpu ? release(0, 6, 6) : k_any_patch_0_7);
+                } else {
+                    constrain(release(0, 7, 0), k_last_v0);
+                }
+            }
+        }
+    }
+    // `Engine 000: vllm cache_config_info with initialization after num_gpu_blocks is: 99421` (V1).
+    if (const auto n = count_after(m, "num_gpu_blocks is:")) {
+        m_gpu_blocks.offer(*n, line, k_src_direct);
+    }
+
+    // --- CUDA graphs (§7.2).
+    if (const auto rest = after(m, "Graph capturing finished in")) {
+        if (const auto g = number_after(*rest, "took")) {
+            constrain(release(0, 6, 4), std::nullopt); // #10027 (2024-11-05)
+            m_graph.offer(g->value, line, k_src_direct);
+        } else if (contains(*rest, "secs.")) {
+            constrain(std::nullopt, release(0, 6, 3));
+        }
+    }
+    if (const auto e = number_after(m, "Estimated CUDA graph memory:")) {
+        constrain(release(0, 17, 0), std::nullopt); // #30515 (2026-03-07)
+        m_graph_estimate.offer(e->value, line, k_src_direct);
+    }
+    if (const auto rest = after(m, "CUDA graph pool memory:")) {
+        constrain(release(0, 17, 0), std::nullopt);
+        if (const auto g = number_at(ltrim(*rest))) {
+            m_graph.offer(g->value, line, k_src_summary);
+            if (const auto e = number_after(tail(ltrim(*rest), g->length), "(actual),")) {
+                m_graph_estimate.offer(e->value, line, k_src_summary);
+            }
+        }
+    }
+    if (contains(m, "(default since v0.21.0)") || contains(m, "CUDA graph memory profiling is enabled")) {
+        m_saw_v021 = true;
+        constrain(release(0, 21, 0), std::nullopt);
+        if (const auto u = number_after(m, "The current --gpu-memory-utilization=")) {
+            m_util.offer(u->value, line, k_src_echo_exact);
+        }
+    }
+
+    // --- Configuration echoed by vLLM.
+    if (const auto b = count_after(m, "Chunked prefill is enabled with max_num_batched_tokens=")) {
+        m_max_num_batched_tokens.offer(*b, line, k_src_effective);
+    }
+    if (const auto rest = after(m, "Auto-fit max_model_len: reduced from ")) {
+        // #29431 (2025-12-24, ≈v0.14): the length vLLM actually runs with.
+        constrain(release(0, 14, 0), std::nullopt);
+        if (const auto to = count_after(*rest, " to ")) {
+            m_max_model_len.offer(*to, line, k_src_autofit);
+        }
+    }
+    if (const auto rest = after(m, "vLLM API server version ")) {
+        if (const auto ver = version_at(*rest)) {
+            m_version.offer(*ver, line, 2);
+        }
+    }
+    // The v0.11+ ASCII-art banner: ` ▄▄ ▄█ █     █     █ ▀▄▀ █  version 0.19.0`.
+    if ((contains(m, "\xE2\x96\x88") || contains(m, "\xE2\x96\x84")) && contains(m, "version ")) {
+        if (const auto ver = version_at(m.substr(m.rfind("version ") + 8))) {
+            m_version.offer(*ver, line, 2);
+        }
+    }
+    // Unsloth launches vLLM itself and says with what: its banner names the vLLM release
+    // (`Transformers: 4.54.1. vLLM: 0.10.0.`), then `Unsloth: vLLM loading X with actual GPU
+    // utilization = 59.59%` (the value vLLM echoes as `(0.60)`) and `Num Sequences = 160.`
+    if (!line.header && contains(m, "Unsloth")) {
+        if (const auto rest = after(m, "vLLM: ")) {
+            if (const auto ver = version_at(*rest)) {
+                m_version.offer(*ver, line, 5);
+            }
+        }
+        if (const auto rest = after(m, "with actual GPU utilization =")) {
+            const string_view r = ltrim(*rest);
+            if (const auto pct = number_at(r); pct && tail(r, pct->length).substr(0, 1) == "%") {
+                // "59.59e-2" parses to the double nearest 0.5959 (dividing by 100 need not).
+                const std::string scaled = std::string(r.substr(0, pct->length)) + "e-2";
+                double u = 0;
+                if (std::from_chars(scaled.data(), scaled.data() + scaled.size(), u).ec == std::errc{}) {
+                    m_util.offer(u, line, k_src_command);
+                }
+            }
+        }
+        if (const auto n = count_after(m, "Num Sequences =")) {
+            m_max_num_seqs.offer(*n, line, k_src_command);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors (§3).
+
+void Parser::errors(string_view m, const Line& line) {
+    static constexpr std::array<string_view, 8> k_errors = {
+        "No available memory for the cache blocks",
+        "To serve at least one request with the model",
+        "The model's max seq len (",
+        "Free memory on device",
+        "Cannot auto-fit max_model_len",
+        "Error in memory profiling",
+        "Failed to load model - not enough GPU memory",
+        "CUDA out of memory",
+    };
+    for (const string_view phrase : k_errors) {
+        const std::size_t pos = m.find(phrase);
+        if (pos == string_view::npos) {
+            continue;
+        }
+        if (phrase == k_errors[3] && !contains(m, "is less than desired")) {
+            continue; // the v0.10.2+ suggestion line, not an error
+        }
+        // A quoted message is source code in a traceback (`raise ValueError("No available …"`).
+        const string_view before = rtrim(head(m, pos));
+        if (!before.empty() && (before.back() == '"' || before.back() == '\'' || before.back() == '(')) {
+            continue;
+        }
+        string_view text = rtrim(tail(m, pos));
+        if (const std::size_t rep = text.rfind(" [repeated "); rep != string_view::npos && ends_with(text, "]")) {
+            text = rtrim(text.substr(0, rep)); // Ray de-duplication suffix
+        }
+
+        // Values stated only in the errors.
+        if (phrase == k_errors[1]) {
+            // `… max seq len (L), (X GiB KV cache is needed, which is larger than the available KV cache
+            // memory (Y GiB). Based on the available memory, the estimated maximum model length is M.`
+            if (const auto L = count_after(text, "max seq len (")) {
+                m_max_model_len.offer(*L, line, k_src_echo);
+            }
+            if (const auto y = number_after(text, "available KV cache memory (")) {
+                kv_value(y->value, line, k_src_error, false);
+            }
+            if (contains(text, "GiB KV cache is needed")) {
+                constrain(release(0, 8, 3), std::nullopt); // "GB" -> "GiB" in #15807
+            } else if (contains(text, "GB KV cache is needed")) {
+                constrain(release(0, 7, 0), release(0, 8, 2));
+            }
+            if (contains(text, "the estimated maximum model length is")) {
+                constrain(release(0, 8, 4), std::nullopt); // #16168 (2025-04-09)
+            }
+        } else if (phrase == k_errors[2]) {
+            // V0 worker.raise_if_cache_size_invalid: `The model's max seq len (L) is larger than the
+            // maximum number of tokens that can be stored in KV cache (N).`
+            if (!contains(text, "is larger than the maximum number of tokens")) {
+                continue;
+            }
+            constrain(std::nullopt, k_last_v0);
+            if (const auto L = count_after(text, "max seq len (")) {
+                m_max_model_len.offer(*L, line, k_src_echo);
+            }
+            if (const auto n = count_after(text, "stored in KV cache (")) {
+                m_kv_tokens.offer(*n, line, k_src_summary);
+            }
+        }
+        if (!m_error.value) {
+            m_error.value = Logged<std::string>{std::string(head(text, k_max_error_bytes)), line.number};
+        }
+        return;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driver.
+
+/// Copies `s` without ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL`, and
+/// two-byte `ESC x`).
+void strip_ansi(string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\x1b') {
+            out += s[i];
+            continue;
+        }
+        if (i + 1 >= s.size()) {
+            break;
+        }
+        if (s[i + 1] == '[') {
+            std::size_t j = i + 2;
+            while (j < s.size() && !(s[j] >= 0x40 && s[j] <= 0x7e)) {
+                ++j;
+            }
+            i = j;
+        } else if (s[i + 1] == ']') {
+            std::size_t j = i + 2;
+            while (j < s.size() && s[j] != '\x07' && !(s[j] == '\x1b' && j + 1 < s.size() && s[j + 1] == '\\')) {
+                ++j;
+            }
+            i = (j < s.size() && s[j] == '\x1b') ? j + 1 : j;
+        } else {
+            ++i;
+        }
+    }
+}
+
+void Parser::segment(string_view raw, std::size_t line_no) {
+    string_view s = raw;
+    if (s.find('\x1b') != string_view::npos) {
+        strip_ansi(s, m_buffer);
+        s = m_buffer;
+    }
+    s = trim(s);
+    if (s.empty()) {
+        return;
+    }
+    Line line;
+    line.number = line_no;
+
+    // Outer prefixes: Unsloth's subprocess echo, then process tags (possibly nested).
+    for (const string_view p : {string_view("vLLM STDOUT: "), string_view("vLLM STDERR: ")}) {
+        if (starts_with(s, p)) {
+            s = ltrim(s.substr(p.size()));
+        }
+    }
+    const string_view tags_start = s;
+    for (int i = 0; i < 4 && strip_tag(s, line); ++i) {
+    }
+    const string_view tag_names = head(tags_start, tags_start.size() - s.size());
+    header(s, line);
+    string_view& m = line.msg;
+    if (ends_with(m, "]")) {
+        if (const std::size_t rep = m.rfind(" [repeated "); rep != string_view::npos) {
+            m = rtrim(m.substr(0, rep));
+        }
+    }
+
+    if (!line.header && !line.tagged) {
+        if (command(s, line)) {
+            return;
+        }
+        llm_call(s, line);
+    } else {
+        m_continuation = 0;
+    }
+    infer_engine(line, tag_names);
+    engine_config(m, line);
+    measurements(m, line);
+    errors(m, line);
+}
+
+VllmLog Parser::run(string_view text) {
+    if (starts_with(text, "\xEF\xBB\xBF")) {
+        text.remove_prefix(3); // UTF-8 byte-order mark
+    }
+    std::size_t line_no = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == string_view::npos) {
+            end = text.size();
+        }
+        ++line_no;
+        string_view physical = text.substr(pos, end - pos);
+        while (!physical.empty() && physical.back() == '\r') {
+            physical.remove_suffix(1);
+        }
+        // A bare CR (progress bars) starts a new segment of the same physical line.
+        std::size_t seg = 0;
+        while (seg <= physical.size()) {
+            std::size_t cr = physical.find('\r', seg);
+            if (cr == string_view::npos) {
+                cr = physical.size();
+            }
+            segment(physical.substr(seg, cr - seg), line_no);
+            seg = cr + 1;
+        }
+        pos = end + 1;
+    }
+
+    VllmLog out;
+    out.lines = line_no;
+    out.version = m_version.value;
+    out.engine = m_engine.value;
+    out.model = m_model.value;
+    out.gpu_memory_utilization = m_util.value;
+    out.max_model_len = m_max_model_len.value;
+    out.max_num_seqs = m_max_num_seqs.value;
+    out.max_num_batched_tokens = m_max_num_batched_tokens.value;
+    out.block_size = m_block_size.value;
+    out.tensor_parallel_size = m_tp.value;
+    out.pipeline_parallel_size = m_pp.value;
+    out.dtype = m_dtype.value;
+    out.kv_cache_dtype = m_kv_cache_dtype.value;
+    out.quantization = m_quantization.value;
+    out.enforce_eager = m_enforce_eager.value;
+    out.total_gib = m_total.value;
+    out.requested_gib = m_requested.value;
+    out.initial_free_gib = m_initial_free.value;
+    out.weights_gib = m_weights.value;
+    out.activation_gib = m_activation.value;
+    out.non_torch_gib = m_non_torch.value;
+    out.non_kv_gib = m_non_kv.value;
+    out.kv_cache_gib = m_kv.value;
+    out.cuda_graph_gib = m_graph.value;
+    out.cuda_graph_estimate_gib = m_graph_estimate.value;
+    out.gpu_blocks = m_gpu_blocks.value;
+    out.cpu_blocks = m_cpu_blocks.value;
+    out.kv_tokens = m_kv_tokens.value;
+    out.max_concurrency = m_concurrency.value;
+    out.concurrency_tokens_per_request = m_concurrency_tokens.value;
+    out.error = m_error.value;
+
+    std::stable_sort(m_kv_entries.begin(), m_kv_entries.end(), [](const KvEntry& a, const KvEntry& b) {
+        if (a.rank.known != b.rank.known) {
+            return a.rank.known;
+        }
+        if (a.rank.known) {
+            return std::tie(a.rank.dp, a.rank.pp, a.rank.tp) < std::tie(b.rank.dp, b.rank.pp, b.rank.tp);
+        }
+        return a.order < b.order;
+    });
+    for (const KvEntry& e : m_kv_entries) {
+        out.kv_cache_gib_per_rank.push_back(e.gib);
+    }
+
+    const bool v1 = out.engine && out.engine->value == "V1";
+    if (m_saw_v021) {
+        out.wording = "v1-0.21";
+    } else if (m_saw_v1_instance) {
+        out.wording = "v1";
+    } else if (m_saw_three_line) {
+        out.wording = "v0-memory-profiling";
+    } else if (m_saw_v064) {
+        out.wording = "v0.6.4-global";
+    } else if ((m_saw_blocks || m_saw_tokens) && (v1 || m_saw_tokens)) {
+        out.wording = "v1-global";
+    } else if (m_saw_blocks) {
+        out.wording = "v0-blocks";
+    }
+    if (!m_contradiction) {
+        out.wording_min = m_min;
+        out.wording_max = m_max;
+    }
+    return out;
+}
+
+} // namespace
+
+VllmLog parse_vllm_log(std::string_view text) {
+    Parser p;
+    return p.run(text);
+}
+
+VllmLog read_vllm_log(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+        throw InputError(path + ": no such file");
+    }
+    if (fs::is_directory(st)) {
+        throw InputError(path + ": is a directory, expected a vLLM log file");
+    }
+    const std::string too_large = path + ": larger than 256 MiB, expected a vLLM startup log";
+    if (fs::is_regular_file(st)) {
+        const auto size = fs::file_size(path, ec);
+        if (!ec && size > k_max_log_bytes) {
+            throw InputError(too_large);
+        }
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw InputError(path + ": cannot be read (permission denied?)");
+    }
+    std::string data;
+    std::array<char, 65536> buf{};
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
+        if (data.size() > k_max_log_bytes) {
+            throw InputError(too_large); // a pipe or device file: no size up front
+        }
+    }
+    if (in.bad()) {
+        throw InputError(path + ": read error");
+    }
+    return parse_vllm_log(data);
+}
+
+} // namespace vramplan
