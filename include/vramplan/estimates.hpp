@@ -123,6 +123,9 @@ Bytes estimate_nccl_init(const WorkerShape& w, const EraRules& era);
 /// CUDA-graph capture sizes for the era (spec §7.1), given S and B.
 std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t max_num_seqs, std::uint64_t max_num_batched_tokens);
 
+/// Graph memory per (capture size x piece) of the era's engine.
+Bytes graph_bytes_per_piece(const EraRules& era);
+
 /// Estimated CUDA-graph memory of one worker holding `layers` layers (spec §7.2): V1 piecewise
 /// graphs split at every attention layer, V0 full decode graphs.
 Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t max_num_seqs,

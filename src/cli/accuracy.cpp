@@ -136,6 +136,15 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
         if (r.weights_gib && *r.weights_gib > 0) {
             s.weights_error = rel(static_cast<double>(rank0.weights) / gib, *r.weights_gib);
         }
+        if (r.activation_gib && *r.activation_gib > 0) {
+            s.activation_error = rel(static_cast<double>(rank0.activation) / gib, *r.activation_gib);
+        }
+        if (r.non_torch_gib && *r.non_torch_gib > 0 && plan.era.budget_rule == BudgetRule::per_instance) {
+            s.non_torch_error = rel(static_cast<double>(rank0.non_torch) / gib, *r.non_torch_gib);
+        }
+        if (r.cuda_graph_gib && *r.cuda_graph_gib > 0 && rank0.cuda_graphs > 0) {
+            s.graphs_error = rel(static_cast<double>(rank0.cuda_graphs) / gib, *r.cuda_graph_gib);
+        }
         s.kv_predicted_gib = static_cast<double>(rank0.kv_cache) / gib;
         if (r.kv_cache_gib && *r.kv_cache_gib > 0) {
             s.kv_logged_gib = *r.kv_cache_gib;
@@ -275,7 +284,9 @@ nlohmann::json accuracy_json(const std::vector<RecordScore>& scores, const std::
             j.update(json{{"era", s.era}, {"gpu", s.gpu}, {"gpu_class", s.gpu_class}, {"family", s.family}, {"tensor_parallel_size", s.tp},
                           {"patched", s.patched}, {"weights_error", opt(s.weights_error)}, {"kv_cache_error", opt(s.kv_error)},
                           {"kv_error_basis", s.kv_basis.empty() ? json(nullptr) : json(s.kv_basis)}, {"tokens_error", opt(s.tokens_error)},
-                          {"concurrency_error", opt(s.concurrency_error)}, {"outcome_matched", s.outcome_matched},
+                          {"concurrency_error", opt(s.concurrency_error)}, {"activation_error", opt(s.activation_error)},
+                          {"non_torch_error", opt(s.non_torch_error)}, {"cuda_graphs_error", opt(s.graphs_error)},
+                          {"outcome_matched", s.outcome_matched},
                           {"exact", s.exact.empty() ? json(nullptr) : json(s.exact)}});
         }
         records.push_back(j);

@@ -25,6 +25,7 @@ struct RecordScore {
     bool patched = false;     ///< Unsloth-patched vLLM (reported apart)
     std::string skip_reason;  ///< non-empty: not replayed
     std::optional<double> weights_error, kv_error, tokens_error, concurrency_error;
+    std::optional<double> activation_error, non_torch_error, graphs_error;   ///< where the log prints the term
     std::string kv_basis;     ///< "GiB" or "blocks" (V0 logs print blocks)
     std::optional<double> kv_logged_gib, kv_predicted_gib;
     bool outcome_checked = false;

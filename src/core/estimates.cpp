@@ -106,11 +106,14 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
     return capped;
 }
 
+Bytes graph_bytes_per_piece(const EraRules& era) {
+    return era.engine == Engine::v0 ? calib::k_graph_bytes_per_piece_v0 : calib::k_graph_bytes_per_piece;
+}
+
 Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t s, std::uint64_t b) {
     const std::uint64_t n = capture_sizes(era, s, b).size();
     // Piecewise graphs split at every attention layer: layers + 1 pieces per capture size.
-    const Bytes per_piece = era.engine == Engine::v0 ? calib::k_graph_bytes_per_piece_v0 : calib::k_graph_bytes_per_piece;
-    return checked_mul(checked_mul(n, layers + 1), per_piece);
+    return checked_mul(checked_mul(n, layers + 1), graph_bytes_per_piece(era));
 }
 
 } // namespace vramplan

@@ -638,6 +638,11 @@ Plan make_plan(const PlanRequest& r) {
     if (v.starts) {
         v.error.clear();
     }
+    if (first.cuda_graphs_in_budget && first.cuda_graphs > 0) {
+        plan.notes.push_back("vLLM " + r.version.str() + " subtracts its CUDA-graph estimate (" + gib2(to_signed(first.cuda_graphs)) +
+                             " GiB) from the budget; that estimate is known to run high (2x and more in some configs, vLLM #45178 "
+                             "#50780 #53013), so the real capture may leave part of it unused");
+    }
     v.margin_note = margin_note(plan);
     return plan;
 }

@@ -196,8 +196,11 @@ std::string render_explain(const Plan& p) {
         line("budget", fmt::format("weights + activation + non-torch + pinned KV = {} B (--kv-cache-memory-bytes skips the utilization budget)",
                                    grouped(w.budget)));
     } else {
-        line("budget", fmt::format("ceil(total x {}) = {} B = {} GiB   (vllm/v1/worker/utils.py request_memory)",
-                                   fixed(c.gpu_memory_utilization, 4), grouped(w.budget), gib2(to_signed(w.budget))));
+        const char* where = p.era.engine == Engine::v0 ? "vllm/worker/worker.py determine_num_available_blocks"
+                            : p.era.free_memory_check  ? "vllm/v1/worker/utils.py request_memory"
+                                                       : "vllm/v1/worker/gpu_worker.py determine_available_memory";
+        line("budget", fmt::format("ceil(total x {}) = {} B = {} GiB   ({}; era {})", fixed(c.gpu_memory_utilization, 4), grouped(w.budget),
+                                   gib2(to_signed(w.budget)), where, era_name(p.era)));
     }
     for (const WorkerPlan& s : p.workers) {
         const std::string tag = p.workers.size() > 1 ? fmt::format(" [PP{}]", s.pp_rank) : std::string();
@@ -218,16 +221,38 @@ std::string render_explain(const Plan& p) {
                                             p.request.gpu.compute_minor, p.request.version.str()));
         if (c.cuda_graphs) {
             line("cuda graphs" + tag, fmt::format("{} capture sizes x ({} layers + 1) x {} B = {} B = {} GiB, {}", s.capture_sizes,
-                                                  s.end_layer - s.first_layer, grouped(calib::k_graph_bytes_per_piece), grouped(s.cuda_graphs),
+                                                  s.end_layer - s.first_layer, grouped(graph_bytes_per_piece(p.era)), grouped(s.cuda_graphs),
                                                   gib2(to_signed(s.cuda_graphs)),
-                                                  s.cuda_graphs_in_budget ? "subtracted from the budget (v0.21+)" : "captured after the KV cache, outside the budget"));
+                                                  std::string(p.era.engine == Engine::v0 ? "V0 full decode graphs, "
+                                                              : p.era.full_and_piecewise ? "FULL_AND_PIECEWISE, " : "PIECEWISE, ") +
+                                                      (s.cuda_graphs_in_budget ? "vLLM's estimate subtracted from the budget (v0.21+)"
+                                                                               : "captured after the KV cache, outside the budget")));
         }
         if (!p.request.kv_cache_memory_bytes) {
-            line("kv cache" + tag, fmt::format("budget - weights - activation - non-torch{} = {} B = {} GiB", s.cuda_graphs_in_budget ? " - graphs" : "",
+            std::string charged = "budget - weights - activation";
+            charged += s.non_torch_in_budget ? " - non-torch" : "";
+            charged += s.card_in_budget ? " - CUDA context - other processes" : "";
+            charged += s.cuda_graphs_in_budget ? " - graphs" : "";
+            line("kv cache" + tag, fmt::format("{} = {} B = {} GiB", charged,
                                                s.kv_cache >= 0 ? grouped(static_cast<Bytes>(s.kv_cache)) : "-" + grouped(static_cast<Bytes>(-s.kv_cache)),
                                                gib2(s.kv_cache)));
         }
-        line("free" + tag, fmt::format("total - budget - CUDA context{} = {} GiB", s.cuda_graphs_in_budget || !c.cuda_graphs ? "" : " - graphs", gib2(s.free)));
+        std::string outside = "total - budget";
+        outside += s.card_in_budget ? "" : " - CUDA context";
+        outside += s.non_torch_in_budget ? "" : " - non-torch";
+        outside += s.nccl > 0 ? " - NCCL" : "";
+        outside += s.cuda_graphs_in_budget || !c.cuda_graphs ? "" : " - graphs";
+        line("free" + tag, fmt::format("{} = {} GiB", outside, gib2(s.free)));
+        if (c.cuda_graphs && !s.cuda_graphs_in_budget) {
+            line("graph headroom" + tag, fmt::format("total - budget - what sits outside it - graphs = {} GiB (negative: OOM during capture)",
+                                                     gib2(s.graph_headroom)));
+        }
+        line("error bar" + tag, fmt::format("KV +/-{} GiB = weights {} + activation {}{}{}{} (docs/calibration.md)",
+                                            gib2(to_signed(s.errors.kv_cache)), gib2(to_signed(s.errors.weights)),
+                                            gib2(to_signed(s.errors.activation)),
+                                            s.non_torch_in_budget ? " + non-torch " + gib2(to_signed(s.errors.non_torch)) : "",
+                                            s.cuda_graphs_in_budget ? " + graphs " + gib2(to_signed(s.errors.cuda_graphs)) : "",
+                                            s.card_in_budget ? " + CUDA context " + gib2(to_signed(calib::k_err_cuda_context)) : ""));
     }
     const AttentionShape& a = m.attention;
     if (m.is_mla()) {
@@ -244,11 +269,16 @@ std::string render_explain(const Plan& p) {
     } else {
         line("num_blocks", fmt::format("kv // page // layers on the GPU = {}", grouped(w.num_blocks)));
     }
-    line("concurrency", fmt::format("num_blocks {} / {} blocks per request = {}", grouped(p.capacity.num_blocks), grouped(p.capacity.blocks_per_request),
-                                    fixed(p.capacity.max_concurrency, 4)));
-    line("tokens", p.era.token_rule == TokenRule::concurrency_times_len
-                       ? fmt::format("int(concurrency x max_model_len {}) = {} (v0.21+)", c.max_model_len, grouped(p.capacity.tokens))
-                       : fmt::format("num_blocks // groups {} x block {} = {}", kv.num_groups, kv.block_size, grouped(p.capacity.tokens)));
+    if (p.era.token_rule == TokenRule::v0_blocks) {
+        line("tokens", fmt::format("num_blocks x block {} = {} (V0)", kv.block_size, grouped(p.capacity.tokens)));
+        line("concurrency", fmt::format("tokens / max_model_len {} = {} (V0)", c.max_model_len, fixed(p.capacity.max_concurrency, 4)));
+    } else {
+        line("concurrency", fmt::format("num_blocks {} / {} blocks per request = {}", grouped(p.capacity.num_blocks),
+                                        grouped(p.capacity.blocks_per_request), fixed(p.capacity.max_concurrency, 4)));
+        line("tokens", p.era.token_rule == TokenRule::concurrency_times_len
+                           ? fmt::format("int(concurrency x max_model_len {}) = {} (v0.21+)", c.max_model_len, grouped(p.capacity.tokens))
+                           : fmt::format("num_blocks // groups {} x block {} = {}", kv.num_groups, kv.block_size, grouped(p.capacity.tokens)));
+    }
     line("one request", fmt::format("{} B = {} GiB of KV at max_model_len {}, {} {} GiB available", grouped(w.request_bytes),
                                     gib2(to_signed(w.request_bytes)), c.max_model_len, w.kv_cache >= 0 && w.request_bytes <= static_cast<Bytes>(w.kv_cache) ? "<=" : ">",
                                     gib2(w.kv_cache)));
