@@ -4,12 +4,15 @@
 #include "plan_options.hpp"
 
 #include <vramplan/io/calibration.hpp>
+#include <vramplan/io/catalog.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/vllm_log.hpp>
 #include <vramplan/report/render.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -35,18 +38,63 @@ Bytes gib_to_bytes(double gib) { return static_cast<Bytes>(std::llround(gib * st
 
 std::string fmt_double(double x) { return fixed(x, x == std::floor(x) ? 0 : 6); }
 
-/// The catalog GPU whose CUDA total is within 0.5 % of the logged total (the closest), or nullptr.
-const GpuProfile* gpu_by_total(const Catalog& catalog, double total_gib) {
+/// The catalog GPU whose CUDA total is closest to the logged total, within 0.5 %, or nullptr.
+/// `others` receives the other GPUs within that tolerance.
+const GpuProfile* gpu_by_total(const Catalog& catalog, double total_gib, std::vector<std::string>& others) {
     const GpuProfile* best = nullptr;
     double best_diff = 0.005;
+    std::vector<std::string> within;
     for (const auto& [id, g] : catalog.gpus()) {
         const double diff = std::fabs(static_cast<double>(g.spec.total) / static_cast<double>(k_gib) - total_gib) / total_gib;
+        if (diff < 0.005) {
+            within.push_back(id);
+        }
         if (diff < best_diff) {
             best_diff = diff;
             best = &g;
         }
     }
+    for (const std::string& id : within) {
+        if (best != nullptr && id != best->spec.id) {
+            others.push_back(id);
+        }
+    }
     return best;
+}
+
+/// The catalog GPU whose CUDA device name the log prints (`Your device 'Tesla T4'`, Triton's
+/// `device_name=NVIDIA_H100_80GB_HBM3`, Unsloth's banner), longest name first; nullptr when none
+/// or when two GPUs match equally.
+const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& text) {
+    const GpuProfile* best = nullptr;
+    std::size_t best_len = 0;
+    bool tie = false;
+    for (const auto& [id, g] : catalog.gpus()) {
+        const std::string& name = g.spec.device_name;
+        if (name.size() < 4 || name.size() < best_len) {
+            continue;
+        }
+        std::string underscored = name;
+        std::replace(underscored.begin(), underscored.end(), ' ', '_');
+        bool found = false;
+        for (const std::string& variant : {name, underscored}) {
+            for (std::size_t at = text.find(variant); at != std::string::npos && !found; at = text.find(variant, at + 1)) {
+                const std::size_t end = at + variant.size();
+                found = end == text.size() || std::isalnum(static_cast<unsigned char>(text[end])) == 0;
+            }
+        }
+        if (!found) {
+            continue;
+        }
+        if (name.size() > best_len) {
+            best = &g;
+            best_len = name.size();
+            tie = false;
+        } else if (best != nullptr && g.spec.device_name != best->spec.device_name) {
+            tie = true;
+        }
+    }
+    return tie ? nullptr : best;
 }
 
 /// A logged model name the catalog knows: as printed, else its last two path components
@@ -62,7 +110,23 @@ std::string catalog_model_name(const Catalog& catalog, const std::string& logged
             return tail;
         }
     }
-    return logged;
+    // A local path or a re-upload ("<local>/Qwen3-235B-A22B-FP8"): the one catalog model whose
+    // Hugging Face name ends with the same folder name.
+    const auto lower = [](std::string x) {
+        std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return x;
+    };
+    const std::string base = lower(p.filename().string());
+    std::string found;
+    for (const auto& [id, m] : catalog.models()) {
+        if (!base.empty() && lower(std::filesystem::path(m.hf_id).filename().string()) == base) {
+            if (!found.empty() && found != m.hf_id) {
+                return logged;   // ambiguous: let the error suggest
+            }
+            found = m.hf_id;
+        }
+    }
+    return found.empty() ? logged : found;
 }
 
 struct Replayed {
@@ -87,17 +151,27 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Calib
     } else {
         throw InputError(path + ": the log names no model; pass --model");
     }
+    const GpuProfile* by_name = o.gpu.empty() ? gpu_by_device_name(catalog, read_file(path, std::size_t{256} << 20)) : nullptr;
     if (!o.gpu.empty()) {
         p.gpu = o.gpu;
+    } else if (by_name != nullptr) {
+        p.gpu = by_name->spec.id;
+        r.notes.push_back("GPU " + by_name->spec.id + " inferred from the device name '" + by_name->spec.device_name + "' in the log");
     } else if (log.total_gib) {
-        const GpuProfile* g = gpu_by_total(catalog, log.total_gib->value);
+        std::vector<std::string> others;
+        const GpuProfile* g = gpu_by_total(catalog, log.total_gib->value, others);
         if (g == nullptr) {
             throw InputError(path + ": no catalog GPU has " + fixed(log.total_gib->value, 2) + " GiB; pass --gpu");
         }
         p.gpu = g->spec.id;
-        r.notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(log.total_gib->value, 2) + " GiB");
+        std::string also;
+        for (const std::string& id : others) {
+            also += (also.empty() ? "" : ", ") + id;
+        }
+        r.notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(log.total_gib->value, 2) + " GiB" +
+                          (also.empty() ? std::string() : " (also within 0.5 %: " + also + "; pass --gpu to choose)"));
     } else {
-        throw InputError(path + ": the log does not print the GPU's total memory; pass --gpu");
+        throw InputError(path + ": the log prints neither the GPU's total memory nor a known device name; pass --gpu");
     }
     if (log.total_gib) {
         p.gpu_memory = fixed(log.total_gib->value, 2) + "GiB";
