@@ -30,15 +30,17 @@ struct GpuSpec {
 /// Which vLLM entry point starts the engine: defaults differ (spec §6.3).
 enum class Entrypoint { serve, llm };
 
-/// Corrections learned from a real startup log of the same model (`vramplan calibrate`): each is
-/// measured − estimated at the logged configuration, so an identical configuration reproduces the
-/// measurement exactly and a nearby one (another utilization, context, TP size) is corrected.
+/// What a real startup log of the same model measured (`vramplan calibrate`). For the same
+/// configuration the measured terms replace the estimates; for a nearby one (another utilization,
+/// context, TP size) the estimates are corrected by measured − estimated at the logged
+/// configuration (weights and graphs by their ratio).
 struct Calibration {
-    double weights_scale = 1.0;                   ///< logged weights / estimated weights
+    bool exact = false;                           ///< same configuration: the measured terms are used as they are
+    std::optional<Bytes> weights, activation, non_torch, cuda_graphs;   ///< measured (exact matches)
+    std::optional<double> weights_scale;          ///< logged weights / estimated weights
     std::optional<SignedBytes> activation_delta;  ///< unset: not applicable (other GPU class or engine)
     std::optional<SignedBytes> non_torch_delta;   ///< unset: not applicable (other TP class or version)
     std::optional<double> graphs_scale;
-    bool exact = false;                           ///< same configuration: errors shrink to log rounding
     std::string source;                           ///< "calib.json: run1.log (vLLM 0.19.0, h100-sxm, TP 1)"
 };
 
@@ -111,13 +113,12 @@ struct WorkerPlan {
     Bytes activation = 0;
     Bytes non_torch = 0;
     bool non_torch_in_budget = true;   ///< false before v0.2.5 (only torch allocations counted)
-    Bytes nccl = 0;                    ///< NCCL communicator buffers outside the budget (v0.11+, TP ≥ 2)
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;
     bool card_in_budget = false;       ///< global eras: context and other processes count against T·u
-    Bytes other_processes = 0;         ///< what other processes hold (charged in global eras)
+    Bytes other_processes = 0;         ///< what other processes hold (in the budget in global eras, outside otherwise)
     Bytes charged = 0;                 ///< everything the era counts against the budget but the KV cache
     SignedBytes kv_cache = 0;          ///< "Available KV cache memory"; negative when it does not fit
     SignedBytes free = 0;              ///< left for other processes after vLLM's outside-budget use
@@ -127,8 +128,8 @@ struct WorkerPlan {
     Bytes request_bytes = 0;           ///< KV one max-length request needs on this worker
     std::uint64_t estimated_max_model_len = 0;
     TermErrors errors;
-    /// Memory the card must still have when CUDA graphs are captured (≤ v0.20: after the KV cache),
-    /// and what it has. Negative headroom means an OOM during capture is likely.
+    /// What the card has left after CUDA-graph capture (≤ v0.20 and V0: after the KV cache); equal to
+    /// `free`. Negative: an OOM during capture is likely.
     SignedBytes graph_headroom = 0;
 };
 

@@ -65,8 +65,8 @@ enum class BatchDefaults {
 
 /// How the maximum-concurrency count and printed token capacity are derived.
 enum class TokenRule {
-    v0_blocks,               ///< V0: tokens = blocks * block_size, concurrency = tokens / max_model_len
-    blocks_times_block_size, ///< V1 v0.8.0 … v0.20: num_blocks // num_groups * block_size
+    v0_blocks,               ///< V0 and V1 < 0.9.1: tokens = blocks * block_size, concurrency = tokens / max_model_len
+    blocks_times_block_size, ///< V1 v0.9.1 … v0.20: num_blocks // num_groups * block_size, concurrency blocks / blocks per request
     concurrency_times_len,   ///< v0.21+ (#41069): int(max_concurrency * max_model_len)
 };
 

@@ -126,7 +126,14 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
             continue;
         }
         const PlanRequest& req = *replay.request;
-        const Plan plan = make_plan(req);
+        Plan plan;
+        try {
+            plan = make_plan(req);
+        } catch (const OverflowError& e) {
+            s.skip_reason = std::string("cannot replay: byte counts overflow (") + e.what() + ")";
+            out.push_back(std::move(s));
+            continue;
+        }
         const WorkerPlan& rank0 = plan.workers.front();
         s.era = era_name(plan.era);
         s.gpu = r.gpu_id.empty() ? "(logged total)" : r.gpu_id;
@@ -172,7 +179,11 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
         s.outcome_checked = true;
         s.predicted_starts = plan.verdict.starts;
         s.outcome_matched = s.predicted_starts == r.logged_ok();
-        s.exact = exact_check(r, req);
+        try {
+            s.exact = exact_check(r, req);
+        } catch (const OverflowError&) {
+            s.exact.clear();
+        }
         out.push_back(std::move(s));
     }
     return out;

@@ -4,7 +4,9 @@
 #include <vramplan/io/calibration.hpp>
 #include <vramplan/io/errors.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace vramplan::cli {
 
@@ -57,21 +59,57 @@ std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRe
     const TermBytes& m = e.measured;
     const TermBytes& est = e.estimated;
     std::vector<std::string> used;
-    if (m.weights && est.weights && *est.weights > 0) {
-        cal.weights_scale = ratio(*m.weights, *est.weights);
-        used.push_back("weights");
-    }
-    if (same_gpu && same_engine && m.activation && est.activation) {
-        cal.activation_delta = signed_diff(*m.activation, *est.activation);
-        used.push_back("activation");
-    }
-    if (same_gpu && same_tp_class && same_nccl_era && m.non_torch && est.non_torch) {
-        cal.non_torch_delta = signed_diff(*m.non_torch, *est.non_torch);
-        used.push_back("non-torch");
-    }
-    if (same_gpu && same_engine && m.cuda_graphs && est.cuda_graphs && *est.cuda_graphs > 0) {
-        cal.graphs_scale = ratio(*m.cuda_graphs, *est.cuda_graphs);
-        used.push_back("CUDA graphs");
+    std::vector<std::string> rejected;
+    // Ratios and offsets far outside what estimates and measurements ever differ by mean the file
+    // does not describe this model: such terms are ignored and named.
+    const auto plausible_ratio = [](double x) { return x >= 0.2 && x <= 5.0; };
+    constexpr SignedBytes k_max_offset = SignedBytes{64} << 30;
+    if (cal.exact && req.pipeline_parallel_size == 1) {
+        // Same configuration: the measured terms are the plan's.
+        cal.weights = m.weights;
+        cal.activation = m.activation;
+        if (m.non_torch) {
+            cal.non_torch = static_cast<Bytes>(std::max<SignedBytes>(*m.non_torch, 0));
+        }
+        cal.cuda_graphs = m.cuda_graphs;
+        for (const auto& [name, present] : {std::pair<const char*, bool>{"weights", m.weights.has_value()}, {"activation", m.activation.has_value()},
+                                            {"non-torch", m.non_torch.has_value()}, {"CUDA graphs", m.cuda_graphs.has_value()}}) {
+            if (present) {
+                used.push_back(name);
+            }
+        }
+    } else {
+        cal.exact = false;
+        if (m.weights && est.weights && *est.weights > 0) {
+            const double x = ratio(*m.weights, *est.weights);
+            (plausible_ratio(x) ? used : rejected).push_back("weights");
+            if (plausible_ratio(x)) {
+                cal.weights_scale = x;
+            }
+        }
+        const auto offset = [&](const char* name, bool applicable, std::optional<SignedBytes> measured, std::optional<SignedBytes> estimated,
+                                std::optional<SignedBytes>& dst) {
+            if (!applicable || !measured || !estimated) {
+                return;
+            }
+            const SignedBytes d = *measured - *estimated;
+            if (d > k_max_offset || d < -k_max_offset) {
+                rejected.push_back(name);
+                return;
+            }
+            dst = d;
+            used.push_back(name);
+        };
+        const auto as_signed = [](const std::optional<Bytes>& b) { return b ? std::optional<SignedBytes>(static_cast<SignedBytes>(*b)) : std::nullopt; };
+        offset("activation", same_gpu && same_engine, as_signed(m.activation), as_signed(est.activation), cal.activation_delta);
+        offset("non-torch", same_gpu && same_tp_class && same_nccl_era, m.non_torch, est.non_torch, cal.non_torch_delta);
+        if (same_gpu && same_engine && m.cuda_graphs && est.cuda_graphs && *est.cuda_graphs > 0) {
+            const double x = ratio(*m.cuda_graphs, *est.cuda_graphs);
+            (plausible_ratio(x) ? used : rejected).push_back("CUDA graphs");
+            if (plausible_ratio(x)) {
+                cal.graphs_scale = x;
+            }
+        }
     }
     cal.source = path + ": " + e.source + " (vLLM " + e.version.str() + ", " + e.gpu + ", TP " + std::to_string(e.tensor_parallel_size) + ")";
     std::string terms;
@@ -79,6 +117,13 @@ std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRe
         terms += (terms.empty() ? "" : ", ") + u;
     }
     std::vector<std::string> notes;
+    if (!rejected.empty()) {
+        std::string names;
+        for (const std::string& n : rejected) {
+            names += (names.empty() ? "" : ", ") + n;
+        }
+        notes.push_back(path + ": ignored implausible calibration terms (" + names + "): measured and estimated differ by more than 5x or 64 GiB");
+    }
     if (used.empty()) {
         notes.push_back("calibration " + cal.source + " measured nothing this plan can use; estimates kept");
         return notes;

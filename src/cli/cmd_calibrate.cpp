@@ -34,7 +34,14 @@ struct CalibrateOptions {
     std::string format = "text";
 };
 
-Bytes gib_to_bytes(double gib) { return static_cast<Bytes>(std::llround(gib * static_cast<double>(k_gib))); }
+/// A logged GiB value as bytes; rejects values no GPU holds (the calibration file's 2^50 bound).
+SignedBytes gib_to_bytes(double gib, const std::string& where) {
+    const double bytes = gib * static_cast<double>(k_gib);
+    if (!std::isfinite(bytes) || std::fabs(bytes) > static_cast<double>(k_calibration_max_bytes)) {
+        throw InputError(where + ": expected a memory size below 1 PiB, the log says " + fixed(gib, 2) + " GiB");
+    }
+    return static_cast<SignedBytes>(std::llround(bytes));
+}
 
 std::string fmt_double(double x) { return fixed(x, x == std::floor(x) ? 0 : 6); }
 
@@ -165,8 +172,17 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Calib
         }
         p.gpu = g->spec.id;
         std::string also;
+        bool differ = false;
         for (const std::string& id : others) {
             also += (also.empty() ? "" : ", ") + id;
+            const GpuSpec& other = catalog.gpu(id).spec;
+            // Another compute capability or batch-default class changes the plan: do not guess.
+            differ = differ || other.compute_major != g->spec.compute_major ||
+                     (other.device_name.find("A100") == std::string::npos) != (g->spec.device_name.find("A100") == std::string::npos);
+        }
+        if (differ) {
+            throw InputError(path + ": the logged total " + fixed(log.total_gib->value, 2) + " GiB fits " + g->spec.id + ", " + also +
+                             "; pass --gpu");
         }
         r.notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(log.total_gib->value, 2) + " GiB" +
                           (also.empty() ? std::string() : " (also within 0.5 %: " + also + "; pass --gpu to choose)"));
@@ -224,7 +240,14 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Calib
     try {
         r.built = build_request(catalog, p, false);
     } catch (const InputError& e) {
-        throw InputError(path + ": " + e.what());
+        // Name what came from the log rather than flags the user never passed.
+        std::string what = e.what();
+        if (o.model.empty() && what.rfind("--model", 0) == 0) {
+            what = "the log's model: " + what.substr(what.find(':') + 2) + "; pass --model";
+        } else if (what.rfind("--engine ", 0) == 0) {
+            what = "the log is " + log.engine->value + ", but " + what.substr(what.find(':') + 2);
+        }
+        throw InputError(path + ": " + what);
     }
     r.plan = make_plan(r.built.request);
     return r;
@@ -250,24 +273,27 @@ CalibrationEntry entry_for(const std::string& path, const Replayed& r) {
     e.dtype = plan.config.dtype;
     e.kv_cache_dtype = plan.config.kv_cache_dtype;
     e.enforce_eager = !plan.config.cuda_graphs;
-    const auto measured = [](const auto& field) -> std::optional<Bytes> {
+    const auto where = [&path](std::size_t line) { return path + ":" + std::to_string(line); };
+    const auto measured = [&](const auto& field) -> std::optional<Bytes> {
         if (field && field->value >= 0) {
-            return gib_to_bytes(field->value);
+            return static_cast<Bytes>(gib_to_bytes(field->value, where(field->line)));
         }
         return std::nullopt;
     };
     e.measured.weights = measured(log.weights_gib);
     e.measured.activation = measured(log.activation_gib);
-    e.measured.non_torch = measured(log.non_torch_gib);
+    if (log.non_torch_gib) {
+        e.measured.non_torch = gib_to_bytes(log.non_torch_gib->value, where(log.non_torch_gib->line));   // may be negative (spec §2.4)
+    }
     e.measured.cuda_graphs = measured(log.cuda_graph_gib);
     if (log.kv_cache_gib) {
-        e.measured.kv_cache = static_cast<SignedBytes>(std::llround(log.kv_cache_gib->value * static_cast<double>(k_gib)));
+        e.measured.kv_cache = gib_to_bytes(log.kv_cache_gib->value, where(log.kv_cache_gib->line));
     }
     // Non-torch and activation when the log prints only their sum with the weights (DEBUG) or the
     // KV cache: the budget identity kv = T·u − W − A − N gives A + N.
     e.estimated.weights = w.weights;
     e.estimated.activation = w.activation;
-    e.estimated.non_torch = w.non_torch;
+    e.estimated.non_torch = static_cast<SignedBytes>(w.non_torch);
     e.estimated.cuda_graphs = w.cuda_graphs;
     e.estimated.kv_cache = w.kv_cache;
     return e;
@@ -351,20 +377,35 @@ Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
     return [opts, &global]() -> int {
         const CalibrateOptions& o = *opts;
         const Catalog catalog = Catalog::load(profile_directories(global));
+        if (o.check && !o.output.empty()) {
+            throw InputError("--output: --check prints a report and writes no calibration file; drop one of them");
+        }
+        if (!o.check && o.format != "text") {
+            throw InputError("--format: only --check has a JSON report (the calibration file is JSON already)");
+        }
         CalibrationFile file;
         std::string text;
         nlohmann::json checks = nlohmann::json::array();
+        int failed = 0;
+        bool outcome_mismatch = false;
         for (const std::string& path : o.logs) {
-            const Replayed r = replay_log(catalog, path, o);
-            if (o.check) {
-                text += (text.empty() ? "" : "\n") + check_text(path, r);
+            try {
+                const Replayed r = replay_log(catalog, path, o);
                 const CalibrationEntry e = entry_for(path, r);
-                checks.push_back(calibration_json(CalibrationFile{{e}})["entries"][0]);
-            } else {
-                file.entries.push_back(entry_for(path, r));
-                for (const std::string& n : r.notes) {
-                    std::cerr << "vramplan: note: " << path << ": " << n << "\n";
+                if (o.check) {
+                    text += (text.empty() ? "" : "\n") + check_text(path, r);
+                    checks.push_back(calibration_json(CalibrationFile{{e}})["entries"][0]);
+                    outcome_mismatch = outcome_mismatch || r.plan.verdict.starts == r.log.error.has_value();
+                } else {
+                    file.entries.push_back(e);
+                    for (const std::string& n : r.notes) {
+                        std::cerr << "vramplan: note: " << path << ": " << n << "\n";
+                    }
                 }
+            } catch (const InputError& e) {
+                // Every log is tried; each bad one gets its own line.
+                std::cerr << "vramplan: error: " << e.what() << "\n";
+                ++failed;
             }
         }
         if (o.check) {
@@ -373,7 +414,14 @@ Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
             } else {
                 std::cout << text;
             }
-            return k_exit_ok;
+            return failed > 0 ? k_exit_usage : outcome_mismatch ? k_exit_fails : k_exit_ok;
+        }
+        if (failed > 0) {
+            if (o.logs.size() == 1) {
+                return k_exit_usage;
+            }
+            std::cerr << "vramplan: error: " << failed << " of " << o.logs.size() << " logs could not be read; no calibration file written\n";
+            return k_exit_usage;
         }
         const std::string out = calibration_json(file).dump(2) + "\n";
         if (o.output.empty()) {

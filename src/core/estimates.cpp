@@ -67,8 +67,8 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
     std::vector<std::uint64_t> sizes{1, 2, 4};
     if (era.capture_schedule == CaptureSchedule::v0_to_seqs) {
         // vllm/worker/model_runner.py: _BATCH_SIZES_TO_CAPTURE = [1, 2, 4] + [8 * i for i in 1..],
-        // up to max_num_seqs rounded up to a multiple of 8.
-        const std::uint64_t padded = (s + 7) / 8 * 8;
+        // up to max_num_seqs rounded up to a multiple of 8, at most 256 (8 x 32).
+        const std::uint64_t padded = std::min<std::uint64_t>((s + 7) / 8 * 8, 256);
         for (std::uint64_t i = 8; i <= padded; i += 8) {
             sizes.push_back(i);
         }

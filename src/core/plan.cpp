@@ -205,12 +205,13 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
     }
     e.non_torch = shape.tp > 1 ? calib::k_err_non_torch_tp : calib::k_err_non_torch;
     e.cuda_graphs = rel(w.cuda_graphs, calib::k_err_graphs_rel);
-    if (r.calibration && r.calibration->exact) {
+    if (r.calibration) {
         // Measured terms: only the rounding of the logged "%.2f GiB" remains.
-        e.weights = calib::k_err_log_rounding;
-        e.activation = r.calibration->activation_delta ? calib::k_err_log_rounding : e.activation;
-        e.non_torch = r.calibration->non_torch_delta ? calib::k_err_log_rounding : e.non_torch;
-        e.cuda_graphs = r.calibration->graphs_scale ? calib::k_err_log_rounding : e.cuda_graphs;
+        const Calibration& cal = *r.calibration;
+        e.weights = cal.weights ? calib::k_err_log_rounding : e.weights;
+        e.activation = cal.activation ? calib::k_err_log_rounding : e.activation;
+        e.non_torch = cal.non_torch ? calib::k_err_log_rounding : e.non_torch;
+        e.cuda_graphs = cal.cuda_graphs ? calib::k_err_log_rounding : e.cuda_graphs;
     }
     if (r.kv_cache_memory_bytes) {
         return e;   // pinned: the KV cache is exact
@@ -268,8 +269,16 @@ std::string margin_note(const Plan& p) {
             error = w.errors.kv_cache;
         }
         if (p.config.cuda_graphs && !w.cuda_graphs_in_budget && w.graph_headroom < margin) {
+            // The budget is used whole whatever the in-budget terms are: only the graphs and what
+            // sits outside the budget (the context, non-torch before 0.2.5) move the headroom.
             margin = w.graph_headroom;
-            error = checked_add(w.errors.cuda_graphs, w.errors.kv_cache);
+            error = w.errors.cuda_graphs;
+            if (!w.card_in_budget) {
+                error = checked_add(error, calib::k_err_cuda_context);
+            }
+            if (!w.non_torch_in_budget) {
+                error = checked_add(error, w.errors.non_torch);
+            }
         }
     }
     const SignedBytes err = to_signed(error);
@@ -352,6 +361,12 @@ std::string validate(const PlanRequest& r) {
         const std::string why = engine_unavailable(r.version, *r.engine);
         if (!why.empty()) {
             return "--engine " + std::string(*r.engine == Engine::v0 ? "v0" : "v1") + ": " + why;
+        }
+    }
+    if (r.kv_cache_memory_bytes) {
+        const Engine engine = r.engine.value_or(default_engine(r.version));
+        if (engine == Engine::v0 || r.version < VllmVersion{0, 10, 2}) {
+            return "--kv-cache-memory-bytes: vLLM " + r.version.str() + " has no such flag (added in 0.10.2, #21489, V1 only)";
         }
     }
     if (r.other_processes_memory >= r.gpu.total) {
@@ -461,14 +476,24 @@ Plan make_plan(const PlanRequest& r) {
             const Calibration& cal = *r.calibration;
             const auto shift = [](Bytes x, SignedBytes d) { return d < 0 ? x - std::min(x, static_cast<Bytes>(-d)) : checked_add(x, static_cast<Bytes>(d)); };
             const auto scale = [](Bytes x, double f) { return static_cast<Bytes>(std::llround(static_cast<double>(x) * f)); };
-            w.weights = scale(w.weights, cal.weights_scale);
-            if (cal.activation_delta) {
+            if (cal.weights) {
+                w.weights = *cal.weights;
+            } else if (cal.weights_scale) {
+                w.weights = scale(w.weights, *cal.weights_scale);
+            }
+            if (cal.activation) {
+                w.activation = *cal.activation;
+            } else if (cal.activation_delta) {
                 w.activation = shift(w.activation, *cal.activation_delta);
             }
-            if (cal.non_torch_delta) {
+            if (cal.non_torch) {
+                w.non_torch = *cal.non_torch;
+            } else if (cal.non_torch_delta) {
                 w.non_torch = shift(w.non_torch, *cal.non_torch_delta);
             }
-            if (cal.graphs_scale) {
+            if (c.cuda_graphs && cal.cuda_graphs) {
+                w.cuda_graphs = *cal.cuda_graphs;
+            } else if (cal.graphs_scale) {
                 w.cuda_graphs = scale(w.cuda_graphs, *cal.graphs_scale);
             }
         }
@@ -499,25 +524,20 @@ Plan make_plan(const PlanRequest& r) {
             w.budget = requested;
             w.kv_cache = signed_diff(requested, charged);
         }
-        Bytes outside = checked_add(w.nccl, w.cuda_graphs_in_budget ? 0 : w.cuda_graphs);
+        // Outside the budget: what the era does not charge (the context and other processes in the
+        // per-instance eras, non-torch before 0.2.5) and the CUDA graphs captured after the KV cache.
+        Bytes outside = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
         if (!w.card_in_budget) {
-            outside = checked_add(outside, w.cuda_context);
+            outside = checked_add(outside, checked_add(w.cuda_context, w.other_processes));
         }
         if (!w.non_torch_in_budget) {
             outside = checked_add(outside, w.non_torch);
         }
         w.free = signed_diff(total, checked_add(w.budget, outside));
         w.free_at_startup = total - std::min(total, checked_add(w.cuda_context, r.other_processes_memory));
-        // CUDA graphs captured after the KV cache exists (≤ v0.20 and V0) need what the card has
-        // left once the budget, the context, NCCL and other processes are in place.
-        {
-            Bytes resident = checked_add(w.budget, checked_add(w.nccl, w.non_torch_in_budget ? 0 : w.non_torch));
-            if (!w.card_in_budget) {
-                resident = checked_add(resident, checked_add(w.cuda_context, w.other_processes));
-            }
-            const Bytes need_after = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
-            w.graph_headroom = signed_diff(total, checked_add(resident, need_after));
-        }
+        // Graphs captured after the KV cache (≤ v0.20 and V0) come out of what is left: OOM when
+        // that is negative. With the graphs in the budget (v0.21+) there is nothing to capture later.
+        w.graph_headroom = w.free;
         w.layer_counts = stage_layer_counts(cache_model, kv, pp, rank);
         w.num_blocks = worker_num_blocks(kv, w.layer_counts, w.kv_cache);
         w.request_bytes = worker_request_bytes(kv, w.layer_counts, c.max_model_len, c.max_num_batched_tokens);
@@ -624,10 +644,21 @@ Plan make_plan(const PlanRequest& r) {
                       gib2(to_signed(tight.cuda_graphs)) + " GiB after the KV cache is allocated, but only " + gib2(left) +
                       " GiB is left on the card (" + gib2(-tight.graph_headroom) +
                       " GiB short). vLLM would fail with torch.OutOfMemoryError: CUDA out of memory after loading the model.";
+            // The largest utilization whose headroom covers the graphs, re-planned: a smaller KV
+            // cache may no longer hold one request, and then the context must shrink too.
             const double max_u = std::floor((static_cast<double>(requested) + static_cast<double>(tight.graph_headroom)) /
                                             static_cast<double>(total) * 100.0) / 100.0;
-            if (max_u > 0.0) {
-                v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
+            if (max_u > 0.0 && !r.kv_cache_memory_bytes) {
+                PlanRequest lower = r;
+                lower.gpu_memory_utilization = max_u;
+                const Plan check = make_plan(lower);
+                if (check.verdict.starts) {
+                    v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
+                } else if (check.verdict.failure == Failure::kv_too_small && check.verdict.estimated_max_model_len &&
+                           *check.verdict.estimated_max_model_len > 0) {
+                    v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2) + " --max-model-len " +
+                                      std::to_string(*check.verdict.estimated_max_model_len));
+                }
             }
             v.fixes.push_back("--enforce-eager (no CUDA graphs; slower decoding)");
             if (era.engine == Engine::v1 && r.version >= VllmVersion{0, 18, 0}) {

@@ -103,6 +103,9 @@ EraRules rules_for(VllmVersion v, Engine engine) {
         // V1 (spec §2.3): global until #18974 (v0.9.1), per instance with a free-memory check after.
         r.budget_rule = v >= VllmVersion{0, 9, 1} ? BudgetRule::per_instance : BudgetRule::global;
         r.free_memory_check = v >= VllmVersion{0, 9, 1};
+        if (v < VllmVersion{0, 9, 1}) {
+            r.token_rule = TokenRule::v0_blocks;   // concurrency = blocks * block_size / L (spec §1.4)
+        }
         if (v >= VllmVersion{0, 9, 0}) {
             r.batch_defaults = BatchDefaults::v1_by_size_no_a100;       // #17885 (2025-05-11)
         } else if (v >= VllmVersion{0, 8, 5}) {
@@ -152,7 +155,7 @@ std::string era_name(const EraRules& era) {
     case BudgetRule::init_free_peak:
         return "V0 0.3.1-0.6.3 (per instance, reserved peak)";
     case BudgetRule::global:
-        return era.engine == Engine::v0 ? "V0 0.6.4 (global)" : "V1 0.8.0-0.9.0 (global)";
+        return era.engine == Engine::v0 ? "V0 0.6.4 (global)" : "V1 0.6.5-0.9.0 (global)";
     case BudgetRule::per_instance:
         break;
     }

@@ -37,7 +37,7 @@ public:
     Reader(std::string path) : m_path(std::move(path)) {}
 
     [[noreturn]] void fail(const std::string& pointer, const std::string& expected) const {
-        throw InputError(m_path + ": " + pointer + ": expected " + expected);
+        throw InputError(m_path + ": " + (pointer.empty() ? std::string("(top level)") : pointer) + ": expected " + expected);
     }
     const json& at(const json& obj, const std::string& key, const std::string& pointer) const {
         auto it = obj.find(key);
@@ -81,23 +81,30 @@ public:
             fail(here, "an object");
         }
         TermBytes out;
-        constexpr std::uint64_t max = std::uint64_t{1} << 50;   // 1 PiB: no GPU holds more
+        constexpr std::uint64_t max = k_calibration_max_bytes;
         const auto opt = [&](const char* k, std::optional<Bytes>& dst) {
             if (t.contains(k)) {
                 dst = u64(t, k, here, max);
             }
         };
+        const auto opt_signed = [&](const char* k, std::optional<SignedBytes>& dst) {
+            if (!t.contains(k)) {
+                return;
+            }
+            const json& v = t.at(k);
+            const bool in_range = (v.is_number_unsigned() && v.get<std::uint64_t>() <= max) ||
+                                  (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= -static_cast<std::int64_t>(max) &&
+                                   v.get<std::int64_t>() <= static_cast<std::int64_t>(max));
+            if (!in_range) {
+                fail(here + "/" + k, "an integer number of bytes from -2^50 to 2^50");
+            }
+            dst = v.is_number_unsigned() ? static_cast<SignedBytes>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
+        };
         opt("weights", out.weights);
         opt("activation_peak", out.activation);
-        opt("non_torch", out.non_torch);
+        opt_signed("non_torch", out.non_torch);
         opt("cuda_graphs", out.cuda_graphs);
-        if (t.contains("kv_cache")) {
-            const json& v = t.at("kv_cache");
-            if (!v.is_number_integer() || std::llabs(v.get<std::int64_t>()) > static_cast<std::int64_t>(max)) {
-                fail(here + "/kv_cache", "an integer number of bytes");
-            }
-            out.kv_cache = v.get<std::int64_t>();
-        }
+        opt_signed("kv_cache", out.kv_cache);
         return out;
     }
 

@@ -26,6 +26,12 @@ std::optional<double> num(const json& r, const char* k) {
     return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
+/// A GiB figure no GPU could print (beyond 1 PiB) is treated as absent.
+std::optional<double> gib(const json& r, const char* k) {
+    const auto v = num(r, k);
+    return v && std::fabs(*v) <= 1048576.0 ? v : std::nullopt;
+}
+
 std::optional<std::uint64_t> count(const json& r, const char* k) {
     const auto v = num(r, k);
     if (!v || *v < 0 || *v > 1e15) {
@@ -77,11 +83,11 @@ std::vector<LogRecord> read_log_records(const std::string& path) {
         rec.log = str(r, "log");
         rec.gpu_memory_utilization = num(r, "gpu_memory_utilization");
         rec.total_gib = num(r, "total_gpu_memory_gib");
-        rec.weights_gib = num(r, "weights_gib");
-        rec.activation_gib = num(r, "activation_peak_gib");
-        rec.non_torch_gib = num(r, "non_torch_gib");
-        rec.cuda_graph_gib = num(r, "cuda_graph_gib");
-        rec.kv_cache_gib = num(r, "kv_cache_gib");
+        rec.weights_gib = gib(r, "weights_gib");
+        rec.activation_gib = gib(r, "activation_peak_gib");
+        rec.non_torch_gib = gib(r, "non_torch_gib");
+        rec.cuda_graph_gib = gib(r, "cuda_graph_gib");
+        rec.kv_cache_gib = gib(r, "kv_cache_gib");
         rec.max_concurrency = num(r, "max_concurrency");
         rec.max_model_len = count(r, "max_model_len");
         rec.max_num_seqs = count(r, "max_num_seqs");
@@ -93,6 +99,9 @@ std::vector<LogRecord> read_log_records(const std::string& path) {
         rec.pipeline_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, "pipeline_parallel_size").value_or(1), 1024));
         rec.enforce_eager = r.contains("enforce_eager") && r["enforce_eager"].is_boolean() && r["enforce_eager"].get<bool>();
         out.push_back(std::move(rec));
+    }
+    if (out.empty()) {
+        throw InputError(path + ": expected JSON lines of vLLM startup records, found none");
     }
     return out;
 }
@@ -129,6 +138,10 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
         }
         if (r.total_gib) {
             // The logged total wins over the catalog (driver, ECC and MIG change it).
+            if (!(*r.total_gib > 0.0 && *r.total_gib <= 1048576.0)) {
+                out.skip_reason = "total_gpu_memory_gib: expected a number in (0, 1048576]";
+                return out;
+            }
             req.gpu.total = static_cast<Bytes>(std::llround(*r.total_gib * 1024.0)) * k_mib;
             req.gpu.total_basis = "logged";
         }

@@ -66,7 +66,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
     out += fmt::format("         --max-num-seqs {}{} --max-num-batched-tokens {}{} --kv-cache-dtype {}{}\n", c.max_num_seqs,
                        c.max_num_seqs_is_default ? " (default)" : "", c.max_num_batched_tokens,
                        c.max_num_batched_tokens_is_default ? " (default)" : "", kv_dtype_label(p),
-                       c.cuda_graphs ? "" : " --enforce-eager");
+                       p.request.enforce_eager ? " --enforce-eager" : "");
     out += "\n";
 
     // Breakdown table: one column of GiB and % per worker.
@@ -104,11 +104,13 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
     if (!w0.non_torch_in_budget) {
         rows.push_back({"  non-torch memory (not counted)", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
     }
-    if (w0.nccl > 0) {
-        rows.push_back({"  NCCL communicators", col([](const WorkerPlan& w) { return to_signed(w.nccl); })});
+    if (!w0.card_in_budget && p.request.other_processes_memory > 0) {
+        rows.push_back({"  other processes (at startup)", col([](const WorkerPlan& w) { return to_signed(w.other_processes); })});
     }
     if (!graphs_in) {
-        rows.push_back({c.cuda_graphs ? "  CUDA graphs (captured after KV)" : "  CUDA graphs (--enforce-eager)",
+        rows.push_back({c.cuda_graphs            ? "  CUDA graphs (captured after KV)"
+                        : p.request.enforce_eager ? "  CUDA graphs (--enforce-eager)"
+                                                  : "  CUDA graphs (none before 0.2.6)",
                         col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
     }
     rows.push_back({"  free for other processes", col([](const WorkerPlan& w) { return w.free; })});
@@ -239,8 +241,8 @@ std::string render_explain(const Plan& p) {
         }
         std::string outside = "total - budget";
         outside += s.card_in_budget ? "" : " - CUDA context";
+        outside += s.card_in_budget || s.other_processes == 0 ? "" : " - other processes";
         outside += s.non_torch_in_budget ? "" : " - non-torch";
-        outside += s.nccl > 0 ? " - NCCL" : "";
         outside += s.cuda_graphs_in_budget || !c.cuda_graphs ? "" : " - graphs";
         line("free" + tag, fmt::format("{} = {} GiB", outside, gib2(s.free)));
         if (c.cuda_graphs && !s.cuda_graphs_in_budget) {
@@ -270,8 +272,8 @@ std::string render_explain(const Plan& p) {
         line("num_blocks", fmt::format("kv // page // layers on the GPU = {}", grouped(w.num_blocks)));
     }
     if (p.era.token_rule == TokenRule::v0_blocks) {
-        line("tokens", fmt::format("num_blocks x block {} = {} (V0)", kv.block_size, grouped(p.capacity.tokens)));
-        line("concurrency", fmt::format("tokens / max_model_len {} = {} (V0)", c.max_model_len, fixed(p.capacity.max_concurrency, 4)));
+        line("tokens", fmt::format("num_blocks x block {} = {} (V0, V1 < 0.9.1)", kv.block_size, grouped(p.capacity.tokens)));
+        line("concurrency", fmt::format("tokens / max_model_len {} = {} (V0, V1 < 0.9.1)", c.max_model_len, fixed(p.capacity.max_concurrency, 4)));
     } else {
         line("concurrency", fmt::format("num_blocks {} / {} blocks per request = {}", grouped(p.capacity.num_blocks),
                                         grouped(p.capacity.blocks_per_request), fixed(p.capacity.max_concurrency, 4)));
@@ -298,7 +300,6 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
             {"activation_peak_bytes", w.activation},
             {"non_torch_bytes", w.non_torch},
             {"non_torch_in_budget", w.non_torch_in_budget},
-            {"nccl_bytes", w.nccl},
             {"cuda_graph_bytes", w.cuda_graphs},
             {"cuda_graph_in_budget", w.cuda_graphs_in_budget},
             {"cuda_graph_capture_sizes", w.capture_sizes},

@@ -7,7 +7,8 @@
 /// `vllm_version`, `engine`, the configuration (`tensor_parallel_size`, `pipeline_parallel_size`,
 /// `gpu_memory_utilization`, `max_model_len`, `max_num_seqs`, `max_num_batched_tokens`, `dtype`,
 /// `kv_cache_dtype`, `enforce_eager`) and `measured` / `estimated` objects of integer bytes
-/// (`weights`, `activation_peak`, `non_torch`, `cuda_graphs`, `kv_cache`; absent when unknown).
+/// (`weights`, `activation_peak`, `non_torch`, `cuda_graphs`, `kv_cache`; absent when unknown;
+/// `non_torch` and `kv_cache` may be negative; every value is at most 2^50 bytes in magnitude).
 
 #include <vramplan/bytes.hpp>
 #include <vramplan/version.hpp>
@@ -21,11 +22,14 @@
 
 namespace vramplan {
 
+/// Largest byte count a calibration file may hold (1 PiB; no GPU comes near).
+inline constexpr Bytes k_calibration_max_bytes = Bytes{1} << 50;
+
 /// The terms a log can measure, in bytes.
 struct TermBytes {
     std::optional<Bytes> weights;
     std::optional<Bytes> activation;
-    std::optional<Bytes> non_torch;
+    std::optional<SignedBytes> non_torch;   ///< can be negative (spec §2.4: not clamped)
     std::optional<Bytes> cuda_graphs;
     std::optional<SignedBytes> kv_cache;
 };

@@ -229,10 +229,10 @@ TEST_CASE("era: a calibration from the same configuration reproduces the measure
     const WorkerPlan& e = estimate.workers.at(0);
     // Pretend vLLM measured 3 GiB of weights, 1 GiB of activation, 0.25 GiB non-torch.
     Calibration cal;
-    cal.weights_scale = static_cast<double>(3 * test::GiB) / static_cast<double>(e.weights);
-    cal.activation_delta = static_cast<SignedBytes>(test::GiB) - static_cast<SignedBytes>(e.activation);
-    cal.non_torch_delta = static_cast<SignedBytes>(test::GiB / 4) - static_cast<SignedBytes>(e.non_torch);
     cal.exact = true;
+    cal.weights = 3 * test::GiB;
+    cal.activation = test::GiB;
+    cal.non_torch = test::GiB / 4;
     r.calibration = cal;
     const Plan p = plan_checked(r);
     const WorkerPlan& w = p.workers.at(0);
@@ -242,4 +242,15 @@ TEST_CASE("era: a calibration from the same configuration reproduces the measure
     CHECK(w.kv_cache == static_cast<SignedBytes>(w.budget) - static_cast<SignedBytes>(3 * test::GiB + test::GiB + test::GiB / 4));
     // Measured terms only carry the log's rounding.
     CHECK(w.errors.kv_cache == 3 * 5368709ULL);
+    // A near match corrects: weights by their ratio, activation and non-torch by their offsets.
+    Calibration near;
+    near.weights_scale = 2.0;
+    near.activation_delta = -static_cast<SignedBytes>(e.activation) - 1;   // clamps at zero
+    near.non_torch_delta = static_cast<SignedBytes>(test::MiB);
+    r.calibration = near;
+    const WorkerPlan n = plan_checked(r).workers.at(0);
+    CHECK(n.weights == 2 * e.weights);
+    CHECK(n.activation == 0);
+    CHECK(n.non_torch == e.non_torch + test::MiB);
+    CHECK(n.errors.weights == e.errors.weights * 2);   // estimated terms keep their error bars
 }

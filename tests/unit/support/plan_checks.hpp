@@ -2,7 +2,7 @@
 /// The accounting identities every worker of every plan must satisfy, whatever the era:
 ///   weights + activation + (non-torch if charged) + (context + other processes if charged)
 ///     + (graphs if in budget) + kv_cache                                              == budget
-///   budget + (context if not charged) + (non-torch if not charged) + NCCL
+///   budget + (context + other processes if not charged) + (non-torch if not charged)
 ///     + (graphs if outside the budget) + free                                         == total
 
 #include <vramplan/plan.hpp>
@@ -20,8 +20,8 @@ inline void check_invariants(const Plan& p) {
         const SignedBytes card = w.card_in_budget ? s(w.cuda_context) + s(w.other_processes) : 0;
         const SignedBytes nt_in = w.non_torch_in_budget ? s(w.non_torch) : 0;
         CHECK(s(w.weights) + s(w.activation) + nt_in + card + in_graphs + w.kv_cache == s(w.budget));
-        const SignedBytes outside = (w.card_in_budget ? 0 : s(w.cuda_context)) + (w.non_torch_in_budget ? 0 : s(w.non_torch)) + s(w.nccl) +
-                                    (w.cuda_graphs_in_budget ? 0 : s(w.cuda_graphs));
+        const SignedBytes outside = (w.card_in_budget ? 0 : s(w.cuda_context) + s(w.other_processes)) +
+                                    (w.non_torch_in_budget ? 0 : s(w.non_torch)) + (w.cuda_graphs_in_budget ? 0 : s(w.cuda_graphs));
         CHECK(s(w.budget) + outside + w.free == s(w.total));
         CHECK(w.total == p.request.gpu.total);
         if (!p.request.calibration) {   // a calibration corrects the totals, not their parts
