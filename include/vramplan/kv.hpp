@@ -59,6 +59,10 @@ std::vector<std::uint64_t> stage_layer_counts(const ModelSpec& model, const KvGe
 /// `get_kv_cache_config_from_groups`). Zero when available ≤ 0.
 std::uint64_t worker_num_blocks(const KvGeometry& g, const std::vector<std::uint64_t>& stage_counts, SignedBytes available);
 
+/// Bytes of KV memory one block costs on one worker: `worker_num_blocks` is
+/// `available // worker_block_bytes` (0 when the worker holds no KV layers).
+Bytes worker_block_bytes(const KvGeometry& g, const std::vector<std::uint64_t>& stage_counts);
+
 /// KV bytes one request of `max_model_len` needs on one worker (`max_memory_usage_bytes`, the
 /// quantity `check_enough_kv_cache_memory` compares with the available memory).
 Bytes worker_request_bytes(const KvGeometry& g, const std::vector<std::uint64_t>& stage_counts,

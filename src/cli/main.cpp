@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     cli::Action show = cli::add_show_command(app, global);
     cli::Action accuracy = cli::add_accuracy_command(app, global);
     cli::Action calibrate = cli::add_calibrate_command(app, global);
+    cli::Action recommend = cli::add_recommend_command(app, global);
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -81,6 +82,9 @@ int main(int argc, char** argv) {
             }
             if (name == "calibrate") {
                 return calibrate();
+            }
+            if (name == "recommend") {
+                return recommend();
             }
         }
         std::cout << app.help();

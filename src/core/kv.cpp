@@ -139,8 +139,8 @@ std::vector<std::uint64_t> stage_layer_counts(const ModelSpec& m, const KvGeomet
     return counts;
 }
 
-std::uint64_t worker_num_blocks(const KvGeometry& g, const std::vector<std::uint64_t>& counts, SignedBytes available) {
-    if (available <= 0 || g.types.empty()) {
+Bytes worker_block_bytes(const KvGeometry& g, const std::vector<std::uint64_t>& counts) {
+    if (g.types.empty()) {
         return 0;
     }
     std::uint64_t layers_per_pool = 0;
@@ -156,11 +156,16 @@ std::uint64_t worker_num_blocks(const KvGeometry& g, const std::vector<std::uint
             layers_per_pool += c;
         }
     }
-    if (layers_per_pool == 0) {
+    return checked_mul(g.types.front().page_bytes, layers_per_pool);
+}
+
+std::uint64_t worker_num_blocks(const KvGeometry& g, const std::vector<std::uint64_t>& counts, SignedBytes available) {
+    const Bytes per_block = worker_block_bytes(g, counts);
+    if (available <= 0 || per_block == 0) {
         return 0;
     }
     // get_num_blocks: int(available_memory // page_size // num_layers)
-    return static_cast<std::uint64_t>(available) / g.types.front().page_bytes / layers_per_pool;
+    return static_cast<std::uint64_t>(available) / per_block;
 }
 
 Bytes worker_request_bytes(const KvGeometry& g, const std::vector<std::uint64_t>& counts, std::uint64_t max_model_len,

@@ -176,12 +176,70 @@ void Catalog::add_model(const json& j, const std::string& origin) {
     m_models[p.id] = std::move(p);
 }
 
+void Catalog::add_preset(const json& j, const std::string& origin) {
+    if (!j.is_object()) {
+        throw InputError(origin + ": expected a JSON object");
+    }
+    PresetProfile p;
+    p.origin = origin;
+    p.raw = j;
+    p.id = lower(need_string(j, "id", origin));
+    p.description = need_string(j, "description", origin);
+    p.source = need_string(j, "source", origin);
+    p.goal = need_string(j, "goal", origin);
+    if (p.goal != "min_for_target" && p.goal != "max_safe") {
+        throw InputError(origin + ": /goal: expected \"min_for_target\" or \"max_safe\", got \"" + p.goal + "\"");
+    }
+    const auto opt_uint = [&](const char* key, std::uint64_t max) -> std::optional<std::uint64_t> {
+        if (!j.contains(key)) {
+            return std::nullopt;
+        }
+        const std::uint64_t v = need_uint(j, key, origin, max);
+        if (v == 0) {
+            throw InputError(origin + ": /" + key + ": expected an integer of at least 1");
+        }
+        return v;
+    };
+    p.concurrency = opt_uint("concurrency", std::uint64_t{1} << 32);
+    if (p.goal == "min_for_target" && !p.concurrency) {
+        throw InputError(origin + ": /concurrency: expected the number of requests a min_for_target preset serves");
+    }
+    p.max_model_len = opt_uint("max_model_len", std::uint64_t{1} << 40).value_or(0);
+    p.max_model_len_cap = opt_uint("max_model_len_cap", std::uint64_t{1} << 40).value_or(0);
+    p.max_num_seqs = opt_uint("max_num_seqs", std::uint64_t{1} << 32);
+    if (auto it = j.find("enforce_eager"); it != j.end()) {
+        if (!it->is_boolean()) {
+            throw InputError(origin + ": /enforce_eager: expected true or false");
+        }
+        p.enforce_eager = it->get<bool>();
+    }
+    if (auto it = j.find("margin_gib"); it != j.end()) {
+        if (!it->is_number() || !(it->get<double>() >= 0.0 && it->get<double>() <= 1024.0)) {
+            throw InputError(origin + ": /margin_gib: expected a number of GiB from 0 to 1024");
+        }
+        p.margin_gib = it->get<double>();
+    }
+    m_presets[p.id] = std::move(p);
+}
+
+const PresetProfile& Catalog::preset(const std::string& name) const {
+    auto it = m_presets.find(lower(name));
+    if (it == m_presets.end()) {
+        std::vector<std::string> ids;
+        for (const auto& [id, p] : m_presets) {
+            ids.push_back(id);
+        }
+        throw InputError("--preset: " + unknown_name_message("preset", name, ids));
+    }
+    return it->second;
+}
+
 void Catalog::add_directory(const std::string& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         throw InputError(dir + ": not a directory (expected a profiles directory with gpus/ and/or models/)");
     }
-    for (const char* kind : {"gpus", "models"}) {
+    for (const char* kind : {"gpus", "models", "presets"}) {
         const fs::path sub = fs::path(dir) / kind;
         if (!fs::is_directory(sub, ec)) {
             continue;
@@ -197,8 +255,10 @@ void Catalog::add_directory(const std::string& dir) {
             const json j = parse_json_text(read_file(f.string(), k_max_profile_bytes), f.string());
             if (std::string(kind) == "gpus") {
                 add_gpu(j, f.string());
-            } else {
+            } else if (std::string(kind) == "models") {
                 add_model(j, f.string());
+            } else {
+                add_preset(j, f.string());
             }
         }
     }
@@ -214,6 +274,8 @@ Catalog Catalog::load(const std::vector<std::string>& directories) {
             c.add_gpu(j, origin);
         } else if (path.rfind("profiles/models/", 0) == 0) {
             c.add_model(j, origin);
+        } else if (path.rfind("profiles/presets/", 0) == 0) {
+            c.add_preset(j, origin);
         }
     }
     for (const std::string& d : directories) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,23 @@ struct ModelProfile {
     nlohmann::json config;
 };
 
+/// A recommendation preset (profiles/presets/*.json): what to aim for, never a fixed utilization;
+/// `vramplan recommend --preset` derives the utilization from the model and the card.
+struct PresetProfile {
+    std::string id;
+    std::string description;
+    std::string source;
+    std::string origin;
+    std::string goal = "min_for_target";      ///< "min_for_target" or "max_safe"
+    std::optional<std::uint64_t> concurrency; ///< min_for_target: requests of max_model_len at once
+    std::uint64_t max_model_len = 0;          ///< 0: the model's maximum, capped at max_model_len_cap
+    std::uint64_t max_model_len_cap = 0;      ///< 0: no cap
+    std::optional<std::uint64_t> max_num_seqs;
+    bool enforce_eager = false;
+    double margin_gib = 0.5;                  ///< max_safe: what must stay free after vLLM's own use
+    nlohmann::json raw;
+};
+
 class Catalog {
 public:
     /// Loads the embedded profiles and then each directory (with `gpus/` and/or `models/`
@@ -41,18 +59,24 @@ public:
     /// Like find_model, but throws InputError with a suggestion.
     [[nodiscard]] const ModelProfile& model(const std::string& name) const;
 
+    /// By id, case-insensitively. Throws InputError with a suggestion when unknown.
+    [[nodiscard]] const PresetProfile& preset(const std::string& name) const;
+    [[nodiscard]] const std::map<std::string, PresetProfile>& presets() const { return m_presets; }
+
     [[nodiscard]] const std::map<std::string, GpuProfile>& gpus() const { return m_gpus; }
     [[nodiscard]] const std::map<std::string, ModelProfile>& models() const { return m_models; }
 
 private:
     void add_gpu(const nlohmann::json& j, const std::string& origin);
     void add_model(const nlohmann::json& j, const std::string& origin);
+    void add_preset(const nlohmann::json& j, const std::string& origin);
     void add_directory(const std::string& dir);
 
     std::map<std::string, GpuProfile> m_gpus;       // by id
     std::map<std::string, std::string> m_gpu_alias; // lower-case alias or id -> id
     std::map<std::string, ModelProfile> m_models;   // by id
     std::map<std::string, std::string> m_model_alias;
+    std::map<std::string, PresetProfile> m_presets;
 };
 
 /// Parses JSON text; errors name `where` and the byte offset. Depth is limited.
