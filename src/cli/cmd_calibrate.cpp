@@ -104,38 +104,6 @@ const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& 
     return tie ? nullptr : best;
 }
 
-/// A logged model name the catalog knows: as printed, else its last two path components
-/// ("/models/Qwen/Qwen3-8B" → "Qwen/Qwen3-8B").
-std::string catalog_model_name(const Catalog& catalog, const std::string& logged) {
-    if (catalog.find_model(logged) != nullptr) {
-        return logged;
-    }
-    const std::filesystem::path p(logged);
-    if (p.has_parent_path()) {
-        const std::string tail = p.parent_path().filename().string() + "/" + p.filename().string();
-        if (catalog.find_model(tail) != nullptr) {
-            return tail;
-        }
-    }
-    // A local path or a re-upload ("<local>/Qwen3-235B-A22B-FP8"): the one catalog model whose
-    // Hugging Face name ends with the same folder name.
-    const auto lower = [](std::string x) {
-        std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        return x;
-    };
-    const std::string base = lower(p.filename().string());
-    std::string found;
-    for (const auto& [id, m] : catalog.models()) {
-        if (!base.empty() && lower(std::filesystem::path(m.hf_id).filename().string()) == base) {
-            if (!found.empty() && found != m.hf_id) {
-                return logged;   // ambiguous: let the error suggest
-            }
-            found = m.hf_id;
-        }
-    }
-    return found.empty() ? logged : found;
-}
-
 struct Replayed {
     VllmLog log;
     BuiltRequest built;

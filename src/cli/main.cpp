@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     cli::Action accuracy = cli::add_accuracy_command(app, global);
     cli::Action calibrate = cli::add_calibrate_command(app, global);
     cli::Action recommend = cli::add_recommend_command(app, global);
+    cli::Action check = cli::add_check_command(app, global);
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -85,6 +86,9 @@ int main(int argc, char** argv) {
             }
             if (name == "recommend") {
                 return recommend();
+            }
+            if (name == "check") {
+                return check();
             }
         }
         std::cout << app.help();

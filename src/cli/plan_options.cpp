@@ -4,6 +4,10 @@
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
 namespace vramplan::cli {
 
 namespace {
@@ -35,6 +39,37 @@ std::optional<Engine> parse_engine_flag(const std::string& text, const std::stri
         return Engine::v1;
     }
     throw InputError(flag + ": expected auto, v0 or v1, got '" + text + "'");
+}
+
+std::string catalog_model_name(const Catalog& catalog, const std::string& logged) {
+    std::error_code ec;
+    if (catalog.find_model(logged) != nullptr || std::filesystem::exists(logged, ec)) {
+        return logged;
+    }
+    const std::filesystem::path p(logged);
+    if (p.has_parent_path()) {
+        const std::string tail = p.parent_path().filename().string() + "/" + p.filename().string();
+        if (catalog.find_model(tail) != nullptr) {
+            return tail;
+        }
+    }
+    // A local path or a re-upload ("<local>/Qwen3-235B-A22B-FP8"): the one catalog model whose
+    // Hugging Face name ends with the same folder name.
+    const auto lower = [](std::string x) {
+        std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return x;
+    };
+    const std::string base = lower(p.filename().string());
+    std::string found;
+    for (const auto& [id, m] : catalog.models()) {
+        if (!base.empty() && lower(std::filesystem::path(m.hf_id).filename().string()) == base) {
+            if (!found.empty() && found != m.hf_id) {
+                return logged;   // ambiguous: let the error suggest
+            }
+            found = m.hf_id;
+        }
+    }
+    return found.empty() ? logged : found;
 }
 
 void add_plan_options(CLI::App* cmd, PlanOptions& o) {

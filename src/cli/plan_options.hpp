@@ -56,6 +56,12 @@ BuiltRequest build_request(const Catalog& catalog, const PlanOptions& options, b
 /// Returns notes for the report (which entry, which terms, or why none applied).
 std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRequest& built);
 
+/// A model name as written in a log or a deployment that the catalog knows: as written, else its
+/// last two path components ("/models/Qwen/Qwen3-8B" → "Qwen/Qwen3-8B"), else the one catalog
+/// model whose Hugging Face name ends with the same folder name. Returns `name` unchanged when
+/// none matches (or the path exists: a real directory is read as it is).
+std::string catalog_model_name(const Catalog& catalog, const std::string& name);
+
 /// Parses --vllm-version / --engine values (InputError on bad input).
 VllmVersion parse_version_flag(const std::string& text, const std::string& flag);
 std::optional<Engine> parse_engine_flag(const std::string& text, const std::string& flag);

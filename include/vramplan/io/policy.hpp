@@ -1,0 +1,33 @@
+#pragma once
+/// A VRAM budget policy for `vramplan check` (`--policy vramplan-policy.json`, or flags).
+///
+/// File format (JSON): `schema_version` 1, `kind` "vramplan-policy", and any of
+/// `gpu` (catalog id), `vllm_versions` (array of releases; a config must pass each),
+/// `max_gpu_memory_utilization` (0–1], `max_vram_gib_per_gpu` (what vLLM may use per GPU:
+/// the budget plus the context and graphs outside it), `min_free_gib` (left for other processes),
+/// `min_kv_tokens`, `min_concurrency`, `min_graph_headroom_gib`. Unknown keys are errors.
+
+#include <vramplan/bytes.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vramplan {
+
+struct Policy {
+    std::string gpu;
+    std::vector<std::string> vllm_versions;
+    std::optional<double> max_gpu_memory_utilization;
+    std::optional<Bytes> max_vram_per_gpu;
+    std::optional<Bytes> min_free;
+    std::optional<std::uint64_t> min_kv_tokens;
+    std::optional<double> min_concurrency;
+    std::optional<Bytes> min_graph_headroom;
+};
+
+/// Reads and validates a policy file. Throws InputError naming the file and the JSON pointer.
+Policy read_policy(const std::string& path);
+
+} // namespace vramplan
