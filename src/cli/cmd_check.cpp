@@ -473,7 +473,12 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
             throw InputError("--gpu: expected the GPU the deployments run on (or `gpu` in the policy file)");
         }
         for (const std::string& v : pol.vllm_versions) {
-            (void)parse_version_flag(v, "--vllm-version");
+            if (parse_version_flag(v, "--vllm-version") < k_oldest_modelled) {
+                throw InputError("--vllm-version " + v + ": expected a vLLM release, " + k_oldest_modelled.str() + " or later");
+            }
+        }
+        if (!pol.gpu.empty()) {
+            (void)catalog.gpu(pol.gpu);   // an unknown GPU is one error, not one per deployment
         }
         if (pol.vllm_versions.empty()) {
             pol.vllm_versions.push_back(k_newest_modelled.str());
@@ -543,6 +548,18 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
                 results.push_back(std::move(res));
             }
         }
+        // Bad input anywhere: every error on stderr, no report, exit 2 (a CI gate must not pass or
+        // fail a deployment it could not read).
+        bool bad_input = false;
+        for (const Result& r : results) {
+            if (!r.error.empty()) {
+                std::cerr << "vramplan: error: " << where(r, r.deployment->line) << ": " << r.error << "\n";
+                bad_input = true;
+            }
+        }
+        if (bad_input) {
+            return k_exit_usage;
+        }
         std::string text;
         if (o.format == "json") {
             text = render_json(results).dump(2) + "\n";
@@ -558,16 +575,12 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
         } else {
             write_atomically(o.output, text);
         }
-        bool bad_input = false;
-        bool failed = false;
         for (const Result& r : results) {
-            bad_input = bad_input || !r.error.empty();
-            failed = failed || !r.passed();
-            if (!r.error.empty()) {
-                std::cerr << "vramplan: error: " << where(r, r.deployment->line) << ": " << r.error << "\n";
+            if (!r.passed()) {
+                return k_exit_fails;
             }
         }
-        return bad_input ? k_exit_usage : failed ? k_exit_fails : k_exit_ok;
+        return k_exit_ok;
     };
 }
 
