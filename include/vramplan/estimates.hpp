@@ -25,6 +25,15 @@ inline constexpr double k_sampler_bytes_per_row_vocab = 14.41;
 /// 0.10.2, 1.23 GiB) implies the same extra 22 bytes, while 0.10.1 (-2#0) and 0.11.0 (-2#13)
 /// sit on the v0.19 slope. Thin evidence: one unpatched record (docs/calibration.md).
 inline constexpr double k_sampler_bytes_per_row_vocab_0_10_2 = 37.0;
+/// Fused-MoE workspace: vLLM's Triton fused_moe keeps its intermediate caches (top_k copies of the
+/// gate/up output, the activated half and the down output: top_k x (3 x I/tp + hidden) elements per
+/// token) allocated after the forward pass, so the sampler's peak stacks on them. Summing them
+/// instead of taking the larger fits spec §6.2's v0.19 H100 MoE sweep (Qwen3-30B-A3B 2.68 logged,
+/// 2.82 predicted; DeepSeek-V2-Lite 1.93 / 2.05; Mixtral TP2 1.21 / 1.29; Kimi-VL 2.92 / 2.89) and
+/// vllm-logs#55 (Qwen1.5-MoE 2.47 / 2.54) and #36 (Llama-4-Scout TP4 3.19 / 3.10), where taking
+/// the larger under-estimated by 0.1–0.6 GiB. MXFP4 experts (gpt-oss) run other kernels without
+/// the cached workspace (vllm-logs#41: 2.87 logged, matched without it).
+inline constexpr bool k_moe_workspace_persists = true;
 /// Forward-pass peak per token, in model-dtype elements: the gate/up output (2 x I), the activated
 /// half (I) and about four hidden-size buffers (residual, normed input, attention output, MLP output).
 /// Checked out of sample on CodeLlama-7b (vllm-logs#47: 0.77 logged, 0.82 predicted).
@@ -57,12 +66,12 @@ inline constexpr Bytes k_graph_bytes_per_piece_v0 = 692'060;
 /// NCCL communicator memory on Hopper with tensor parallelism, allocated at NCCL init. Before
 /// v0.11 (#25359) init ran after vLLM's baseline snapshot, so it landed in "non-torch" on top of
 /// the v0.19 TP fit: the two pre-0.11 Hopper TP records (vllm-logs#3 TP4, vllm-logs-2#12 TP8, both
-/// Qwen3-235B-FP8 with logged or matched weights) need 3.60 and 3.24 GiB beyond that fit; mean
-/// 3.42 GiB. Since v0.11 init precedes the snapshot and the memory is outside the budget; the
+/// Qwen3-235B-FP8 with logged or matched weights) need 2.96 and 2.67 GiB beyond that fit and the
+/// activation estimate (fused-MoE workspace included); mean 2.81 GiB. Since v0.11 init precedes the snapshot and the memory is outside the budget; the
 /// v0.19 TP records that start at u = 0.95 (#28 #29 #36 #40) bound it there by 1.8 GiB (what the
 /// card had left next to the logged graphs), and NCCL's lazy connection setup moves what remains
 /// into the profile run's non-torch increase, so no separate outside term is charged.
-inline constexpr Bytes k_nccl_init_hopper_pre_0_11 = 3'672'161'812;   // 3.42 GiB
+inline constexpr Bytes k_nccl_init_hopper_pre_0_11 = 3'017'212'559;   // 2.81 GiB
 /// CUDA context and allocator state that exist before vLLM's baseline snapshot: H100, torch
 /// 2.11, driver 580: total 79.18 GiB, idle free 78.66 GiB (reference specs.md, measured).
 inline constexpr Bytes k_cuda_context = 558'345'748;           // 0.52 GiB
@@ -106,7 +115,8 @@ struct WorkerShape {
 struct ActivationEstimate {
     Bytes forward = 0;  ///< forward-pass peak over the profile batch
     Bytes sampler = 0;  ///< logits + sampler peak (last stage), including the kept hidden states
-    Bytes total = 0;    ///< base + max(forward, sampler)
+    Bytes moe_workspace = 0; ///< fused-MoE intermediate caches that stay allocated after the forward
+    Bytes total = 0;    ///< base + max(forward, sampler + moe_workspace)
     double sampler_slope = 0.0; ///< bytes per (row x vocabulary entry) used for the era
 };
 

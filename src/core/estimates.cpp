@@ -34,7 +34,11 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
         // A non-last stage sends hidden states and residual to the next stage.
         e.forward = checked_add(e.forward, checked_mul(checked_mul(b, h), 2 * d));
     }
-    e.total = checked_add(calib::k_activation_base, std::max(e.forward, e.sampler));
+    if (calib::k_moe_workspace_persists && m.is_moe() && m.quant.method != QuantMethod::mxfp4) {
+        const std::uint64_t per_token = m.moe.top_k * (calib::k_forward_intermediate_factor * (m.moe.expert_intermediate / w.tp) + h);
+        e.moe_workspace = checked_mul(checked_mul(b, d), per_token);
+    }
+    e.total = checked_add(calib::k_activation_base, std::max(e.forward, checked_add(e.sampler, e.moe_workspace)));
     return e;
 }
 

@@ -1660,6 +1660,17 @@ const DeploymentFlag* Deployment::find(const std::string& name) const {
     return nullptr;
 }
 
+std::optional<bool> Deployment::switch_state(const std::string& name) const {
+    const std::string wanted = normalize_name(name);
+    const std::string negated = "no-" + wanted;
+    for (auto it = flags.rbegin(); it != flags.rend(); ++it) {
+        if (it->boolean && (it->name == wanted || it->name == negated)) {
+            return (it->value == "true") == (it->name == wanted);
+        }
+    }
+    return std::nullopt;
+}
+
 Deployment parse_vllm_argv(const std::vector<std::string>& argv, const std::string& source) {
     std::vector<Word> words;
     words.reserve(argv.size());

@@ -16,6 +16,7 @@
 /// number such as -1 is a value); otherwise it is taken as a switch.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,10 @@ namespace vramplan {
 
 /// One flag as written, normalised: leading dashes removed, '_' → '-', short forms expanded
 /// (-tp → tensor-parallel-size, -pp → pipeline-parallel-size, -q → quantization,
-/// -dp → data-parallel-size, -dpl → data-parallel-size-local, -dcp →
-/// decode-context-parallel-size, -O → compilation-config).
+/// -dp → data-parallel-size, -dpl → data-parallel-size-local, -dpa → data-parallel-address,
+/// -dpp → data-parallel-rpc-port, -dpr → data-parallel-start-rank, -dcp →
+/// decode-context-parallel-size, -O → compilation-config: `-O3` is value "3", `-O.level=3` is
+/// name "compilation-config.level"). `--no-X` keeps its name ("no-enable-prefix-caching").
 struct DeploymentFlag {
     std::string name;  ///< normalised: "max-model-len", "no-enable-prefix-caching"
     std::string value; ///< as written, quotes removed; a switch has "true" or "false"
@@ -58,6 +61,10 @@ struct Deployment {
     /// The flag `name` (normalised like the flags: dashes, '_'), last occurrence winning as in
     /// argparse, or nullptr.
     [[nodiscard]] const DeploymentFlag* find(const std::string& name) const;
+    /// A switch as written, whatever the spelling: the last of `--name`, `--name=true|false`,
+    /// `--no-name` and YAML `name: true|false` decides; nullopt when none is written (vLLM's
+    /// default applies). `name` is normalised like find()'s.
+    [[nodiscard]] std::optional<bool> switch_state(const std::string& name) const;
 };
 
 /// Parses argv-style tokens given after `--` on vramplan's own command line, e.g.
