@@ -1095,10 +1095,14 @@ private:
     bool shell_script(const std::vector<Word>& w, std::size_t j, const std::vector<std::string>& prefixes) {
         for (std::size_t m = j + 1; m + 1 < w.size(); ++m) {
             const std::string& t = w[m].text;
-            if (t.size() < 2 || t[0] != '-' || t == "--") {
+            if (t == "-o" || t == "+o" || t == "-O" || t == "+O") {
+                ++m; // `-o pipefail`: an option with a value
+                continue;
+            }
+            if (t.size() < 2 || (t[0] != '-' && t[0] != '+') || t == "--") {
                 return false; // `bash script.sh`
             }
-            if (t[1] != '-' && t.find('c') != std::string::npos) {
+            if (t[0] == '-' && t[1] != '-' && t.find('c') != std::string::npos) {
                 if (m_depth >= k_max_shell_depth) {
                     return true;
                 }

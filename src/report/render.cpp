@@ -212,10 +212,12 @@ std::string render_explain(const Plan& p) {
                                           grouped(b.rope_cache), b.mla_absorbed ? " + MLA absorbed " + grouped(b.mla_absorbed) : "",
                                           b.vision ? " + vision " + grouped(b.vision) : "", grouped(s.weights), gib2(to_signed(s.weights))));
         line("activation" + tag,
-             fmt::format("{:.4f} GiB + max(forward {}, sampler {}) = {} B = {} GiB; forward = B {} x {} B x ({} x widest MLP/tp + {} x hidden {}), "
+             fmt::format("{:.4f} GiB + max(forward {}, sampler {}{}) = {} B = {} GiB; forward = B {} x {} B x ({} x widest MLP/tp + {} x hidden {}), "
                          "sampler = {} B x min(S {}, B) x vocab {} + B x hidden x dtype",
                          static_cast<double>(calib::k_activation_base) / static_cast<double>(k_gib), grouped(s.activation_parts.forward),
-                         grouped(s.activation_parts.sampler), grouped(s.activation), gib2(to_signed(s.activation)), c.max_num_batched_tokens,
+                         grouped(s.activation_parts.sampler),
+                         s.activation_parts.moe_workspace > 0 ? " + fused-MoE workspace " + grouped(s.activation_parts.moe_workspace) : "",
+                         grouped(s.activation), gib2(to_signed(s.activation)), c.max_num_batched_tokens,
                          c.dtype_bytes, calib::k_forward_intermediate_factor, calib::k_forward_hidden_factor, m.hidden_size,
                          fixed(s.activation_parts.sampler_slope, 2), c.max_num_seqs, m.vocab_size));
         line("non-torch" + tag, fmt::format("{} B = {} GiB (calibrated: TP {}, compute {}.{}, vLLM {}; docs/calibration.md)", grouped(s.non_torch),
