@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 namespace vramplan::cli {
 
@@ -38,6 +39,7 @@ struct PlanCommandOptions {
     std::string calibration;
     std::string format = "text";
     bool explain = false;
+    std::string bar = "auto";
 };
 
 } // namespace
@@ -49,6 +51,8 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--calibration", opts->calibration, "Calibration file from `vramplan calibrate`: measured terms replace estimates");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_flag("--explain", opts->explain, "Print every formula with its numbers");
+    cmd->add_option("--bar", opts->bar, "A one-line picture of the card: auto (when stdout is a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
 
     return [opts, &global]() -> int {
         const PlanCommandOptions& o = *opts;
@@ -78,6 +82,9 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
             std::cout << j.dump(2) << "\n";
         } else {
             std::cout << render_text(plan, ctx);
+            if (o.bar == "always" || (o.bar == "auto" && isatty(STDOUT_FILENO) != 0)) {
+                std::cout << "\n" << render_bar(plan, 72);
+            }
             if (o.explain) {
                 std::cout << "\n" << render_explain(plan);
             }

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     cli::Action calibrate = cli::add_calibrate_command(app, global);
     cli::Action recommend = cli::add_recommend_command(app, global);
     cli::Action check = cli::add_check_command(app, global);
+    cli::Action compare = cli::add_compare_command(app, global);
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -89,6 +90,9 @@ int main(int argc, char** argv) {
             }
             if (name == "check") {
                 return check();
+            }
+            if (name == "compare") {
+                return compare();
             }
         }
         std::cout << app.help();

@@ -185,6 +185,50 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
     return out;
 }
 
+std::string render_bar(const Plan& p, std::size_t width) {
+    const WorkerPlan& w = p.workers[p.deciding_worker];
+    struct Part {
+        char glyph;
+        const char* name;
+        SignedBytes bytes;
+    };
+    const auto s = [](Bytes b) { return to_signed(b); };
+    const std::vector<Part> parts{
+        {'W', "weights", s(w.weights)},
+        {'A', "activation", s(w.activation)},
+        {'N', "non-torch", s(w.non_torch)},
+        {'C', "CUDA context", s(w.cuda_context)},
+        {'G', "CUDA graphs", s(w.cuda_graphs)},
+        {'K', "KV cache", std::max<SignedBytes>(w.kv_cache, 0)},
+        {'O', "other processes", s(w.other_processes)},
+        {'.', "free", std::max<SignedBytes>(w.free, 0)},
+    };
+    // Largest-remainder apportionment of `width` cells, so the bar always has exactly `width`.
+    const double total = static_cast<double>(w.total);
+    std::vector<std::size_t> cells(parts.size(), 0);
+    std::vector<std::pair<double, std::size_t>> remainders;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const double exact = static_cast<double>(parts[i].bytes) / total * static_cast<double>(width);
+        cells[i] = static_cast<std::size_t>(std::floor(exact));
+        used += cells[i];
+        remainders.emplace_back(exact - std::floor(exact), i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; used < width && k < remainders.size(); ++k, ++used) {
+        ++cells[remainders[k].second];
+    }
+    std::string bar = "[";
+    std::string legend = " ";
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        bar.append(cells[i], parts[i].glyph);
+        if (parts[i].bytes > 0) {
+            legend += fmt::format(" {} {} {}", parts[i].glyph, parts[i].name, gib2(parts[i].bytes));
+        }
+    }
+    return bar + "]\n" + legend + " (GiB)\n";
+}
+
 std::string render_explain(const Plan& p) {
     const ResolvedConfig& c = p.config;
     const ModelSpec& m = p.request.model;

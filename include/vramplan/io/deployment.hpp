@@ -8,7 +8,7 @@
 /// variables (`$MODEL`, `$(cat f)`) are kept as written, not expanded, and a `--config FILE` named
 /// on a command line is not opened.
 ///
-/// Flag grammar (vLLM's FlexibleArgumentParser, vllm/utils/argparse_utils.py): `--flag value`,
+/// Flag grammar (vLLM's FlexibleArgumentParser, in vllm/utils): `--flag value`,
 /// `--flag=value`, `--flag_name` = `--flag-name` (only the part before a first '.' is rewritten:
 /// `--compilation-config.cudagraph_capture_sizes`), short forms `-tp` `-pp` `-dp` `-q` `-O3`.
 /// A switch (see vllm_boolean_flags()) takes no value; `--switch=true|false` is accepted. For a

@@ -27,6 +27,9 @@ std::string grouped(std::uint64_t n);
 
 /// The breakdown table, capacity and verdict.
 std::string render_text(const Plan& plan, const PlanContext& ctx);
+/// A one-line stacked bar of the deciding GPU, `width` characters wide, and its legend:
+/// weights, activation peak, non-torch, CUDA context, CUDA graphs, KV cache, other processes, free.
+std::string render_bar(const Plan& plan, std::size_t width);
 /// Each formula with its numbers.
 std::string render_explain(const Plan& plan);
 /// The JSON report.
