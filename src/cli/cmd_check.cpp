@@ -112,11 +112,11 @@ std::vector<std::string> apply_flags(const Deployment& d, PlanOptions& p) {
             p.max_num_batched_tokens = f.value;
         } else if (n == "block-size") {
             p.block_size = f.value;
-        } else if (n == "enforce-eager") {
-            p.enforce_eager = f.value != "false";
+        } else if (n == "enforce-eager" || n == "no-enforce-eager") {
+            p.enforce_eager = d.switch_state("enforce-eager").value_or(false);   // the last spelling wins
         } else if (n == "kv-cache-memory-bytes" || n == "kv-cache-memory") {
             p.kv_cache_memory_bytes = f.value;
-        } else if (!f.raw || true) {
+        } else {
             ignored.push_back("--" + n);
         }
     }
