@@ -25,6 +25,8 @@ struct GpuSpec {
     std::string total_basis;      ///< "measured", "logged", "estimated", "--gpu-memory"
     int compute_major = 8;
     int compute_minor = 0;
+    std::string host_link;        ///< "PCIe Gen4 x16", "NVLink-C2C" ("" unknown)
+    double host_link_gbs = 0.0;   ///< host link bandwidth per direction, GB/s (10^9); 0 unknown
 };
 
 /// Which vLLM entry point starts the engine: defaults differ (spec §6.3).

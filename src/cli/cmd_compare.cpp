@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "plan_options.hpp"
 
+#include <vramplan/coldstart.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/report/render.hpp>
 
@@ -73,6 +74,10 @@ std::vector<Row> rows() {
     r.push_back({"free GiB", [=](const Plan& p) { return gib(w(p).free); }, 2, "", {}});
     r.push_back({"KV tokens", [](const Plan& p) { return static_cast<double>(p.capacity.tokens); }, 0, "", {}});
     r.push_back({"max concurrency", [](const Plan& p) { return std::floor(p.capacity.max_concurrency * 100.0) / 100.0; }, 2, "x", {}});
+    r.push_back({"snapshot image GiB", [](const Plan& p) {
+                     return static_cast<double>(estimate_snapshot(p, SnapshotParams{}, std::nullopt).image_compressed) / static_cast<double>(k_gib);
+                 }, 2, "", {}});
+    r.push_back({"restore s (lower bound)", [](const Plan& p) { return estimate_snapshot(p, SnapshotParams{}, std::nullopt).restore_lower_s; }, 1, "", {}});
     r.push_back({"verdict", {}, 0, "", [](const Plan& p) {
                      return p.verdict.starts ? std::string("starts")
                                              : p.verdict.failure == Failure::graph_capture_oom ? std::string("OOM in graphs") : std::string("fails");

@@ -36,6 +36,7 @@ namespace {
 
 struct PlanCommandOptions {
     PlanOptions vllm;
+    SnapshotOptions snapshot;
     std::string calibration;
     std::string format = "text";
     bool explain = false;
@@ -48,6 +49,7 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<PlanCommandOptions>();
     CLI::App* cmd = app.add_subcommand("plan", "Predict vLLM's startup memory budget, KV cache, concurrency and verdict");
     add_plan_options(cmd, opts->vllm);
+    add_snapshot_options(cmd, opts->snapshot);
     cmd->add_option("--calibration", opts->calibration, "Calibration file from `vramplan calibrate`: measured terms replace estimates");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_flag("--explain", opts->explain, "Print every formula with its numbers");
@@ -62,7 +64,10 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
         if (!o.calibration.empty()) {
             calibration_notes = apply_calibration_file(o.calibration, built);
         }
+        std::optional<RestoreFit> fit;
+        const SnapshotParams snapshot_params = build_snapshot_params(o.snapshot, fit);
         Plan plan = make_plan(built.request);
+        const SnapshotEstimate snapshot = estimate_snapshot(plan, snapshot_params, fit);
         for (const std::string& n : built.notes) {
             plan.notes.push_back(n);
         }
@@ -76,12 +81,13 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
         PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source};
         if (o.format == "json") {
             nlohmann::json j = plan_json(plan, ctx);
+            j["snapshot"] = snapshot_json(snapshot);
             if (o.explain) {
                 j["explain"] = render_explain(plan);
             }
             std::cout << j.dump(2) << "\n";
         } else {
-            std::cout << render_text(plan, ctx);
+            std::cout << render_text(plan, ctx, &snapshot);
             if (o.bar == "always" || (o.bar == "auto" && isatty(STDOUT_FILENO) != 0)) {
                 std::cout << "\n" << render_bar(plan, 72);
             }

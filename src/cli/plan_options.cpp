@@ -2,7 +2,9 @@
 #include "plan_options.hpp"
 
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/calibration.hpp>
 #include <vramplan/io/sizes.hpp>
+#include <vramplan/plan.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -70,6 +72,74 @@ std::string catalog_model_name(const Catalog& catalog, const std::string& logged
         }
     }
     return found.empty() ? logged : found;
+}
+
+void add_snapshot_options(CLI::App* cmd, SnapshotOptions& o) {
+    cmd->add_option("--active-tokens", o.active_tokens, "Snapshot: KV tokens written at checkpoint time (0)");
+    cmd->add_option("--link-gbs", o.link_gbs, "Snapshot: GPU host link, GB/s per direction (default: the GPU profile's)");
+    cmd->add_option("--storage-read-gbs", o.storage_read_gbs, "Snapshot: image storage read speed, GB/s (3.94: PCIe Gen3 x4 NVMe)");
+    cmd->add_option("--storage-write-gbs", o.storage_write_gbs, "Snapshot: image storage write speed, GB/s (3.94)");
+    cmd->add_option("--compress-gbs", o.compress_gbs, "Snapshot: compression speed per thread, GB/s (0.51: zstd -1)");
+    cmd->add_option("--decompress-gbs", o.decompress_gbs, "Snapshot: decompression speed per thread, GB/s (1.55: zstd)");
+    cmd->add_option("--compress-threads", o.threads, "Snapshot: compressor threads (1)");
+    cmd->add_option("--data-ratio", o.data_ratio, "Snapshot: compression ratio of written memory (1.0)");
+    cmd->add_option("--zero-ratio", o.zero_ratio, "Snapshot: compression ratio of never-written pages (1000)");
+    cmd->add_option("--host-memory", o.host_memory, "Snapshot: the process's CPU memory in the image (0: not counted)");
+    cmd->add_option("--restore-fit", o.restore_fit, "Snapshot: a fit from `vramplan calibrate-restore` for calibrated times");
+}
+
+SnapshotParams build_snapshot_params(const SnapshotOptions& o, std::optional<RestoreFit>& fit) {
+    SnapshotParams q;
+    const auto positive = [](const std::string& text, const std::string& flag, double max) {
+        double v = 0.0;
+        try {
+            std::size_t used = 0;
+            v = std::stod(text, &used);
+            if (used != text.size()) {
+                throw std::invalid_argument(text);
+            }
+        } catch (const std::exception&) {
+            v = -1.0;
+        }
+        if (!(v > 0.0 && v <= max)) {
+            throw InputError(flag + ": expected a number greater than 0 and at most " + fixed(max, 0) + ", got '" + text + "'");
+        }
+        return v;
+    };
+    if (!o.active_tokens.empty()) {
+        q.active_tokens = parse_count(o.active_tokens, "--active-tokens", std::uint64_t{1} << 48);
+    }
+    if (!o.link_gbs.empty()) {
+        q.link_gbs = positive(o.link_gbs, "--link-gbs", 100000);
+    }
+    if (!o.storage_read_gbs.empty()) {
+        q.storage_read_gbs = positive(o.storage_read_gbs, "--storage-read-gbs", 100000);
+    }
+    if (!o.storage_write_gbs.empty()) {
+        q.storage_write_gbs = positive(o.storage_write_gbs, "--storage-write-gbs", 100000);
+    }
+    if (!o.compress_gbs.empty()) {
+        q.compress_gbs = positive(o.compress_gbs, "--compress-gbs", 100000);
+    }
+    if (!o.decompress_gbs.empty()) {
+        q.decompress_gbs = positive(o.decompress_gbs, "--decompress-gbs", 100000);
+    }
+    if (!o.threads.empty()) {
+        q.threads = static_cast<unsigned>(parse_count(o.threads, "--compress-threads", 1024));
+    }
+    if (!o.data_ratio.empty()) {
+        q.data_ratio = positive(o.data_ratio, "--data-ratio", 1e6);
+    }
+    if (!o.zero_ratio.empty()) {
+        q.zero_ratio = positive(o.zero_ratio, "--zero-ratio", 1e9);
+    }
+    if (!o.host_memory.empty()) {
+        q.host_bytes = parse_size(o.host_memory, "--host-memory");
+    }
+    if (!o.restore_fit.empty()) {
+        fit = read_restore_fit(o.restore_fit);
+    }
+    return q;
 }
 
 void add_plan_options(CLI::App* cmd, PlanOptions& o) {

@@ -4,6 +4,7 @@
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/resolve.hpp>
+#include <vramplan/coldstart.hpp>
 #include <vramplan/plan.hpp>
 
 #include <CLI/CLI.hpp>
@@ -35,6 +36,25 @@ struct PlanOptions {
     std::string engine = "auto";
     std::string entrypoint = "serve";
 };
+
+/// GPU-snapshot (cold start) flags, as typed.
+struct SnapshotOptions {
+    std::string active_tokens;
+    std::string link_gbs;
+    std::string storage_read_gbs;
+    std::string storage_write_gbs;
+    std::string compress_gbs;
+    std::string decompress_gbs;
+    std::string threads;
+    std::string data_ratio;
+    std::string zero_ratio;
+    std::string host_memory;
+    std::string restore_fit;
+};
+
+void add_snapshot_options(CLI::App* cmd, SnapshotOptions& options);
+/// Parses the snapshot flags (InputError naming the flag) and reads --restore-fit.
+SnapshotParams build_snapshot_params(const SnapshotOptions& options, std::optional<RestoreFit>& fit);
 
 /// Registers the vLLM flags on `cmd`.
 void add_plan_options(CLI::App* cmd, PlanOptions& options);

@@ -196,4 +196,50 @@ CalibrationFile read_calibration(const std::string& path) {
     return file;
 }
 
+json restore_fit_json(const RestoreFit& fit, const std::vector<RestorePoint>& points, const std::string& gpu, const std::string& model) {
+    json pts = json::array();
+    for (const RestorePoint& p : points) {
+        pts.push_back({{"utilization", p.utilization}, {"checkpoint_s", p.checkpoint_s}, {"restore_s", p.restore_s}, {"held_gib", p.held_gib}});
+    }
+    return json{{"schema_version", 1}, {"kind", "vramplan-restore-fit"}, {"gpu", gpu}, {"model", model},
+                {"checkpoint", {{"c", fit.checkpoint_c}, {"k", fit.checkpoint_k}}}, {"restore", {{"c", fit.restore_c}, {"k", fit.restore_k}}},
+                {"points", pts}};
+}
+
+RestoreFit read_restore_fit(const std::string& path) {
+    const json root = parse_json_text(read_file(path, k_max_file_bytes), path);
+    const Reader r(path);
+    if (!root.is_object()) {
+        r.fail("", "a JSON object");
+    }
+    if (r.str(root, "kind", "") != "vramplan-restore-fit") {
+        r.fail("/kind", "\"vramplan-restore-fit\"");
+    }
+    if (r.u64(root, "schema_version", "", 1000) != 1) {
+        r.fail("/schema_version", "1");
+    }
+    RestoreFit f;
+    const auto coeffs = [&](const char* key, double& c, double& k) {
+        const json& o = r.at(root, key, "");
+        const std::string here = std::string("/") + key;
+        if (!o.is_object()) {
+            r.fail(here, "an object {c, k}");
+        }
+        const json& jc = r.at(o, "c", here);
+        const json& jk = r.at(o, "k", here);
+        if (!jc.is_number() || !(jc.get<double>() > 0.0 && jc.get<double>() < 1e12)) {
+            r.fail(here + "/c", "a positive number of seconds");
+        }
+        if (!jk.is_number() || !(jk.get<double>() > -20.0 && jk.get<double>() < 20.0)) {
+            r.fail(here + "/k", "an exponent between -20 and 20");
+        }
+        c = jc.get<double>();
+        k = jk.get<double>();
+    };
+    coeffs("checkpoint", f.checkpoint_c, f.checkpoint_k);
+    coeffs("restore", f.restore_c, f.restore_k);
+    f.source = path;
+    return f;
+}
+
 } // namespace vramplan

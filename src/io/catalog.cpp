@@ -139,6 +139,15 @@ void Catalog::add_gpu(const json& j, const std::string& origin) {
     } catch (const std::exception&) {
         throw InputError(origin + ": /compute_capability: expected \"major.minor\", got \"" + cc + "\"");
     }
+    if (auto it = j.find("host_link"); it != j.end() && it->is_string()) {
+        s.host_link = it->get<std::string>();
+    }
+    if (auto it = j.find("host_link_gbs"); it != j.end() && !it->is_null()) {
+        if (!it->is_number() || !(it->get<double>() > 0.0 && it->get<double>() < 100000.0)) {
+            throw InputError(origin + ": /host_link_gbs: expected a bandwidth in GB/s greater than 0");
+        }
+        s.host_link_gbs = it->get<double>();
+    }
     if (auto it = j.find("aliases"); it != j.end()) {
         if (!it->is_array()) {
             throw InputError(origin + ": /aliases: expected an array of strings");

@@ -47,7 +47,34 @@ std::string two_decimals(double x) { return fixed(std::round(x * 100.0) / 100.0,
 
 } // namespace
 
-std::string render_text(const Plan& p, const PlanContext& ctx) {
+std::string render_snapshot(const SnapshotEstimate& s) {
+    std::string out = fmt::format("GPU snapshot (CRIU + cuda-checkpoint), {} GPU{}\n", s.gpus, s.gpus == 1 ? "" : "s");
+    out += fmt::format("  device memory held        {} GiB per GPU: {} GiB data, {} GiB never-written KV pages\n", gib2(to_signed(s.held_per_gpu)),
+                       gib2(to_signed(s.data_per_gpu)), gib2(to_signed(s.zero_per_gpu)));
+    out += fmt::format("  image                     {} GiB raw, {} GiB compressed\n", gib2(to_signed(s.image_raw)), gib2(to_signed(s.image_compressed)));
+    out += fmt::format("  checkpoint / restore      >= {} s / >= {} s (physical lower bounds: {}, storage and zstd rated speeds)\n",
+                       fixed(s.checkpoint_lower_s, 1), fixed(s.restore_lower_s, 1), s.link);
+    if (s.checkpoint_s && s.restore_s) {
+        out += fmt::format("                            {} s / {} s calibrated on your measured points\n", fixed(*s.checkpoint_s, 1), fixed(*s.restore_s, 1));
+    }
+    return out;
+}
+
+nlohmann::json snapshot_json(const SnapshotEstimate& s) {
+    return nlohmann::json{{"gpus", s.gpus},
+                          {"held_bytes_per_gpu", s.held_per_gpu},
+                          {"data_bytes_per_gpu", s.data_per_gpu},
+                          {"zero_bytes_per_gpu", s.zero_per_gpu},
+                          {"image_raw_bytes", s.image_raw},
+                          {"image_compressed_bytes", s.image_compressed},
+                          {"checkpoint_seconds_lower_bound", std::round(s.checkpoint_lower_s * 100.0) / 100.0},
+                          {"restore_seconds_lower_bound", std::round(s.restore_lower_s * 100.0) / 100.0},
+                          {"checkpoint_seconds_calibrated", s.checkpoint_s ? nlohmann::json(std::round(*s.checkpoint_s * 10.0) / 10.0) : nlohmann::json(nullptr)},
+                          {"restore_seconds_calibrated", s.restore_s ? nlohmann::json(std::round(*s.restore_s * 10.0) / 10.0) : nlohmann::json(nullptr)},
+                          {"link", s.link}};
+}
+
+std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEstimate* snapshot) {
     const ResolvedConfig& c = p.config;
     const WorkerPlan& w0 = p.workers[p.deciding_worker];
     std::string out;
@@ -164,6 +191,9 @@ std::string render_text(const Plan& p, const PlanContext& ctx) {
                            gib2(to_signed(w0.errors.kv_cache)));
     }
     out += "\n";
+    if (snapshot != nullptr) {
+        out += render_snapshot(*snapshot) + "\n";
+    }
     if (p.verdict.starts) {
         out += "verdict: vLLM starts\n";
         if (!p.verdict.margin_note.empty()) {

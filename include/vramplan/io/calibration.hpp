@@ -11,6 +11,7 @@
 /// `non_torch` and `kv_cache` may be negative; every value is at most 2^50 bytes in magnitude).
 
 #include <vramplan/bytes.hpp>
+#include <vramplan/coldstart.hpp>
 #include <vramplan/version.hpp>
 
 #include <nlohmann/json.hpp>
@@ -64,5 +65,11 @@ nlohmann::json calibration_json(const CalibrationFile& file);
 /// Reads and validates a calibration file. Throws InputError naming the file and the JSON pointer
 /// of the offending value.
 CalibrationFile read_calibration(const std::string& path);
+
+/// A restore-time fit (`vramplan calibrate-restore -o FILE`, read by `--restore-fit FILE`):
+/// `kind` "vramplan-restore-fit", `schema_version` 1, `gpu`, `model`, `checkpoint` and `restore`
+/// objects `{c, k}` (t = c × held GiB^k) and the measured `points`.
+nlohmann::json restore_fit_json(const RestoreFit& fit, const std::vector<RestorePoint>& points, const std::string& gpu, const std::string& model);
+RestoreFit read_restore_fit(const std::string& path);
 
 } // namespace vramplan

@@ -1,6 +1,7 @@
 #pragma once
 /// Rendering of plans: the text table, the JSON report (schema_version 1) and --explain.
 
+#include <vramplan/coldstart.hpp>
 #include <vramplan/plan.hpp>
 
 #include <nlohmann/json.hpp>
@@ -25,8 +26,11 @@ struct PlanContext {
 /// Thousands separators ("476,016").
 std::string grouped(std::uint64_t n);
 
-/// The breakdown table, capacity and verdict.
-std::string render_text(const Plan& plan, const PlanContext& ctx);
+/// The breakdown table, capacity and verdict (and the GPU-snapshot section when given).
+std::string render_text(const Plan& plan, const PlanContext& ctx, const SnapshotEstimate* snapshot = nullptr);
+/// The GPU-snapshot section alone.
+std::string render_snapshot(const SnapshotEstimate& s);
+nlohmann::json snapshot_json(const SnapshotEstimate& s);
 /// A one-line stacked bar of the deciding GPU, `width` characters wide, and its legend:
 /// weights, activation peak, non-torch, CUDA context, CUDA graphs, KV cache, other processes, free.
 std::string render_bar(const Plan& plan, std::size_t width);

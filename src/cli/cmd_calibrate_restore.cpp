@@ -1,0 +1,128 @@
+// `vramplan calibrate-restore`: fit checkpoint and restore times to the user's own measured points
+// (utilization, checkpoint seconds, restore seconds), so later snapshot predictions are theirs.
+#include "commands.hpp"
+#include "plan_options.hpp"
+
+#include <vramplan/coldstart.hpp>
+#include <vramplan/io/calibration.hpp>
+#include <vramplan/io/errors.hpp>
+#include <vramplan/io/sizes.hpp>
+#include <vramplan/report/render.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace vramplan::cli {
+
+namespace {
+
+struct RestoreOptions {
+    PlanOptions vllm;
+    std::vector<std::string> points;
+    std::string output;
+};
+
+RestorePoint parse_point(const std::string& text) {
+    RestorePoint p;
+    const auto a = text.find(':');
+    const auto b = a == std::string::npos ? a : text.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos || text.find(':', b + 1) != std::string::npos) {
+        throw InputError("--point: expected UTILIZATION:CHECKPOINT_SECONDS:RESTORE_SECONDS (0.9:63:121), got '" + text + "'");
+    }
+    p.utilization = parse_fraction(text.substr(0, a), "--point utilization");
+    const auto secs = [&](const std::string& s, const char* what) {
+        double v = -1.0;
+        try {
+            std::size_t used = 0;
+            v = std::stod(s, &used);
+            if (used != s.size()) {
+                v = -1.0;
+            }
+        } catch (const std::exception&) {
+            v = -1.0;
+        }
+        if (!(v > 0.0 && v < 1e7)) {
+            throw InputError(std::string("--point: expected ") + what + " seconds greater than 0, got '" + s + "'");
+        }
+        return v;
+    };
+    p.checkpoint_s = secs(text.substr(a + 1, b - a - 1), "checkpoint");
+    p.restore_s = secs(text.substr(b + 1), "restore");
+    return p;
+}
+
+} // namespace
+
+Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global) {
+    auto opts = std::make_shared<RestoreOptions>();
+    CLI::App* cmd = app.add_subcommand("calibrate-restore", "Fit checkpoint/restore times to your measured points (u:checkpoint_s:restore_s)");
+    add_plan_options(cmd, opts->vllm);
+    cmd->add_option("--point", opts->points, "A measured point UTILIZATION:CHECKPOINT_SECONDS:RESTORE_SECONDS (repeat, at least two)")
+        ->allow_extra_args(false);
+    cmd->add_option("--output,-o", opts->output, "Write the fit to FILE (for --restore-fit)");
+    return [opts, &global]() -> int {
+        const RestoreOptions& o = *opts;
+        if (o.points.size() < 2) {
+            throw InputError("--point: expected at least two measured points (u:checkpoint_s:restore_s)");
+        }
+        if (!o.vllm.utilization.empty()) {
+            throw InputError("--gpu-memory-utilization: each --point gives its own");
+        }
+        const Catalog catalog = Catalog::load(profile_directories(global));
+        std::vector<RestorePoint> points;
+        BuiltRequest built;
+        for (const std::string& text : o.points) {
+            RestorePoint pt = parse_point(text);
+            PlanOptions p = o.vllm;
+            p.utilization = fixed(pt.utilization, 6);
+            built = build_request(catalog, p, true);
+            const Plan plan = make_plan(built.request);
+            pt.held_gib = static_cast<double>(estimate_snapshot(plan, SnapshotParams{}, std::nullopt).held_per_gpu) / static_cast<double>(k_gib);
+            points.push_back(pt);
+        }
+        const std::optional<RestoreFit> fit = fit_restore(points);
+        if (!fit) {
+            throw InputError("--point: the points must hold different amounts of memory (different utilizations) to fit a curve");
+        }
+        std::string out = fmt::format("restore-time fit for {} on {} ({} points): t = c x (GiB held)^k\n", built.model.label, built.request.gpu.id,
+                                      points.size());
+        out += fmt::format("  checkpoint  c {:.6g}  k {:.4f}\n  restore     c {:.6g}  k {:.4f}\n\n", fit->checkpoint_c, fit->checkpoint_k,
+                           fit->restore_c, fit->restore_k);
+        out += fmt::format("  {:>11} {:>9} {:>22} {:>22}\n", "utilization", "GiB held", "checkpoint s (fit)", "restore s (fit)");
+        for (const RestorePoint& pt : points) {
+            out += fmt::format("  {:>11} {:>9} {:>22} {:>22}\n", fixed(pt.utilization, 2), fixed(pt.held_gib, 2),
+                               fixed(pt.checkpoint_s, 1) + " (" + fixed(fit->checkpoint_c * std::pow(pt.held_gib, fit->checkpoint_k), 1) + ")",
+                               fixed(pt.restore_s, 1) + " (" + fixed(fit->restore_c * std::pow(pt.held_gib, fit->restore_k), 1) + ")");
+        }
+        if (fit->restore_k > 2.0 || fit->checkpoint_k > 2.0) {
+            out += "  note: times grow much faster than the memory held (k > 2): the host is likely short of RAM or page cache at the larger points\n";
+        }
+        std::cout << out;
+        if (!o.output.empty()) {
+            const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2) + "\n";
+            const std::string tmp = o.output + ".tmp";
+            {
+                std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+                if (!f || !(f << text) || !f.flush()) {
+                    std::remove(tmp.c_str());
+                    throw InputError(o.output + ": cannot be written");
+                }
+            }
+            std::error_code ec;
+            std::filesystem::rename(tmp, o.output, ec);
+            if (ec) {
+                std::remove(tmp.c_str());
+                throw InputError(o.output + ": cannot be written (" + ec.message() + ")");
+            }
+        }
+        return k_exit_ok;
+    };
+}
+
+} // namespace vramplan::cli
