@@ -34,6 +34,7 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global);
 Action add_check_command(CLI::App& app, const GlobalOptions& global);
 Action add_compare_command(CLI::App& app, const GlobalOptions& global);
 Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global);
+Action add_sweep_command(CLI::App& app, const GlobalOptions& global);
 
 /// Profile directories: VRAMPLAN_PROFILE_PATH (colon-separated) then --profiles.
 std::vector<std::string> profile_directories(const GlobalOptions& global);

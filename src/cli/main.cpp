@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     cli::Action check = cli::add_check_command(app, global);
     cli::Action compare = cli::add_compare_command(app, global);
     cli::Action calibrate_restore = cli::add_calibrate_restore_command(app, global);
+    cli::Action sweep = cli::add_sweep_command(app, global);
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -97,6 +98,9 @@ int main(int argc, char** argv) {
             }
             if (name == "calibrate-restore") {
                 return calibrate_restore();
+            }
+            if (name == "sweep") {
+                return sweep();
             }
         }
         std::cout << app.help();
