@@ -27,6 +27,8 @@ struct SnapshotParams {
     double zero_ratio = 1000.0;      ///< never-written pages: runs of zeros compress by orders of magnitude
     std::uint64_t active_tokens = 0; ///< KV tokens written at checkpoint time (0: a freshly warmed process)
     Bytes host_bytes = 0;            ///< the process's CPU memory in the image (0: not counted)
+    double fixed_checkpoint_s = 0.0; ///< fixed cost per checkpoint (process freeze, CRIU bookkeeping); 0 for the bound
+    double fixed_restore_s = 0.0;    ///< fixed cost per restore (process and CUDA context re-creation); 0 for the bound
 };
 
 /// A fitted power law t = c × (device GiB held)^k per direction, from measured points.

@@ -28,6 +28,7 @@ struct CompareOptions {
     std::string pp_list = "1";
     std::string format = "text";
     std::string width;
+    std::string presets;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -64,6 +65,8 @@ std::vector<Row> rows() {
     std::vector<Row> r;
     r.push_back({"utilization", [](const Plan& p) { return p.config.gpu_memory_utilization; }, 2, "", {}});
     r.push_back({"max-model-len", [](const Plan& p) { return static_cast<double>(p.config.max_model_len); }, 0, "", {}});
+    r.push_back({"GPUs (TP x PP)", [](const Plan& p) { return static_cast<double>(p.request.tensor_parallel_size * p.request.pipeline_parallel_size); },
+                 0, "", {}});
     r.push_back({"budget GiB", [=](const Plan& p) { return gib(to_signed(w(p).budget)); }, 2, "", {}});
     r.push_back({"  weights", [=](const Plan& p) { return gib(to_signed(w(p).weights)); }, 2, "", {}});
     r.push_back({"  activation peak", [=](const Plan& p) { return gib(to_signed(w(p).activation)); }, 2, "", {}});
@@ -211,6 +214,7 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--vllm-version", v.vllm_version, "vLLM release(s)");
     cmd->add_option("--engine", v.engine, "auto, v0 or v1");
     cmd->add_option("--entrypoint", v.entrypoint, "serve or llm")->check(CLI::IsMember({"serve", "llm"}));
+    cmd->add_option("--preset", opts->presets, "Preset(s) filled in for each model and GPU (serverless-cold-start,balanced,…)");
     cmd->add_option("--format,-f", opts->format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
     cmd->add_option("--width", opts->width, "Terminal width for text (default: $COLUMNS, else 80)");
     return [opts, &global]() -> int {
@@ -246,6 +250,7 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
             {"kv", split(base.kv_cache_dtype), [](PlanOptions& p, const std::string& x) { p.kv_cache_dtype = x; }},
             {"q", split(base.quantization), [](PlanOptions& p, const std::string& x) { p.quantization = x; }},
             {"vLLM", split(base.vllm_version), [](PlanOptions& p, const std::string& x) { p.vllm_version = x; }},
+            {"", split(o.presets), [](PlanOptions& p, const std::string& x) { p.engine = p.engine + "|preset=" + x; }},
         };
         std::size_t count = 1;
         for (const Axis& a : axes) {
@@ -270,8 +275,25 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
             if (label.empty()) {
                 label = "plan";
             }
-            BuiltRequest built = build_request(catalog, p, true);
-            scenarios.push_back({label, make_plan(built.request), built.model.label});
+            // The preset axis rides on a private marker in `engine` (no vLLM flag carries it).
+            std::string preset_id;
+            if (const auto at = p.engine.find("|preset="); at != std::string::npos) {
+                preset_id = p.engine.substr(at + 8);
+                p.engine = p.engine.substr(0, at);
+            }
+            if (!preset_id.empty() && !p.utilization.empty()) {
+                throw InputError("--gpu-memory-utilization: a preset derives it; drop one of them");
+            }
+            BuiltRequest built = build_request(catalog, p, preset_id.empty());
+            PlanRequest req = built.request;
+            if (!preset_id.empty()) {
+                const PresetPlan pp = solve_preset(catalog.preset(preset_id), req, !p.max_model_len.empty(), !p.max_num_seqs.empty(), 8);
+                if (!pp.request) {
+                    throw InputError("--preset " + preset_id + ": nothing fits (" + pp.why + ")");
+                }
+                req = *pp.request;
+            }
+            scenarios.push_back({label, make_plan(req), built.model.label});
         }
         if (o.format == "json") {
             nlohmann::json list = nlohmann::json::array();

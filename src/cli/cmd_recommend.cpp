@@ -195,7 +195,95 @@ std::optional<Recommendation> solve_max_len(const PlanRequest& base, std::option
     return rec;
 }
 
+/// Fills a preset in for the request's model and GPU (see add_recommend_command). Shared with
+/// `compare --preset`.
+std::optional<Recommendation> solve_preset_impl(const PresetProfile& preset, PlanRequest base, bool user_len, bool user_seqs, unsigned max_gpus,
+                                                std::vector<std::string>& notes, std::string& why) {
+    std::optional<Recommendation> rec;
+    if (!user_len) {
+        std::uint64_t len = preset.max_model_len > 0 ? std::min(preset.max_model_len, base.model.max_model_len) : base.model.max_model_len;
+        if (preset.max_model_len_cap > 0) {
+            len = std::min(len, preset.max_model_len_cap);
+        }
+        base.max_model_len = len;
+    }
+    if (preset.max_num_seqs && !user_seqs) {
+        base.max_num_seqs = preset.max_num_seqs;
+    }
+    base.enforce_eager = base.enforce_eager || preset.enforce_eager;
+    const Bytes margin = static_cast<Bytes>(preset.margin_gib * static_cast<double>(k_gib));
+    // The request's TP size first, then the larger ones the model allows (up to --max-gpus).
+    std::vector<PlanRequest> sizes{base};
+    for (std::uint32_t tp : valid_tp_sizes(base.model, max_gpus)) {
+        if (tp > base.tensor_parallel_size) {
+            PlanRequest q = base;
+            q.tensor_parallel_size = tp;
+            if (validate(q).empty()) {
+                sizes.push_back(q);
+            }
+        }
+    }
+    const auto tp_note = [&](const Recommendation& r) {
+        if (r.request.tensor_parallel_size != base.tensor_parallel_size) {
+            notes.push_back(fmt::format("does not fit at TP {}: the smallest tensor-parallel size that does is {}",
+                                        base.tensor_parallel_size, r.request.tensor_parallel_size));
+        }
+    };
+    if (preset.goal == "min_for_target") {
+        for (const PlanRequest& q : sizes) {
+            std::string w;
+            rec = solve_target(q, ServeTarget{preset.concurrency, std::nullopt}, max_gpus, w, false);
+            why = w;   // the reason at the largest size tried
+            if (rec) {
+                tp_note(*rec);
+                break;
+            }
+        }
+        if (!rec) {
+            notes.push_back("the preset's " + std::to_string(*preset.concurrency) + " requests are out of reach on " +
+                            std::to_string(sizes.back().tensor_parallel_size) + " GPU(s) (" + why +
+                            "); this is the largest safe utilization instead");
+        }
+    }
+    for (std::size_t i = 0; !rec && i < sizes.size(); ++i) {
+        std::string w;
+        rec = solve_max_safe(sizes[i], margin, w);
+        why = why.empty() ? w : why;
+        if (rec) {
+            tp_note(*rec);
+        }
+    }
+    for (std::size_t i = 0; !rec && i < sizes.size(); ++i) {
+        // The context does not fit even at the limit: the longest that does.
+        PlanRequest at_max = sizes[i];
+        at_max.gpu_memory_utilization = rules_for(base.version).default_utilization;
+        std::string w;
+        rec = solve_max_len(at_max, base.max_model_len, w);
+        if (rec) {
+            tp_note(*rec);
+            notes.push_back("the preset's context does not fit: shortened to the longest that does");
+        }
+    }
+    if (rec) {
+        rec->goal = "preset " + preset.id + ": " + rec->goal;
+    }
+    return rec;
+}
+
 } // namespace
+
+PresetPlan solve_preset(const PresetProfile& preset, const PlanRequest& base, bool user_len, bool user_seqs, unsigned max_gpus) {
+    PresetPlan out;
+    const std::optional<Recommendation> rec = solve_preset_impl(preset, base, user_len, user_seqs, max_gpus, out.notes, out.why);
+    if (rec) {
+        out.request = rec->request;
+        out.goal = rec->goal;
+        for (const std::string& n : rec->notes) {
+            out.notes.push_back(n);
+        }
+    }
+    return out;
+}
 
 Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<RecommendOptions>();
@@ -235,73 +323,7 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
         std::string why;
         std::vector<std::string> notes;
         if (preset != nullptr) {
-            if (vllm.max_model_len.empty()) {
-                std::uint64_t len = preset->max_model_len > 0 ? std::min(preset->max_model_len, base.model.max_model_len) : base.model.max_model_len;
-                if (preset->max_model_len_cap > 0) {
-                    len = std::min(len, preset->max_model_len_cap);
-                }
-                base.max_model_len = len;
-            }
-            if (preset->max_num_seqs && vllm.max_num_seqs.empty()) {
-                base.max_num_seqs = preset->max_num_seqs;
-            }
-            base.enforce_eager = base.enforce_eager || preset->enforce_eager;
-            const Bytes margin = static_cast<Bytes>(preset->margin_gib * static_cast<double>(k_gib));
-            // The request's TP size first, then the larger ones the model allows (up to --max-gpus).
-            std::vector<PlanRequest> sizes{base};
-            for (std::uint32_t tp : valid_tp_sizes(base.model, o.max_gpus)) {
-                if (tp > base.tensor_parallel_size) {
-                    PlanRequest q = base;
-                    q.tensor_parallel_size = tp;
-                    if (validate(q).empty()) {
-                        sizes.push_back(q);
-                    }
-                }
-            }
-            const auto tp_note = [&](const Recommendation& r) {
-                if (r.request.tensor_parallel_size != base.tensor_parallel_size) {
-                    notes.push_back(fmt::format("does not fit at TP {}: the smallest tensor-parallel size that does is {}",
-                                                base.tensor_parallel_size, r.request.tensor_parallel_size));
-                }
-            };
-            if (preset->goal == "min_for_target") {
-                for (const PlanRequest& q : sizes) {
-                    std::string w;
-                    rec = solve_target(q, ServeTarget{preset->concurrency, std::nullopt}, o.max_gpus, w, false);
-                    why = w;   // the reason at the largest size tried
-                    if (rec) {
-                        tp_note(*rec);
-                        break;
-                    }
-                }
-                if (!rec) {
-                    notes.push_back("the preset's " + std::to_string(*preset->concurrency) + " requests are out of reach on " +
-                                    std::to_string(sizes.back().tensor_parallel_size) + " GPU(s) (" + why +
-                                    "); this is the largest safe utilization instead");
-                }
-            }
-            for (std::size_t i = 0; !rec && i < sizes.size(); ++i) {
-                std::string w;
-                rec = solve_max_safe(sizes[i], margin, w);
-                why = why.empty() ? w : why;
-                if (rec) {
-                    tp_note(*rec);
-                }
-            }
-            for (std::size_t i = 0; !rec && i < sizes.size(); ++i) {
-                // The context does not fit even at the limit: the longest that does.
-                PlanRequest at_max = sizes[i];
-                at_max.gpu_memory_utilization = rules_for(base.version).default_utilization;
-                std::string w;
-                rec = solve_max_len(at_max, base.max_model_len, w);
-                if (rec) {
-                    tp_note(*rec);
-                    notes.push_back("the preset's context does not fit: shortened to the longest that does");
-                }
-            }
-            if (rec) {
-                rec->goal = "preset " + preset->id + ": " + rec->goal;
-            }
+            rec = solve_preset_impl(*preset, base, !vllm.max_model_len.empty(), !vllm.max_num_seqs.empty(), o.max_gpus, notes, why);
         } else if (!o.concurrency.empty() || !o.kv_tokens.empty()) {
             ServeTarget t;
             if (!o.concurrency.empty()) {

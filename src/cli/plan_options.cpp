@@ -85,6 +85,8 @@ void add_snapshot_options(CLI::App* cmd, SnapshotOptions& o) {
     cmd->add_option("--data-ratio", o.data_ratio, "Snapshot: compression ratio of written memory (1.0)");
     cmd->add_option("--zero-ratio", o.zero_ratio, "Snapshot: compression ratio of never-written pages (1000)");
     cmd->add_option("--host-memory", o.host_memory, "Snapshot: the process's CPU memory in the image (0: not counted)");
+    cmd->add_option("--fixed-checkpoint-s", o.fixed_checkpoint, "Snapshot: fixed seconds per checkpoint (0 in the lower bound)");
+    cmd->add_option("--fixed-restore-s", o.fixed_restore, "Snapshot: fixed seconds per restore (0 in the lower bound)");
     cmd->add_option("--restore-fit", o.restore_fit, "Snapshot: a fit from `vramplan calibrate-restore` for calibrated times");
 }
 
@@ -135,6 +137,12 @@ SnapshotParams build_snapshot_params(const SnapshotOptions& o, std::optional<Res
     }
     if (!o.host_memory.empty()) {
         q.host_bytes = parse_size(o.host_memory, "--host-memory");
+    }
+    if (!o.fixed_checkpoint.empty()) {
+        q.fixed_checkpoint_s = positive(o.fixed_checkpoint, "--fixed-checkpoint-s", 1e6);
+    }
+    if (!o.fixed_restore.empty()) {
+        q.fixed_restore_s = positive(o.fixed_restore, "--fixed-restore-s", 1e6);
     }
     if (!o.restore_fit.empty()) {
         fit = read_restore_fit(o.restore_fit);

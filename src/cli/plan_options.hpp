@@ -49,6 +49,8 @@ struct SnapshotOptions {
     std::string data_ratio;
     std::string zero_ratio;
     std::string host_memory;
+    std::string fixed_checkpoint;
+    std::string fixed_restore;
     std::string restore_fit;
 };
 
@@ -81,6 +83,15 @@ std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRe
 /// model whose Hugging Face name ends with the same folder name. Returns `name` unchanged when
 /// none matches (or the path exists: a real directory is read as it is).
 std::string catalog_model_name(const Catalog& catalog, const std::string& name);
+
+/// A preset filled in for a request's model and GPU (`recommend --preset`, `compare --preset`).
+struct PresetPlan {
+    std::optional<PlanRequest> request;   ///< unset: nothing fits (see `why`)
+    std::string goal;
+    std::vector<std::string> notes;
+    std::string why;
+};
+PresetPlan solve_preset(const PresetProfile& preset, const PlanRequest& base, bool user_len, bool user_seqs, unsigned max_gpus);
 
 /// Parses --vllm-version / --engine values (InputError on bad input).
 VllmVersion parse_version_flag(const std::string& text, const std::string& flag);

@@ -36,8 +36,8 @@ SnapshotEstimate estimate_snapshot(const Plan& p, const SnapshotParams& q, const
     const double held = static_cast<double>(e.held_per_gpu);
     const double raw = static_cast<double>(e.image_raw);
     const double threads = std::max(1u, q.threads);
-    e.checkpoint_lower_s = std::max({seconds(held, link), seconds(raw, q.compress_gbs * threads), seconds(compressed, q.storage_write_gbs)});
-    e.restore_lower_s = std::max({seconds(compressed, q.storage_read_gbs), seconds(raw, q.decompress_gbs * threads), seconds(held, link)});
+    e.checkpoint_lower_s = q.fixed_checkpoint_s + std::max({seconds(held, link), seconds(raw, q.compress_gbs * threads), seconds(compressed, q.storage_write_gbs)});
+    e.restore_lower_s = q.fixed_restore_s + std::max({seconds(compressed, q.storage_read_gbs), seconds(raw, q.decompress_gbs * threads), seconds(held, link)});
     if (fit) {
         const double gib = held / static_cast<double>(k_gib);
         // A fit never predicts less than physics allows.
