@@ -5,6 +5,8 @@
 #include "commands.hpp"
 #include "plan_options.hpp"
 
+#include <vramplan/coldstart.hpp>
+#include <vramplan/io/calibration.hpp>
 #include <vramplan/io/deployment.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/policy.hpp>
@@ -38,6 +40,8 @@ struct CheckOptions {
     std::string min_graph_headroom;
     std::vector<std::string> vllm_versions;
     std::string other_processes_memory;
+    std::string max_restore;
+    std::string restore_fit;
     std::string format = "text";
     std::string output;
 };
@@ -437,6 +441,8 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--vllm-version", opts->vllm_versions, "vLLM release(s) to check against, comma-separated or repeated (all must pass)")
         ->delimiter(',')
         ->allow_extra_args(false);
+    cmd->add_option("--max-restore-s", opts->max_restore, "Longest GPU-snapshot restore, seconds (calibrated with --restore-fit, else the lower bound)");
+    cmd->add_option("--restore-fit", opts->restore_fit, "A `vramplan calibrate-restore` fit for calibrated restore times");
     cmd->add_option("--other-processes-memory", opts->other_processes_memory, "Memory other processes already hold on each GPU");
     cmd->add_option("--format,-f", opts->format, "text, json, github (Actions annotations) or junit (XML)")
         ->check(CLI::IsMember({"text", "json", "github", "junit"}));
@@ -465,6 +471,25 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
         }
         if (!o.vllm_versions.empty()) {
             pol.vllm_versions = o.vllm_versions;
+        }
+        if (!o.max_restore.empty()) {
+            try {
+                std::size_t used = 0;
+                const double v = std::stod(o.max_restore, &used);
+                if (used != o.max_restore.size() || !(v > 0.0 && v <= 1e6)) {
+                    throw std::invalid_argument(o.max_restore);
+                }
+                pol.max_restore_seconds = v;
+            } catch (const std::exception&) {
+                throw InputError("--max-restore-s: expected a number of seconds greater than 0, got '" + o.max_restore + "'");
+            }
+        }
+        if (!o.restore_fit.empty()) {
+            pol.restore_fit = o.restore_fit;
+        }
+        std::optional<RestoreFit> fit;
+        if (!pol.restore_fit.empty()) {
+            fit = read_restore_fit(pol.restore_fit);
         }
         if (!o.gpu.empty()) {
             pol.gpu = o.gpu;
@@ -530,6 +555,30 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
                     res.gpu = built.request.gpu.id;
                     res.plan = make_plan(built.request);
                     evaluate(res, built.request, pol);
+                    if (pol.max_restore_seconds) {
+                        const SnapshotEstimate snap = estimate_snapshot(*res.plan, SnapshotParams{}, fit);
+                        const double t = snap.restore_s.value_or(snap.restore_lower_s);
+                        if (t > *pol.max_restore_seconds) {
+                            // Restore time grows with the KV cache held: the largest utilization within the limit.
+                            std::string fix;
+                            for (int pct = static_cast<int>(std::floor(res.plan->config.gpu_memory_utilization * 100.0)) - 1; pct > 0; --pct) {
+                                PlanRequest q = built.request;
+                                q.gpu_memory_utilization = pct / 100.0;
+                                const Plan at = make_plan(q);
+                                const SnapshotEstimate s2 = estimate_snapshot(at, SnapshotParams{}, fit);
+                                if (at.verdict.starts && s2.restore_s.value_or(s2.restore_lower_s) <= *pol.max_restore_seconds) {
+                                    fix = "--gpu-memory-utilization " + fixed(pct / 100.0, 2);
+                                    break;
+                                }
+                            }
+                            res.violations.push_back({"max_restore_seconds",
+                                                      fmt::format("GPU-snapshot restore takes {} s ({}), policy allows {} s", fixed(t, 1),
+                                                                  snap.restore_s ? "calibrated" : "physical lower bound",
+                                                                  fixed(*pol.max_restore_seconds, 1)),
+                                                      fix.empty() ? "--enforce-eager, a smaller model or a faster link" : fix,
+                                                      flag_line(d, "gpu-memory-utilization")});
+                        }
+                    }
                     if (!ignored.empty()) {
                         std::string list;
                         for (const std::string& f : ignored) {

@@ -72,8 +72,18 @@ Policy read_policy(const std::string& path) {
                 fail("/" + key, "a number of requests from 0 to 10^9");
             }
             p.min_concurrency = v.get<double>();
+        } else if (key == "max_restore_seconds") {
+            if (!v.is_number() || !std::isfinite(v.get<double>()) || !(v.get<double>() > 0.0) || v.get<double>() > 1e6) {
+                fail("/" + key, "a number of seconds greater than 0");
+            }
+            p.max_restore_seconds = v.get<double>();
+        } else if (key == "restore_fit") {
+            if (!v.is_string() || v.get<std::string>().empty()) {
+                fail("/" + key, "the path of a vramplan-restore-fit file");
+            }
+            p.restore_fit = v.get<std::string>();
         } else {
-            static const std::vector<std::string> known{"gpu", "vllm_versions", "max_gpu_memory_utilization", "max_vram_gib_per_gpu", "min_free_gib",
+            static const std::vector<std::string> known{"max_restore_seconds", "restore_fit","gpu", "vllm_versions", "max_gpu_memory_utilization", "max_vram_gib_per_gpu", "min_free_gib",
                                                         "min_kv_tokens", "min_concurrency", "min_graph_headroom_gib", "description"};
             throw InputError(path + ": /" + key + ": " + unknown_name_message("policy key", key, known));
         }

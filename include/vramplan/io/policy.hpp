@@ -5,7 +5,8 @@
 /// `gpu` (catalog id), `vllm_versions` (array of releases; a config must pass each),
 /// `max_gpu_memory_utilization` (0–1], `max_vram_gib_per_gpu` (what vLLM may use per GPU:
 /// the budget plus the context and graphs outside it), `min_free_gib` (left for other processes),
-/// `min_kv_tokens`, `min_concurrency`, `min_graph_headroom_gib`. Unknown keys are errors.
+/// `min_kv_tokens`, `min_concurrency`, `min_graph_headroom_gib`, `max_restore_seconds` and
+/// `restore_fit` (a `vramplan calibrate-restore` file). Unknown keys are errors.
 
 #include <vramplan/bytes.hpp>
 
@@ -25,6 +26,8 @@ struct Policy {
     std::optional<std::uint64_t> min_kv_tokens;
     std::optional<double> min_concurrency;
     std::optional<Bytes> min_graph_headroom;
+    std::optional<double> max_restore_seconds;   ///< GPU-snapshot restore time (calibrated with a fit, else the lower bound)
+    std::string restore_fit;                     ///< fit file for calibrated restore times (relative to the working directory)
 };
 
 /// Reads and validates a policy file. Throws InputError naming the file and the JSON pointer.
