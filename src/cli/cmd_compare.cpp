@@ -31,15 +31,25 @@ struct CompareOptions {
     std::string presets;
 };
 
-std::vector<std::string> split(const std::string& s) {
+/// "a,b,c" → {"a","b","c"}; "" → {""} (flag unset). An empty item in a list is an error.
+std::vector<std::string> split(const std::string& s, const std::string& flag) {
     std::vector<std::string> out;
+    if (s.empty()) {
+        out.emplace_back();
+        return out;
+    }
     std::stringstream ss(s);
     std::string item;
     while (std::getline(ss, item, ',')) {
         out.push_back(item);
     }
-    if (out.empty()) {
+    if (s.back() == ',') {
         out.emplace_back();
+    }
+    for (const std::string& x : out) {
+        if (x.empty()) {
+            throw InputError(flag + ": expected a comma-separated list without empty items, got '" + s + "'");
+        }
     }
     return out;
 }
@@ -228,29 +238,29 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
         };
         const PlanOptions& base = o.vllm;
         std::vector<Axis> axes{
-            {"", split(base.model), [](PlanOptions& p, const std::string& x) { p.model = x; }},
-            {"", split(base.gpu), [](PlanOptions& p, const std::string& x) { p.gpu = x; }},
-            {"u", split(base.utilization), [](PlanOptions& p, const std::string& x) { p.utilization = x; }},
-            {"len", split(base.max_model_len), [](PlanOptions& p, const std::string& x) { p.max_model_len = x; }},
-            {"tp", split(o.tp_list), [](PlanOptions& p, const std::string& x) {
+            {"", split(base.model, "--model"), [](PlanOptions& p, const std::string& x) { p.model = x; }},
+            {"", split(base.gpu, "--gpu"), [](PlanOptions& p, const std::string& x) { p.gpu = x; }},
+            {"u", split(base.utilization, "--gpu-memory-utilization"), [](PlanOptions& p, const std::string& x) { p.utilization = x; }},
+            {"len", split(base.max_model_len, "--max-model-len"), [](PlanOptions& p, const std::string& x) { p.max_model_len = x; }},
+            {"tp", split(o.tp_list, "--tensor-parallel-size"), [](PlanOptions& p, const std::string& x) {
                  try {
                      p.tp = static_cast<unsigned>(std::stoul(x));
                  } catch (const std::exception&) {
                      throw InputError("--tensor-parallel-size: expected integers from 1 to 1024, got '" + x + "'");
                  }
              }},
-            {"pp", split(o.pp_list), [](PlanOptions& p, const std::string& x) {
+            {"pp", split(o.pp_list, "--pipeline-parallel-size"), [](PlanOptions& p, const std::string& x) {
                  try {
                      p.pp = static_cast<unsigned>(std::stoul(x));
                  } catch (const std::exception&) {
                      throw InputError("--pipeline-parallel-size: expected integers from 1 to 1024, got '" + x + "'");
                  }
              }},
-            {"", split(base.dtype), [](PlanOptions& p, const std::string& x) { p.dtype = x; }},
-            {"kv", split(base.kv_cache_dtype), [](PlanOptions& p, const std::string& x) { p.kv_cache_dtype = x; }},
-            {"q", split(base.quantization), [](PlanOptions& p, const std::string& x) { p.quantization = x; }},
-            {"vLLM", split(base.vllm_version), [](PlanOptions& p, const std::string& x) { p.vllm_version = x; }},
-            {"", split(o.presets), [](PlanOptions& p, const std::string& x) { p.engine = p.engine + "|preset=" + x; }},
+            {"", split(base.dtype, "--dtype"), [](PlanOptions& p, const std::string& x) { p.dtype = x; }},
+            {"kv", split(base.kv_cache_dtype, "--kv-cache-dtype"), [](PlanOptions& p, const std::string& x) { p.kv_cache_dtype = x; }},
+            {"q", split(base.quantization, "--quantization"), [](PlanOptions& p, const std::string& x) { p.quantization = x; }},
+            {"vLLM", split(base.vllm_version, "--vllm-version"), [](PlanOptions& p, const std::string& x) { p.vllm_version = x; }},
+            {"", split(o.presets, "--preset"), [](PlanOptions& p, const std::string& x) { p.engine = p.engine + "|preset=" + x; }},
         };
         std::size_t count = 1;
         for (const Axis& a : axes) {

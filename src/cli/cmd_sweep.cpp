@@ -269,7 +269,6 @@ Action add_sweep_command(CLI::App& app, const GlobalOptions& global) {
                                    p.starts ? "starts" : "fails (" + p.failure + ")");
             }
         }
-        std::cout << out;
         if (!o.plot.empty()) {
             const std::string svg = render_svg(pts, us, lens,
                                                fmt::format("{} on {}, vLLM {}", built.model.label, built.request.gpu.name, built.request.version.str()),
@@ -289,6 +288,7 @@ Action add_sweep_command(CLI::App& app, const GlobalOptions& global) {
                 throw InputError(o.plot + ": cannot be written (" + ec.message() + ")");
             }
         }
+        std::cout << out;   // after the plot is written: nothing on stdout when it cannot be
         return k_exit_ok;
     };
 }
