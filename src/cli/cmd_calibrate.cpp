@@ -14,9 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -312,23 +310,6 @@ std::string check_text(const std::string& path, const Replayed& r) {
     return out;
 }
 
-/// Writes `text` to `path` through a temporary file and a rename: never a partial file.
-void write_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f || !(f << text) || !f.flush()) {
-            std::remove(tmp.c_str());
-            throw InputError(path + ": cannot be written");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw InputError(path + ": cannot be written (" + ec.message() + ")");
-    }
-}
 
 } // namespace
 
@@ -395,7 +376,7 @@ Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
         if (o.output.empty()) {
             std::cout << out;
         } else {
-            write_atomically(o.output, out);
+            write_file_atomically(o.output, out);
             std::cerr << "vramplan: wrote " << file.entries.size() << " calibration entr" << (file.entries.size() == 1 ? "y" : "ies") << " to "
                       << o.output << "\n";
         }

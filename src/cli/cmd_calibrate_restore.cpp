@@ -12,9 +12,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -106,20 +103,7 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
         std::cout << out;
         if (!o.output.empty()) {
             const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2) + "\n";
-            const std::string tmp = o.output + ".tmp";
-            {
-                std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-                if (!f || !(f << text) || !f.flush()) {
-                    std::remove(tmp.c_str());
-                    throw InputError(o.output + ": cannot be written");
-                }
-            }
-            std::error_code ec;
-            std::filesystem::rename(tmp, o.output, ec);
-            if (ec) {
-                std::remove(tmp.c_str());
-                throw InputError(o.output + ": cannot be written (" + ec.message() + ")");
-            }
+            write_file_atomically(o.output, text);
         }
         return k_exit_ok;
     };

@@ -17,9 +17,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -406,22 +403,6 @@ std::string render_junit(const std::vector<Result>& results) {
     return out;
 }
 
-void write_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f || !(f << text) || !f.flush()) {
-            std::remove(tmp.c_str());
-            throw InputError(path + ": cannot be written");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw InputError(path + ": cannot be written (" + ec.message() + ")");
-    }
-}
 
 } // namespace
 
@@ -622,7 +603,7 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
         if (o.output.empty()) {
             std::cout << text;
         } else {
-            write_atomically(o.output, text);
+            write_file_atomically(o.output, text);
         }
         for (const Result& r : results) {
             if (!r.passed()) {

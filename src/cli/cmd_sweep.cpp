@@ -13,9 +13,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -273,20 +270,7 @@ Action add_sweep_command(CLI::App& app, const GlobalOptions& global) {
             const std::string svg = render_svg(pts, us, lens,
                                                fmt::format("{} on {}, vLLM {}", built.model.label, built.request.gpu.name, built.request.version.str()),
                                                fit.has_value());
-            const std::string tmp = o.plot + ".tmp";
-            {
-                std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-                if (!f || !(f << svg) || !f.flush()) {
-                    std::remove(tmp.c_str());
-                    throw InputError(o.plot + ": cannot be written");
-                }
-            }
-            std::error_code ec;
-            std::filesystem::rename(tmp, o.plot, ec);
-            if (ec) {
-                std::remove(tmp.c_str());
-                throw InputError(o.plot + ": cannot be written (" + ec.message() + ")");
-            }
+            write_file_atomically(o.plot, svg);
         }
         std::cout << out;   // after the plot is written: nothing on stdout when it cannot be
         return k_exit_ok;

@@ -85,6 +85,10 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& where
 /// Reads a whole file (at most `max_bytes`). Throws InputError naming the path.
 std::string read_file(const std::string& path, std::size_t max_bytes);
 
+/// Writes `text` to `path` through `path.tmp` and a rename: never a partial file. Throws
+/// InputError naming the path when it cannot be written.
+void write_file_atomically(const std::string& path, const std::string& text);
+
 /// One embedded file (generated at build time from profiles/).
 struct EmbeddedFile {
     const char* path;
