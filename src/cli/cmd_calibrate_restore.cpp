@@ -100,11 +100,11 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
         if (fit->restore_k > 2.0 || fit->checkpoint_k > 2.0) {
             out += "  note: times grow much faster than the memory held (k > 2): the host is likely short of RAM or page cache at the larger points\n";
         }
-        std::cout << out;
         if (!o.output.empty()) {
             const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2) + "\n";
             write_file_atomically(o.output, text);
         }
+        std::cout << out;   // after the fit is written: nothing on stdout when it cannot be
         return k_exit_ok;
     };
 }
