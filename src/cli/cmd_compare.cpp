@@ -230,37 +230,42 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
     return [opts, &global]() -> int {
         const CompareOptions& o = *opts;
         const Catalog catalog = Catalog::load(profile_directories(global));
+        // One scenario's choices: the vLLM flags, and the preset to fill in (not a vLLM flag).
+        struct Choice {
+            PlanOptions vllm;
+            std::string preset;
+        };
         // Every list flag, as (name, values, setter).
         struct Axis {
             std::string flag;
             std::vector<std::string> values;
-            std::function<void(PlanOptions&, const std::string&)> set;
+            std::function<void(Choice&, const std::string&)> set;
         };
         const PlanOptions& base = o.vllm;
         std::vector<Axis> axes{
-            {"", split(base.model, "--model"), [](PlanOptions& p, const std::string& x) { p.model = x; }},
-            {"", split(base.gpu, "--gpu"), [](PlanOptions& p, const std::string& x) { p.gpu = x; }},
-            {"u", split(base.utilization, "--gpu-memory-utilization"), [](PlanOptions& p, const std::string& x) { p.utilization = x; }},
-            {"len", split(base.max_model_len, "--max-model-len"), [](PlanOptions& p, const std::string& x) { p.max_model_len = x; }},
-            {"tp", split(o.tp_list, "--tensor-parallel-size"), [](PlanOptions& p, const std::string& x) {
+            {"", split(base.model, "--model"), [](Choice& c, const std::string& x) { c.vllm.model = x; }},
+            {"", split(base.gpu, "--gpu"), [](Choice& c, const std::string& x) { c.vllm.gpu = x; }},
+            {"u", split(base.utilization, "--gpu-memory-utilization"), [](Choice& c, const std::string& x) { c.vllm.utilization = x; }},
+            {"len", split(base.max_model_len, "--max-model-len"), [](Choice& c, const std::string& x) { c.vllm.max_model_len = x; }},
+            {"tp", split(o.tp_list, "--tensor-parallel-size"), [](Choice& c, const std::string& x) {
                  try {
-                     p.tp = static_cast<unsigned>(std::stoul(x));
+                     c.vllm.tp = static_cast<unsigned>(std::stoul(x));
                  } catch (const std::exception&) {
                      throw InputError("--tensor-parallel-size: expected integers from 1 to 1024, got '" + x + "'");
                  }
              }},
-            {"pp", split(o.pp_list, "--pipeline-parallel-size"), [](PlanOptions& p, const std::string& x) {
+            {"pp", split(o.pp_list, "--pipeline-parallel-size"), [](Choice& c, const std::string& x) {
                  try {
-                     p.pp = static_cast<unsigned>(std::stoul(x));
+                     c.vllm.pp = static_cast<unsigned>(std::stoul(x));
                  } catch (const std::exception&) {
                      throw InputError("--pipeline-parallel-size: expected integers from 1 to 1024, got '" + x + "'");
                  }
              }},
-            {"", split(base.dtype, "--dtype"), [](PlanOptions& p, const std::string& x) { p.dtype = x; }},
-            {"kv", split(base.kv_cache_dtype, "--kv-cache-dtype"), [](PlanOptions& p, const std::string& x) { p.kv_cache_dtype = x; }},
-            {"q", split(base.quantization, "--quantization"), [](PlanOptions& p, const std::string& x) { p.quantization = x; }},
-            {"vLLM", split(base.vllm_version, "--vllm-version"), [](PlanOptions& p, const std::string& x) { p.vllm_version = x; }},
-            {"", split(o.presets, "--preset"), [](PlanOptions& p, const std::string& x) { p.engine = p.engine + "|preset=" + x; }},
+            {"", split(base.dtype, "--dtype"), [](Choice& c, const std::string& x) { c.vllm.dtype = x; }},
+            {"kv", split(base.kv_cache_dtype, "--kv-cache-dtype"), [](Choice& c, const std::string& x) { c.vllm.kv_cache_dtype = x; }},
+            {"q", split(base.quantization, "--quantization"), [](Choice& c, const std::string& x) { c.vllm.quantization = x; }},
+            {"vLLM", split(base.vllm_version, "--vllm-version"), [](Choice& c, const std::string& x) { c.vllm.vllm_version = x; }},
+            {"", split(o.presets, "--preset"), [](Choice& c, const std::string& x) { c.preset = x; }},
         };
         std::size_t count = 1;
         for (const Axis& a : axes) {
@@ -271,13 +276,13 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
         }
         std::vector<Scenario> scenarios;
         for (std::size_t i = 0; i < count; ++i) {
-            PlanOptions p = base;
+            Choice choice{base, ""};
             std::size_t rest = i;
             std::string label;
             for (auto it = axes.rbegin(); it != axes.rend(); ++it) {
                 const std::size_t k = rest % it->values.size();
                 rest /= it->values.size();
-                it->set(p, it->values[k]);
+                it->set(choice, it->values[k]);
                 if (it->values.size() > 1) {
                     label = (it->flag.empty() ? "" : it->flag + " ") + it->values[k] + (label.empty() ? "" : ", " + label);
                 }
@@ -285,12 +290,8 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
             if (label.empty()) {
                 label = "plan";
             }
-            // The preset axis rides on a private marker in `engine` (no vLLM flag carries it).
-            std::string preset_id;
-            if (const auto at = p.engine.find("|preset="); at != std::string::npos) {
-                preset_id = p.engine.substr(at + 8);
-                p.engine = p.engine.substr(0, at);
-            }
+            const PlanOptions& p = choice.vllm;
+            const std::string& preset_id = choice.preset;
             if (!preset_id.empty() && !p.utilization.empty()) {
                 throw InputError("--gpu-memory-utilization: a preset derives it; drop one of them");
             }
