@@ -99,6 +99,10 @@ struct EraRules {
     /// max-length hint since #16168 (≈v0.8.4).
     bool kv_error_gib = true;
     bool kv_error_length_hint = true;
+    /// `--kv-cache-memory-bytes` exists: V1 from #21489 (≈v0.10.2).
+    bool kv_cache_memory_bytes_flag = true;
+    /// vLLM 0.10.2's sampler costs more per (row x vocabulary entry) (docs/calibration.md).
+    bool sampler_0_10_2 = false;
     /// The activation fit (v0.19, H100 sweep) covers this era (V1 ≥ 0.11); older eras get wider error bars.
     bool within_activation_fit = true;
     double default_utilization = 0.9;     ///< 0.92 from v0.21.0 (#38284)

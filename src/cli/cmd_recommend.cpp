@@ -145,8 +145,7 @@ std::optional<Recommendation> solve_target(const PlanRequest& base, const ServeT
         if (!candidate_notes[i].empty()) {
             rec.notes.push_back(candidate_notes[i] + (why.empty() ? "" : " (" + why + ")"));
         }
-        const EraRules era = rules_for(rec.request.version, rec.request.engine.value_or(default_engine(rec.request.version)));
-        if (era.engine == Engine::v1 && rec.request.version >= VllmVersion{0, 10, 2}) {
+        if (rec.plan.era.kv_cache_memory_bytes_flag) {
             rec.pinned_kv = a.kv_bytes;
         }
         return rec;

@@ -25,8 +25,7 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
         // _dummy_sampler_run: logits for min(S, B) rows over the full (TP-gathered) vocabulary,
         // while the hidden states of the batch are still alive.
         const double rows = static_cast<double>(std::min(w.max_num_seqs, b));
-        const bool v0_10_2 = era.engine == Engine::v1 && era.version >= VllmVersion{0, 10, 2} && era.version < VllmVersion{0, 11, 0};
-        const double slope = v0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
+        const double slope = era.sampler_0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
         e.sampler_slope = slope;
         const double sampler = slope * rows * static_cast<double>(m.vocab_size);
         e.sampler = checked_add(static_cast<Bytes>(std::llround(sampler)), checked_mul(b, h, d));

@@ -364,8 +364,7 @@ std::string validate(const PlanRequest& r) {
         }
     }
     if (r.kv_cache_memory_bytes) {
-        const Engine engine = r.engine.value_or(default_engine(r.version));
-        if (engine == Engine::v0 || r.version < VllmVersion{0, 10, 2}) {
+        if (!rules_for(r.version, r.engine.value_or(default_engine(r.version))).kv_cache_memory_bytes_flag) {
             return "--kv-cache-memory-bytes: vLLM " + r.version.str() + " has no such flag (added in 0.10.2, #21489, V1 only)";
         }
     }

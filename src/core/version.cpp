@@ -96,6 +96,8 @@ EraRules rules_for(VllmVersion v, Engine engine) {
     r.kv_error_gib = v >= VllmVersion{0, 8, 3};                        // #15807 (2025-04-01)
     r.kv_error_length_hint = v >= VllmVersion{0, 8, 4};                // #16168 (2025-04-09)
     r.within_activation_fit = engine == Engine::v1 && v >= VllmVersion{0, 11, 0};
+    r.kv_cache_memory_bytes_flag = engine == Engine::v1 && v >= VllmVersion{0, 10, 2};     // #21489 (2025-09-11)
+    r.sampler_0_10_2 = engine == Engine::v1 && v >= VllmVersion{0, 10, 2} && v < VllmVersion{0, 11, 0};
     r.mla_latent_cache = engine == Engine::v1 || v >= VllmVersion{0, 7, 1};
     r.cuda_graphs_supported = v >= VllmVersion{0, 2, 6};               // #1926 (v0.2.6 release notes)
 
