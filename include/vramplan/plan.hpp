@@ -180,6 +180,15 @@ struct Plan {
 /// inputs so large that byte counts leave 64 bits.
 Plan make_plan(const PlanRequest& request);
 
+/// The accounting identities every worker of every plan satisfies, whatever the era:
+///   weights + activation + (non-torch, context and other processes where the era charges them)
+///     + (graphs if in the budget) + kv_cache                                      == budget
+///   budget + (what the era leaves outside the budget) + free                        == total
+/// with the parts summing to the weights and activation (except under a calibration, which
+/// corrects totals, not parts). Returns "" when they hold, else the first that fails, named.
+/// Tests and fuzzers assert it; a plan that broke it would print numbers that do not add up.
+std::string accounting_error(const Plan& plan);
+
 /// Formats x with `decimals` digits after the point, independent of the locale.
 std::string fixed(double x, int decimals);
 /// Bytes as GiB with two decimals ("11.09").

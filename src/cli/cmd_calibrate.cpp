@@ -124,7 +124,7 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Calib
     } else {
         throw InputError(path + ": the log names no model; pass --model");
     }
-    const GpuProfile* by_name = o.gpu.empty() ? gpu_by_device_name(catalog, read_file(path, std::size_t{256} << 20)) : nullptr;
+    const GpuProfile* by_name = o.gpu.empty() ? gpu_by_device_name(catalog, read_file(path, std::size_t{256} << 20, "a vLLM startup log")) : nullptr;
     if (!o.gpu.empty()) {
         p.gpu = o.gpu;
     } else if (by_name != nullptr) {
@@ -353,7 +353,7 @@ Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
                 }
             } catch (const InputError& e) {
                 // Every log is tried; each bad one gets its own line.
-                std::cerr << "vramplan: error: " << e.what() << "\n";
+                std::cerr << "vramplan: error: " << one_line(e.what()) << "\n";
                 ++failed;
             }
         }

@@ -78,52 +78,6 @@ struct Result {
     [[nodiscard]] bool passed() const { return error.empty() && violations.empty(); }
 };
 
-/// The vLLM flags vramplan reads, mapped onto PlanOptions; all others are noted and ignored.
-std::vector<std::string> apply_flags(const Deployment& d, PlanOptions& p) {
-    std::vector<std::string> ignored;
-    for (const DeploymentFlag& f : d.flags) {
-        const std::string& n = f.name;
-        if (n == "model") {
-            p.model = f.value;
-        } else if (n == "gpu-memory-utilization") {
-            p.utilization = f.value;
-        } else if (n == "max-model-len") {
-            p.max_model_len = f.value;
-        } else if (n == "tensor-parallel-size" || n == "pipeline-parallel-size") {
-            unsigned long v = 0;
-            try {
-                std::size_t used = 0;
-                v = std::stoul(f.value, &used);
-                if (used != f.value.size() || v == 0 || v > 1024) {
-                    throw std::invalid_argument(f.value);
-                }
-            } catch (const std::exception&) {
-                throw InputError("--" + n + ": expected an integer from 1 to 1024, got '" + f.value + "'");
-            }
-            (n == "tensor-parallel-size" ? p.tp : p.pp) = static_cast<unsigned>(v);
-        } else if (n == "dtype") {
-            p.dtype = f.value;
-        } else if (n == "kv-cache-dtype") {
-            p.kv_cache_dtype = f.value;
-        } else if (n == "quantization") {
-            p.quantization = f.value;
-        } else if (n == "max-num-seqs") {
-            p.max_num_seqs = f.value;
-        } else if (n == "max-num-batched-tokens") {
-            p.max_num_batched_tokens = f.value;
-        } else if (n == "block-size") {
-            p.block_size = f.value;
-        } else if (n == "enforce-eager" || n == "no-enforce-eager") {
-            p.enforce_eager = d.switch_state("enforce-eager").value_or(false);   // the last spelling wins
-        } else if (n == "kv-cache-memory-bytes" || n == "kv-cache-memory") {
-            p.kv_cache_memory_bytes = f.value;
-        } else {
-            ignored.push_back("--" + n);
-        }
-    }
-    return ignored;
-}
-
 std::size_t flag_line(const Deployment& d, const std::string& name) {
     const DeploymentFlag* f = d.find(name);
     return f != nullptr && f->line > 0 ? f->line : d.line;
@@ -519,7 +473,7 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
                 res.gpu = pol.gpu.empty() ? "--gpu-memory " + o.gpu_memory : pol.gpu;
                 PlanOptions p;
                 try {
-                    const std::vector<std::string> ignored = apply_flags(d, p);
+                    const std::vector<std::string> ignored = apply_deployment_flags(d, p);
                     if (p.model.empty()) {
                         throw InputError("expected a model (the positional argument of `vllm serve`, --model, or `model:` in YAML)");
                     }
@@ -583,7 +537,7 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
         bool bad_input = false;
         for (const Result& r : results) {
             if (!r.error.empty()) {
-                std::cerr << "vramplan: error: " << where(r, r.deployment->line) << ": " << r.error << "\n";
+                std::cerr << "vramplan: error: " << one_line(where(r, r.deployment->line) + ": " + r.error) << "\n";
                 bad_input = true;
             }
         }

@@ -6,6 +6,7 @@
 
 #include <vramplan/coldstart.hpp>
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/sizes.hpp>
 #include <vramplan/report/render.hpp>
 
 #include <fmt/format.h>
@@ -119,15 +120,14 @@ std::string cell(const Row& row, const Plan& p, const Plan& first, bool delta) {
     return s;
 }
 
+/// --width as given (40 to 1000 columns), else $COLUMNS clamped to that range, else 80.
 std::size_t terminal_width(const std::string& flag) {
-    std::string w = flag;
-    if (w.empty()) {
-        const char* env = std::getenv("COLUMNS");
-        w = env != nullptr ? env : "80";
+    if (!flag.empty()) {
+        return static_cast<std::size_t>(parse_count(flag, "--width", 1000, 40));
     }
+    const char* env = std::getenv("COLUMNS");
     try {
-        const unsigned long v = std::stoul(w);
-        return std::clamp<std::size_t>(v, 40, 1000);
+        return env != nullptr ? std::clamp<std::size_t>(std::stoul(env), 40, 1000) : 80;
     } catch (const std::exception&) {
         return 80;
     }

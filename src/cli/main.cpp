@@ -6,11 +6,59 @@
 #include <vramplan/report/render.hpp>
 #include <vramplan/version.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace {
+
+/// CLI11's parse errors in vramplan's words: what was wrong, a suggestion for a misspelt command
+/// or flag, and where help is. One line.
+std::string usage_error(const CLI::App& app, const CLI::ParseError& e) {
+    using vramplan::unknown_name_message;
+    const CLI::App* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+    const std::string help = sub != nullptr ? " (see vramplan " + sub->get_name() + " --help)" : " (see vramplan --help)";
+    std::string msg = e.what();
+    msg = msg.substr(0, msg.find('\n'));
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+        const std::vector<std::string> extras = app.remaining(true);
+        auto flag = std::find_if(extras.begin(), extras.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
+        if (flag != extras.end()) {
+            const std::string name = flag->substr(0, flag->find('='));
+            std::vector<std::string> known;
+            for (const CLI::App* a : {sub, &app}) {
+                if (a == nullptr) {
+                    continue;
+                }
+                for (const CLI::Option* o : a->get_options()) {
+                    for (const std::string& l : o->get_lnames()) {
+                        known.push_back("--" + l);
+                    }
+                }
+            }
+            return (sub != nullptr ? sub->get_name() + ": " : "") + unknown_name_message("flag", name, known) + help;
+        }
+        if (!extras.empty() && sub == nullptr) {
+            std::vector<std::string> commands;
+            for (const CLI::App* c : app.get_subcommands({})) {
+                commands.push_back(c->get_name());
+            }
+            return unknown_name_message("command", extras.front(), commands) + help;
+        }
+        if (!extras.empty()) {
+            return sub->get_name() + ": unexpected argument '" + extras.front() + "'" + help;
+        }
+    }
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && msg.find("missing") != std::string::npos) {
+        return msg.substr(0, msg.find(": ")) + ": expected a value" + help;
+    }
+    return msg + help;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     using namespace vramplan;
@@ -61,9 +109,7 @@ int main(int argc, char** argv) {
         std::cout << app.version() << "\n";
         return cli::k_exit_ok;
     } catch (const CLI::ParseError& e) {
-        std::string msg = e.what();
-        msg = msg.substr(0, msg.find('\n'));
-        std::cerr << "vramplan: error: " << msg << " (see --help)\n";
+        std::cerr << "vramplan: error: " << one_line(usage_error(app, e)) << "\n";
         return cli::k_exit_usage;
     }
     try {
@@ -106,13 +152,13 @@ int main(int argc, char** argv) {
         std::cout << app.help();
         return cli::k_exit_ok;
     } catch (const InputError& e) {
-        std::cerr << "vramplan: error: " << e.what() << "\n";
+        std::cerr << "vramplan: error: " << one_line(e.what()) << "\n";
     } catch (const OverflowError& e) {
-        std::cerr << "vramplan: error: input too large: " << e.what() << "\n";
+        std::cerr << "vramplan: error: input too large: " << one_line(e.what()) << "\n";
     } catch (const std::bad_alloc&) {
         std::cerr << "vramplan: error: out of memory\n";
     } catch (const std::exception& e) {
-        std::cerr << "vramplan: error: " << e.what() << "\n";
+        std::cerr << "vramplan: error: " << one_line(e.what()) << "\n";
     }
     return cli::k_exit_usage;
 }

@@ -1,6 +1,8 @@
 // Shared vLLM flags and request building (plan_options.hpp).
 #include "plan_options.hpp"
 
+#include <vramplan/io/deployment.hpp>
+
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/calibration.hpp>
 #include <vramplan/io/sizes.hpp>
@@ -239,6 +241,51 @@ BuiltRequest build_request(const Catalog& catalog, const PlanOptions& o, bool de
         throw InputError(problem);
     }
     return out;
+}
+
+std::vector<std::string> apply_deployment_flags(const Deployment& d, PlanOptions& p) {
+    std::vector<std::string> ignored;
+    for (const DeploymentFlag& f : d.flags) {
+        const std::string& n = f.name;
+        if (n == "model") {
+            p.model = f.value;
+        } else if (n == "gpu-memory-utilization") {
+            p.utilization = f.value;
+        } else if (n == "max-model-len") {
+            p.max_model_len = f.value;
+        } else if (n == "tensor-parallel-size" || n == "pipeline-parallel-size") {
+            unsigned long v = 0;
+            try {
+                std::size_t used = 0;
+                v = std::stoul(f.value, &used);
+                if (used != f.value.size() || v == 0 || v > 1024) {
+                    throw std::invalid_argument(f.value);
+                }
+            } catch (const std::exception&) {
+                throw InputError("--" + n + ": expected an integer from 1 to 1024, got '" + f.value + "'");
+            }
+            (n == "tensor-parallel-size" ? p.tp : p.pp) = static_cast<unsigned>(v);
+        } else if (n == "dtype") {
+            p.dtype = f.value;
+        } else if (n == "kv-cache-dtype") {
+            p.kv_cache_dtype = f.value;
+        } else if (n == "quantization") {
+            p.quantization = f.value;
+        } else if (n == "max-num-seqs") {
+            p.max_num_seqs = f.value;
+        } else if (n == "max-num-batched-tokens") {
+            p.max_num_batched_tokens = f.value;
+        } else if (n == "block-size") {
+            p.block_size = f.value;
+        } else if (n == "enforce-eager" || n == "no-enforce-eager") {
+            p.enforce_eager = d.switch_state("enforce-eager").value_or(false);   // the last spelling wins
+        } else if (n == "kv-cache-memory-bytes" || n == "kv-cache-memory") {
+            p.kv_cache_memory_bytes = f.value;
+        } else {
+            ignored.push_back("--" + n);
+        }
+    }
+    return ignored;
 }
 
 } // namespace vramplan::cli

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace vramplan {
+struct Deployment;
+}
+
 namespace vramplan::cli {
 
 /// Flags as typed; parsed and range-checked by build_request so errors name the flag.
@@ -92,6 +96,11 @@ struct PresetPlan {
     std::string why;
 };
 PresetPlan solve_preset(const PresetProfile& preset, const PlanRequest& base, bool user_len, bool user_seqs, unsigned max_gpus);
+
+/// The vLLM flags of a deployment (`vramplan check`) that vramplan reads, copied onto `options`
+/// as typed; returns the others ("--served-model-name"), which are noted and ignored. Throws
+/// InputError for a malformed parallel size.
+std::vector<std::string> apply_deployment_flags(const Deployment& deployment, PlanOptions& options);
 
 /// Parses --vllm-version / --engine values (InputError on bad input).
 VllmVersion parse_version_flag(const std::string& text, const std::string& flag);

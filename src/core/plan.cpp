@@ -677,4 +677,36 @@ Plan make_plan(const PlanRequest& r) {
     return plan;
 }
 
+std::string accounting_error(const Plan& plan) {
+    if (plan.workers.empty()) {
+        return "no workers";
+    }
+    // In 128 bits: the identities must hold exactly, and no term may have wrapped.
+    __extension__ typedef __int128 Wide;
+    for (const WorkerPlan& w : plan.workers) {
+        const std::string at = "pp_rank " + std::to_string(w.pp_rank) + ": ";
+        const Wide card = Wide{w.cuda_context} + w.other_processes;
+        const Wide in_budget = Wide{w.weights} + w.activation + (w.non_torch_in_budget ? Wide{w.non_torch} : 0) +
+                               (w.card_in_budget ? card : 0) + (w.cuda_graphs_in_budget ? Wide{w.cuda_graphs} : 0);
+        if (in_budget + w.kv_cache != Wide{w.budget}) {
+            return at + "charged terms + KV cache != budget";
+        }
+        const Wide outside = (w.card_in_budget ? 0 : card) + (w.non_torch_in_budget ? 0 : Wide{w.non_torch}) +
+                             (w.cuda_graphs_in_budget ? 0 : Wide{w.cuda_graphs});
+        if (Wide{w.budget} + outside + w.free != Wide{w.total}) {
+            return at + "budget + outside-budget terms + free != total";
+        }
+        if (w.total != plan.request.gpu.total) {
+            return at + "worker total != the GPU's total";
+        }
+        if (!plan.request.calibration && (w.weights != w.weight_parts.total() || w.activation != w.activation_parts.total)) {
+            return at + "weight or activation parts do not sum to their totals";
+        }
+        if (Wide{w.charged} != Wide{w.budget} - w.kv_cache) {
+            return at + "charged != budget - KV cache";
+        }
+    }
+    return "";
+}
+
 } // namespace vramplan

@@ -141,7 +141,11 @@ json calibration_json(const CalibrationFile& file) {
 }
 
 CalibrationFile read_calibration(const std::string& path) {
-    const json root = parse_json_text(read_file(path, k_max_file_bytes), path);
+    return parse_calibration(read_file(path, k_max_file_bytes), path);
+}
+
+CalibrationFile parse_calibration(const std::string& text, const std::string& path) {
+    const json root = parse_json_text(text, path);
     const Reader r(path);
     if (!root.is_object()) {
         r.fail("", "a JSON object");
@@ -207,7 +211,11 @@ json restore_fit_json(const RestoreFit& fit, const std::vector<RestorePoint>& po
 }
 
 RestoreFit read_restore_fit(const std::string& path) {
-    const json root = parse_json_text(read_file(path, k_max_file_bytes), path);
+    return parse_restore_fit(read_file(path, k_max_file_bytes), path);
+}
+
+RestoreFit parse_restore_fit(const std::string& text, const std::string& path) {
+    const json root = parse_json_text(text, path);
     const Reader r(path);
     if (!root.is_object()) {
         r.fail("", "a JSON object");

@@ -86,14 +86,19 @@ json parse_json_text(const std::string& text, const std::string& where) {
     }
 }
 
-std::string read_file(const std::string& path, std::size_t max_bytes) {
+std::string read_file(const std::string& path, std::size_t max_bytes, const std::string& expected) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) {
         throw InputError(path + ": no such file");
     }
     if (fs::is_directory(st)) {
-        throw InputError(path + ": is a directory, expected a file");
+        throw InputError(path + ": is a directory, expected " + expected);
+    }
+    const std::string cap = max_bytes % k_mib == 0 ? std::to_string(max_bytes / k_mib) + " MiB" : std::to_string(max_bytes) + " bytes";
+    const std::string too_large = path + ": larger than " + cap + ", expected " + expected;
+    if (fs::is_regular_file(st) && fs::file_size(path, ec) > max_bytes && !ec) {
+        throw InputError(too_large);   // refused before reading
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -105,7 +110,7 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
         in.read(buf.data(), buf.size());
         data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
         if (data.size() > max_bytes) {
-            throw InputError(path + ": larger than " + std::to_string(max_bytes) + " bytes, expected a small JSON file");
+            throw InputError(too_large);   // a pipe or device: no size up front
         }
     }
     if (in.bad()) {
@@ -261,6 +266,14 @@ const PresetProfile& Catalog::preset(const std::string& name) const {
     return it->second;
 }
 
+void Catalog::add_profile(ProfileKind kind, const json& profile, const std::string& origin) {
+    switch (kind) {
+    case ProfileKind::gpu: add_gpu(profile, origin); return;
+    case ProfileKind::model: add_model(profile, origin); return;
+    case ProfileKind::preset: add_preset(profile, origin); return;
+    }
+}
+
 void Catalog::add_directory(const std::string& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
@@ -279,14 +292,8 @@ void Catalog::add_directory(const std::string& dir) {
         }
         std::sort(files.begin(), files.end());
         for (const fs::path& f : files) {
-            const json j = parse_json_text(read_file(f.string(), k_max_profile_bytes), f.string());
-            if (std::string(kind) == "gpus") {
-                add_gpu(j, f.string());
-            } else if (std::string(kind) == "models") {
-                add_model(j, f.string());
-            } else {
-                add_preset(j, f.string());
-            }
+            const ProfileKind k = std::string(kind) == "gpus" ? ProfileKind::gpu : std::string(kind) == "models" ? ProfileKind::model : ProfileKind::preset;
+            add_profile(k, parse_json_text(read_file(f.string(), k_max_profile_bytes), f.string()), f.string());
         }
     }
 }
@@ -298,11 +305,11 @@ Catalog Catalog::load(const std::vector<std::string>& directories) {
         const std::string origin = "embedded:" + path;
         const json j = parse_json_text(std::string(reinterpret_cast<const char*>(f.data), f.size), origin);
         if (path.rfind("profiles/gpus/", 0) == 0) {
-            c.add_gpu(j, origin);
+            c.add_profile(ProfileKind::gpu, j, origin);
         } else if (path.rfind("profiles/models/", 0) == 0) {
-            c.add_model(j, origin);
+            c.add_profile(ProfileKind::model, j, origin);
         } else if (path.rfind("profiles/presets/", 0) == 0) {
-            c.add_preset(j, origin);
+            c.add_profile(ProfileKind::preset, j, origin);
         }
     }
     for (const std::string& d : directories) {

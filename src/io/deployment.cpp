@@ -1,5 +1,7 @@
 #include <vramplan/io/deployment.hpp>
 
+#include <vramplan/io/catalog.hpp>
+
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
@@ -1631,26 +1633,7 @@ bool has_yaml_extension(const fs::path& p) {
     return ext == ".yaml" || ext == ".yml";
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw InputError(path + ": cannot be read (permission denied?)");
-    }
-    std::string data;
-    std::array<char, 65536> buf{};
-    while (in) {
-        in.read(buf.data(), buf.size());
-        data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
-        if (data.size() > k_max_file_bytes) {
-            throw InputError(path + ": larger than " + std::to_string(k_max_file_bytes) +
-                             " bytes, expected a vLLM command or config file");
-        }
-    }
-    if (in.bad()) {
-        throw InputError(path + ": read error");
-    }
-    return data;
-}
+std::string read_text(const std::string& path) { return read_file(path, k_max_file_bytes, "a vLLM command or config file"); }
 
 } // namespace
 

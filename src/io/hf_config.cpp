@@ -386,6 +386,10 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     if (a.num_kv_heads > a.num_heads) {
         r.fail("num_key_value_heads", "expected at most num_attention_heads (" + std::to_string(a.num_heads) + ")");
     }
+    if (a.num_heads % a.num_kv_heads != 0) {   // grouped-query attention shares each KV head among a whole group
+        r.fail("num_key_value_heads", "expected a divisor of num_attention_heads (" + std::to_string(a.num_heads) + "), got " +
+                                          std::to_string(a.num_kv_heads));
+    }
     if (auto hd = r.u64({"head_dim"}, k_max_dim); hd && *hd > 0) {
         a.head_dim = *hd;
     } else if (gemma3) {

@@ -48,7 +48,10 @@ std::string str(const json& r, const char* k) {
 } // namespace
 
 std::vector<LogRecord> read_log_records(const std::string& path) {
-    const std::string text = read_file(path, k_max_records_bytes);
+    return parse_log_records(read_file(path, k_max_records_bytes, "a JSON-lines file of vLLM startup records"), path);
+}
+
+std::vector<LogRecord> parse_log_records(const std::string& text, const std::string& path) {
     std::vector<LogRecord> out;
     std::istringstream in(text);
     std::string line;

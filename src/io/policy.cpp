@@ -12,7 +12,11 @@ namespace vramplan {
 using nlohmann::json;
 
 Policy read_policy(const std::string& path) {
-    const json root = parse_json_text(read_file(path, std::size_t{1} << 20), path);
+    return parse_policy(read_file(path, std::size_t{1} << 20), path);
+}
+
+Policy parse_policy(const std::string& text, const std::string& path) {
+    const json root = parse_json_text(text, path);
     const auto fail = [&path](const std::string& pointer, const std::string& expected) {
         throw InputError(path + ": " + (pointer.empty() ? std::string("(top level)") : pointer) + ": expected " + expected);
     };

@@ -16,38 +16,30 @@ namespace vramplan {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Bytes safetensors_data_bytes(const std::string& path) {
-    std::error_code ec;
-    const auto file_size = fs::file_size(path, ec);
-    if (ec) {
-        throw InputError(path + ": cannot be read");
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::array<unsigned char, 8> len_bytes{};
-    if (!in || !in.read(reinterpret_cast<char*>(len_bytes.data()), 8)) {
-        throw InputError(path + ": truncated safetensors file, expected an 8-byte header length");
+std::uint64_t safetensors_header_length(std::string_view start, std::uint64_t file_size, const std::string& where) {
+    if (start.size() < 8 || file_size < 8) {
+        throw InputError(where + ": truncated safetensors file, expected an 8-byte header length");
     }
     std::uint64_t header_len = 0;
     for (int i = 7; i >= 0; --i) {
-        header_len = (header_len << 8) | len_bytes[static_cast<std::size_t>(i)];
+        header_len = (header_len << 8) | static_cast<unsigned char>(start[static_cast<std::size_t>(i)]);
     }
     if (header_len < 2 || header_len > k_max_safetensors_header) {
-        throw InputError(path + ": safetensors header length " + std::to_string(header_len) + " is out of range (expected 2 to " +
+        throw InputError(where + ": safetensors header length " + std::to_string(header_len) + " is out of range (expected 2 to " +
                          std::to_string(k_max_safetensors_header) + " bytes)");
     }
     if (header_len > file_size - 8) {
-        throw InputError(path + ": truncated safetensors file: header claims " + std::to_string(header_len) + " bytes, file has " +
+        throw InputError(where + ": truncated safetensors file: header claims " + std::to_string(header_len) + " bytes, file has " +
                          std::to_string(file_size - 8));
     }
-    std::string header(header_len, '\0');
-    if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) {
-        throw InputError(path + ": truncated safetensors header");
-    }
-    const json j = parse_json_text(header, path + " (safetensors header)");
+    return header_len;
+}
+
+Bytes safetensors_header_data_bytes(const std::string& header, std::uint64_t data_size, const std::string& where) {
+    const json j = parse_json_text(header, where + " (safetensors header)");
     if (!j.is_object()) {
-        throw InputError(path + ": safetensors header: expected a JSON object");
+        throw InputError(where + ": safetensors header: expected a JSON object");
     }
-    const std::uint64_t data_size = file_size - 8 - header_len;
     Bytes total = 0;
     for (const auto& [name, tensor] : j.items()) {
         if (name == "__metadata__") {
@@ -56,17 +48,52 @@ Bytes safetensors_data_bytes(const std::string& path) {
         auto offsets = tensor.is_object() ? tensor.find("data_offsets") : tensor.end();
         if (!tensor.is_object() || offsets == tensor.end() || !offsets->is_array() || offsets->size() != 2 ||
             !(*offsets)[0].is_number_unsigned() || !(*offsets)[1].is_number_unsigned()) {
-            throw InputError(path + ": safetensors header: /" + name + "/data_offsets: expected [begin, end] byte offsets");
+            throw InputError(where + ": safetensors header: /" + name + "/data_offsets: expected [begin, end] byte offsets");
         }
         const std::uint64_t begin = (*offsets)[0].get<std::uint64_t>();
         const std::uint64_t end = (*offsets)[1].get<std::uint64_t>();
         if (begin > end || end > data_size) {
-            throw InputError(path + ": safetensors header: /" + name + "/data_offsets: [" + std::to_string(begin) + ", " +
+            throw InputError(where + ": safetensors header: /" + name + "/data_offsets: [" + std::to_string(begin) + ", " +
                              std::to_string(end) + "] outside the " + std::to_string(data_size) + "-byte data section");
         }
         total = checked_add(total, end - begin);
     }
     return total;
+}
+
+Bytes safetensors_data_bytes_in(std::string_view file, const std::string& where) {
+    const std::uint64_t header_len = safetensors_header_length(file, file.size(), where);
+    return safetensors_header_data_bytes(std::string(file.substr(8, header_len)), file.size() - 8 - header_len, where);
+}
+
+Bytes safetensors_data_bytes(const std::string& path) {
+    std::error_code ec;
+    const auto file_size = fs::file_size(path, ec);
+    if (ec) {
+        throw InputError(path + ": cannot be read");
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::array<char, 8> len_bytes{};
+    if (!in || !in.read(len_bytes.data(), 8)) {
+        throw InputError(path + ": truncated safetensors file, expected an 8-byte header length");
+    }
+    // Nothing is allocated before the claimed length is checked against the cap and the file size.
+    const std::uint64_t header_len = safetensors_header_length(std::string_view(len_bytes.data(), 8), file_size, path);
+    std::string header(header_len, '\0');
+    if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) {
+        throw InputError(path + ": truncated safetensors header");
+    }
+    return safetensors_header_data_bytes(header, file_size - 8 - header_len, path);
+}
+
+CheckpointSize parse_safetensors_index(const std::string& text, const std::string& where) {
+    const json j = parse_json_text(text, where);
+    auto meta = j.is_object() ? j.find("metadata") : j.end();
+    if (meta == j.end() || !meta->is_object() || !meta->contains("total_size") || !(*meta)["total_size"].is_number_unsigned() ||
+        (*meta)["total_size"].get<std::uint64_t>() == 0 || (*meta)["total_size"].get<std::uint64_t>() > (std::uint64_t{1} << 50)) {
+        throw InputError(where + ": /metadata/total_size: expected a positive byte count up to 2^50");
+    }
+    return CheckpointSize{(*meta)["total_size"].get<std::uint64_t>(), "model.safetensors.index.json metadata.total_size"};
 }
 
 std::optional<CheckpointSize> checkpoint_size(const std::string& directory) {
@@ -90,13 +117,7 @@ std::optional<CheckpointSize> checkpoint_size(const std::string& directory) {
     if (!fs::exists(index, ec)) {
         return std::nullopt;
     }
-    const json j = parse_json_text(read_file(index.string(), 64u << 20), index.string());
-    auto meta = j.is_object() ? j.find("metadata") : j.end();
-    if (meta == j.end() || !meta->is_object() || !meta->contains("total_size") || !(*meta)["total_size"].is_number_unsigned() ||
-        (*meta)["total_size"].get<std::uint64_t>() == 0 || (*meta)["total_size"].get<std::uint64_t>() > (std::uint64_t{1} << 50)) {
-        throw InputError(index.string() + ": /metadata/total_size: expected a positive byte count");
-    }
-    return CheckpointSize{(*meta)["total_size"].get<std::uint64_t>(), "model.safetensors.index.json metadata.total_size"};
+    return parse_safetensors_index(read_file(index.string(), 64u << 20), index.string());
 }
 
 } // namespace vramplan

@@ -111,7 +111,7 @@ double parse_fraction(const std::string& text, const std::string& flag) {
     return v;
 }
 
-std::uint64_t parse_count(const std::string& text, const std::string& flag, std::uint64_t max) {
+std::uint64_t parse_count(const std::string& text, const std::string& flag, std::uint64_t max, std::uint64_t min) {
     std::string_view s = text;
     std::uint64_t factor = 1;
     if (!s.empty() && (s.back() == 'k' || s.back() == 'K')) {
@@ -120,8 +120,10 @@ std::uint64_t parse_count(const std::string& text, const std::string& flag, std:
     }
     std::uint64_t v = 0;
     const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    const std::string expected = flag + ": expected a positive integer up to " + std::to_string(max) + ", got '" + text + "'";
-    if (s.empty() || r.ec != std::errc{} || r.ptr != s.data() + s.size() || v == 0 || v > max / factor) {
+    const std::string range = min <= 1 ? "a positive integer up to " + std::to_string(max)
+                                       : "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    const std::string expected = flag + ": expected " + range + ", got '" + text + "'";
+    if (s.empty() || r.ec != std::errc{} || r.ptr != s.data() + s.size() || v == 0 || v > max / factor || v * factor < min) {
         throw InputError(expected);
     }
     return v * factor;

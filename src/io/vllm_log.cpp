@@ -1,5 +1,7 @@
 #include <vramplan/io/vllm_log.hpp>
 
+#include <vramplan/io/catalog.hpp>
+
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
@@ -1438,39 +1440,7 @@ VllmLog parse_vllm_log(std::string_view text) {
 }
 
 VllmLog read_vllm_log(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::file_status st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) {
-        throw InputError(path + ": no such file");
-    }
-    if (fs::is_directory(st)) {
-        throw InputError(path + ": is a directory, expected a vLLM log file");
-    }
-    const std::string too_large = path + ": larger than 256 MiB, expected a vLLM startup log";
-    if (fs::is_regular_file(st)) {
-        const auto size = fs::file_size(path, ec);
-        if (!ec && size > k_max_log_bytes) {
-            throw InputError(too_large);
-        }
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw InputError(path + ": cannot be read (permission denied?)");
-    }
-    std::string data;
-    std::array<char, 65536> buf{};
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
-        if (data.size() > k_max_log_bytes) {
-            throw InputError(too_large); // a pipe or device file: no size up front
-        }
-    }
-    if (in.bad()) {
-        throw InputError(path + ": read error");
-    }
-    return parse_vllm_log(data);
+    return parse_vllm_log(read_file(path, k_max_log_bytes, "a vLLM startup log"));
 }
 
 } // namespace vramplan

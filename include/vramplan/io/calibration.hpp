@@ -65,11 +65,15 @@ nlohmann::json calibration_json(const CalibrationFile& file);
 /// Reads and validates a calibration file. Throws InputError naming the file and the JSON pointer
 /// of the offending value.
 CalibrationFile read_calibration(const std::string& path);
+/// The same, from the file's text; `where` names it in errors.
+CalibrationFile parse_calibration(const std::string& text, const std::string& where);
 
 /// A restore-time fit (`vramplan calibrate-restore -o FILE`, read by `--restore-fit FILE`):
 /// `kind` "vramplan-restore-fit", `schema_version` 1, `gpu`, `model`, `checkpoint` and `restore`
 /// objects `{c, k}` (t = c × held GiB^k) and the measured `points`.
 nlohmann::json restore_fit_json(const RestoreFit& fit, const std::vector<RestorePoint>& points, const std::string& gpu, const std::string& model);
 RestoreFit read_restore_fit(const std::string& path);
+/// The same, from the file's text; `where` names it in errors (and becomes the fit's source).
+RestoreFit parse_restore_fit(const std::string& text, const std::string& where);
 
 } // namespace vramplan

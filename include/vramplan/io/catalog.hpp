@@ -46,6 +46,9 @@ struct PresetProfile {
     nlohmann::json raw;
 };
 
+/// The three kinds of profile, as the subdirectories of a profiles directory name them.
+enum class ProfileKind { gpu, model, preset };
+
 class Catalog {
 public:
     /// Loads the embedded profiles and then each directory (with `gpus/` and/or `models/`
@@ -62,6 +65,10 @@ public:
     /// By id, case-insensitively. Throws InputError with a suggestion when unknown.
     [[nodiscard]] const PresetProfile& preset(const std::string& name) const;
     [[nodiscard]] const std::map<std::string, PresetProfile>& presets() const { return m_presets; }
+
+    /// Adds one profile (the JSON of a file under gpus/, models/ or presets/; `origin` names it in
+    /// errors); a profile with an id already present replaces it. Throws InputError when malformed.
+    void add_profile(ProfileKind kind, const nlohmann::json& profile, const std::string& origin);
 
     [[nodiscard]] const std::map<std::string, GpuProfile>& gpus() const { return m_gpus; }
     [[nodiscard]] const std::map<std::string, ModelProfile>& models() const { return m_models; }
@@ -82,8 +89,9 @@ private:
 /// Parses JSON text; errors name `where` and the byte offset. Depth is limited.
 nlohmann::json parse_json_text(const std::string& text, const std::string& where);
 
-/// Reads a whole file (at most `max_bytes`). Throws InputError naming the path.
-std::string read_file(const std::string& path, std::size_t max_bytes);
+/// Reads a whole file (at most `max_bytes`; pipes and devices too, cut off at the cap). Throws
+/// InputError naming the path and, for a directory or an oversized file, what was `expected`.
+std::string read_file(const std::string& path, std::size_t max_bytes, const std::string& expected = "a JSON file");
 
 /// Writes `text` to `path` through `path.tmp` and a rename: never a partial file. Throws
 /// InputError naming the path when it cannot be written.

@@ -15,6 +15,10 @@ public:
     explicit InputError(const std::string& what) : std::runtime_error(what) {}
 };
 
+/// `text` fit for one line of a terminal: control characters (newlines, escape sequences a
+/// hostile file could carry into a message) are written as `\n`, `\t`, `\xNN`.
+std::string one_line(const std::string& text);
+
 /// The closest of `candidates` to `name` by edit distance (ninja's SpellcheckString), or "" when
 /// none is close enough to suggest.
 std::string closest_match(const std::string& name, const std::vector<std::string>& candidates);

@@ -35,6 +35,8 @@ struct LogRecord {
 
 /// Reads a JSON-lines file of records. Throws InputError naming the file and line on malformed JSON.
 std::vector<LogRecord> read_log_records(const std::string& path);
+/// The same, from the file's text; `where` names it in errors.
+std::vector<LogRecord> parse_log_records(const std::string& text, const std::string& where);
 
 /// The planner request that replays `record`, or an explanation of why it cannot be replayed
 /// (no config, unknown GPU, version not parseable, invalid combination).

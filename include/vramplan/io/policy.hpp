@@ -32,5 +32,7 @@ struct Policy {
 
 /// Reads and validates a policy file. Throws InputError naming the file and the JSON pointer.
 Policy read_policy(const std::string& path);
+/// The same, from the file's text; `where` names it in errors.
+Policy parse_policy(const std::string& text, const std::string& where);
 
 } // namespace vramplan

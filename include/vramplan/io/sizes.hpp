@@ -15,7 +15,7 @@ Bytes parse_size(const std::string& text, const std::string& flag);
 /// Parses a decimal number in (0, 1] the way Python's float() does, locale-independently.
 double parse_fraction(const std::string& text, const std::string& flag);
 
-/// Parses a positive integer (accepts vLLM's k/K suffixes: "32k" = 32000, "32K" = 32768).
-std::uint64_t parse_count(const std::string& text, const std::string& flag, std::uint64_t max);
+/// Parses a positive integer from `min` to `max` (accepts vLLM's k/K suffixes: "32k" = 32000, "32K" = 32768).
+std::uint64_t parse_count(const std::string& text, const std::string& flag, std::uint64_t max, std::uint64_t min = 1);
 
 } // namespace vramplan

@@ -695,7 +695,7 @@ TEST_CASE("read_deployments: extensions, skipped files, errors", "[deployment][r
     std::filesystem::remove(dir.path / "bad.yaml");
 
     write_file(dir.path / "big.sh", std::string((std::size_t{16} << 20) + 1, '\n'));
-    CHECK(read_error(root + "/big.sh") == root + "/big.sh: larger than 16777216 bytes, expected a vLLM command or config file");
+    CHECK(read_error(root + "/big.sh") == root + "/big.sh: larger than 16 MiB, expected a vLLM command or config file");
 }
 
 TEST_CASE("read_deployments: an unreadable file", "[deployment][read]") {

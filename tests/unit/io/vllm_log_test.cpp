@@ -1085,7 +1085,7 @@ TEST_CASE("read_vllm_log: reads a file, and names it in every error", "[io][vllm
     const std::string missing = (dir.path / "missing.log").string();
     CHECK_THROWS_AS(read_vllm_log(missing), InputError);
     CHECK_THROWS_WITH(read_vllm_log(missing), missing + ": no such file");
-    CHECK_THROWS_WITH(read_vllm_log(dir.path.string()), dir.path.string() + ": is a directory, expected a vLLM log file");
+    CHECK_THROWS_WITH(read_vllm_log(dir.path.string()), dir.path.string() + ": is a directory, expected a vLLM startup log");
 
     // A sparse file one byte over 256 MiB: refused from its size, without reading it.
     const std::string big = (dir.path / "big.log").string();
