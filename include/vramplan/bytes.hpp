@@ -37,6 +37,8 @@ Bytes checked_mul(Bytes a, Bytes b, Bytes c);
 SignedBytes signed_diff(Bytes a, Bytes b);
 /// Converts to signed, or OverflowError above INT64_MAX.
 SignedBytes to_signed(Bytes a);
+/// a + b on signed byte counts (a KV cache and its error bar), or OverflowError.
+SignedBytes signed_add(SignedBytes a, SignedBytes b);
 /// ceil(a / b) on integers (vLLM's `cdiv`); b must be non-zero.
 constexpr std::uint64_t cdiv(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 /// Rounds a up to a multiple of m (m > 0).
@@ -47,5 +49,10 @@ std::uint64_t round_up(std::uint64_t a, std::uint64_t m);
 /// product is taken in IEEE double, like Python's float, so the result matches vLLM to the byte.
 /// This is the one place in the core where a fraction becomes bytes.
 Bytes fraction_of(Bytes total, double fraction);
+
+/// A byte count computed in floating point (a calibration ratio, an error bar, the sampler
+/// slope, a compressed size) rounded half away from zero, as `std::llround`. OverflowError naming
+/// `what` when it is NaN, negative or 2^64 or more, where converting it would be undefined.
+Bytes round_bytes(double bytes, const std::string& what);
 
 } // namespace vramplan

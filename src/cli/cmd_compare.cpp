@@ -194,7 +194,9 @@ std::string render_markdown(const std::vector<Scenario>& sc) {
         }
         out += "| " + label + " |";
         for (std::size_t i = 0; i < sc.size(); ++i) {
-            out += " " + cell(r, sc[i].plan, sc[0].plan, i > 0) + " |";
+            out += ' ';
+            out += cell(r, sc[i].plan, sc[0].plan, i > 0);
+            out += " |";
         }
         out += "\n";
     }

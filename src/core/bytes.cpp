@@ -5,6 +5,10 @@
 
 namespace vramplan {
 
+namespace {
+constexpr double k_two_pow_64 = 18446744073709551616.0;
+} // namespace
+
 Bytes checked_add(Bytes a, Bytes b) {
     Bytes r = 0;
     if (__builtin_add_overflow(a, b, &r)) {
@@ -30,6 +34,14 @@ SignedBytes to_signed(Bytes a) {
     return static_cast<SignedBytes>(a);
 }
 
+SignedBytes signed_add(SignedBytes a, SignedBytes b) {
+    SignedBytes r = 0;
+    if (__builtin_add_overflow(a, b, &r)) {
+        throw OverflowError("signed byte count overflows 64 bits (" + std::to_string(a) + " + " + std::to_string(b) + ")");
+    }
+    return r;
+}
+
 SignedBytes signed_diff(Bytes a, Bytes b) {
     SignedBytes r = 0;
     if (__builtin_sub_overflow(to_signed(a), to_signed(b), &r)) {
@@ -45,8 +57,16 @@ Bytes fraction_of(Bytes total, double fraction) {
     // the conversion is exact, and the product rounds exactly as CPython's float multiply does.
     const double product = static_cast<double>(total) * fraction;
     const double rounded = std::ceil(product);
-    if (!(rounded >= 0.0) || rounded >= 18446744073709551616.0) {
+    if (!(rounded >= 0.0) || rounded >= k_two_pow_64) {
         throw OverflowError("budget does not fit 64 bits");
+    }
+    return static_cast<Bytes>(rounded);
+}
+
+Bytes round_bytes(double bytes, const std::string& what) {
+    const double rounded = std::round(bytes);
+    if (!(rounded >= 0.0) || rounded >= k_two_pow_64) {
+        throw OverflowError(what + " does not fit 64 bits");
     }
     return static_cast<Bytes>(rounded);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace vramplan {
 
@@ -15,7 +16,12 @@ double seconds(double bytes, double gbs) { return gbs > 0.0 ? bytes / (gbs * k_g
 
 SnapshotEstimate estimate_snapshot(const Plan& p, const SnapshotParams& q, const std::optional<RestoreFit>& fit) {
     SnapshotEstimate e;
-    e.gpus = p.request.tensor_parallel_size * p.request.pipeline_parallel_size;
+    // At most 2^20 for a validated request; in 64 bits so a larger one cannot wrap.
+    const std::uint64_t gpus = checked_mul(p.request.tensor_parallel_size, p.request.pipeline_parallel_size);
+    if (gpus > std::numeric_limits<std::uint32_t>::max()) {
+        throw OverflowError("GPU count (tensor x pipeline parallel size) does not fit 32 bits");
+    }
+    e.gpus = static_cast<std::uint32_t>(gpus);
     // The deciding worker stands for every GPU (PP stages differ little in held memory).
     const WorkerPlan& w = p.workers[p.deciding_worker];
     const Bytes kv = w.kv_cache > 0 ? static_cast<Bytes>(w.kv_cache) : 0;
@@ -28,7 +34,7 @@ SnapshotEstimate estimate_snapshot(const Plan& p, const SnapshotParams& q, const
     const double compressed = static_cast<double>(e.gpus) * (static_cast<double>(e.data_per_gpu) / q.data_ratio +
                                                              static_cast<double>(e.zero_per_gpu) / q.zero_ratio) +
                               static_cast<double>(q.host_bytes) / q.data_ratio;
-    e.image_compressed = static_cast<Bytes>(std::llround(compressed));
+    e.image_compressed = round_bytes(compressed, "compressed image size");
     const double link = q.link_gbs > 0.0 ? q.link_gbs : p.request.gpu.host_link_gbs;
     e.link = (q.link_gbs > 0.0 ? std::string("--link-gbs") : p.request.gpu.host_link.empty() ? std::string("unknown link") : p.request.gpu.host_link) +
              ", " + fixed(link, 2) + " GB/s";

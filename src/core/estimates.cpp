@@ -1,7 +1,6 @@
 #include <vramplan/estimates.hpp>
 
 #include <algorithm>
-#include <cmath>
 
 namespace vramplan {
 
@@ -13,13 +12,14 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
     // Forward: the widest MLP of the worker's layers (dense, or fused-MoE caches over top_k copies).
     std::uint64_t widest = 0;
     if (m.intermediate_size > 0) {
-        widest = calib::k_forward_intermediate_factor * (m.intermediate_size / w.tp);
+        widest = checked_mul(calib::k_forward_intermediate_factor, m.intermediate_size / w.tp);
     }
-    if (m.is_moe()) {
-        const std::uint64_t per_token = m.moe.top_k * (calib::k_forward_intermediate_factor * (m.moe.expert_intermediate / w.tp) + h);
-        widest = std::max(widest, per_token);
-    }
-    e.forward = checked_mul(checked_mul(b, d), widest + calib::k_forward_hidden_factor * h);
+    // Fused-MoE caches per token: top_k x (3 x I/tp + hidden) elements.
+    const std::uint64_t moe_per_token =
+        m.is_moe() ? checked_mul(m.moe.top_k, checked_add(checked_mul(calib::k_forward_intermediate_factor, m.moe.expert_intermediate / w.tp), h))
+                   : 0;
+    widest = std::max(widest, moe_per_token);
+    e.forward = checked_mul(checked_mul(b, d), checked_add(widest, checked_mul(calib::k_forward_hidden_factor, h)));
     const bool last = w.pp_rank + 1 == w.pp;
     if (last) {
         // _dummy_sampler_run: logits for min(S, B) rows over the full (TP-gathered) vocabulary,
@@ -28,14 +28,13 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
         const double slope = era.sampler_0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
         e.sampler_slope = slope;
         const double sampler = slope * rows * static_cast<double>(m.vocab_size);
-        e.sampler = checked_add(static_cast<Bytes>(std::llround(sampler)), checked_mul(b, h, d));
+        e.sampler = checked_add(round_bytes(sampler, "sampler activation estimate"), checked_mul(b, h, d));
     } else {
         // A non-last stage sends hidden states and residual to the next stage.
         e.forward = checked_add(e.forward, checked_mul(checked_mul(b, h), 2 * d));
     }
     if (calib::k_moe_workspace_persists && m.is_moe() && m.quant.method != QuantMethod::mxfp4) {
-        const std::uint64_t per_token = m.moe.top_k * (calib::k_forward_intermediate_factor * (m.moe.expert_intermediate / w.tp) + h);
-        e.moe_workspace = checked_mul(checked_mul(b, d), per_token);
+        e.moe_workspace = checked_mul(checked_mul(b, d), moe_per_token);
     }
     e.total = checked_add(calib::k_activation_base, std::max(e.forward, checked_add(e.sampler, e.moe_workspace)));
     return e;
@@ -71,7 +70,7 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
     if (era.capture_schedule == CaptureSchedule::v0_to_seqs) {
         // vllm/worker/model_runner.py: _BATCH_SIZES_TO_CAPTURE = [1, 2, 4] + [8 * i for i in 1..],
         // up to max_num_seqs rounded up to a multiple of 8, at most 256 (8 x 32).
-        const std::uint64_t padded = std::min<std::uint64_t>((s + 7) / 8 * 8, 256);
+        const std::uint64_t padded = (std::min<std::uint64_t>(s, 256) + 7) / 8 * 8;
         for (std::uint64_t i = 8; i <= padded; i += 8) {
             sizes.push_back(i);
         }
@@ -83,7 +82,7 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
         }
         return sizes;
     }
-    const std::uint64_t max_size = std::min<std::uint64_t>(2 * s, 512);
+    const std::uint64_t max_size = 2 * std::min<std::uint64_t>(s, 256);
     if (era.capture_schedule == CaptureSchedule::step8_to_2s) {
         for (std::uint64_t i = 8; i <= max_size; i += 8) {
             sizes.push_back(i);
@@ -116,7 +115,7 @@ Bytes graph_bytes_per_piece(const EraRules& era) {
 Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t s, std::uint64_t b) {
     const std::uint64_t n = capture_sizes(era, s, b).size();
     // Piecewise graphs split at every attention layer: layers + 1 pieces per capture size.
-    return checked_mul(checked_mul(n, layers + 1), graph_bytes_per_piece(era));
+    return checked_mul(checked_mul(n, checked_add(layers, 1)), graph_bytes_per_piece(era));
 }
 
 } // namespace vramplan

@@ -41,9 +41,9 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     // ModelConfig.get_num_kv_heads: MLA keeps one latent "head" on every rank; otherwise the KV heads
     // are split over TP ranks and replicated when there are fewer heads than ranks.
     const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / o.tp);
-    const std::uint64_t attn_token_bytes = checked_mul(kv_heads, a.head_dim + a.head_dim_v, o.element_bytes);
+    const std::uint64_t attn_token_bytes = checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v), o.element_bytes);
     const std::uint64_t mla_token_bytes =
-        o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(a.kv_lora_rank + a.qk_rope_head_dim, o.element_bytes);
+        o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(checked_add(a.kv_lora_rank, a.qk_rope_head_dim), o.element_bytes);
 
     for (const LayerSpec& layer : m.layers) {
         const std::size_t i = type_index(g, layer);
@@ -61,7 +61,8 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     for (const KvLayerType& t : g.types) {
         if (t.attention == LayerAttention::linear) {
             const LinearAttentionShape& la = m.linear_attention;
-            const std::uint64_t conv_dim = (2 * la.num_k_heads * la.k_head_dim + la.num_v_heads * la.v_head_dim) / o.tp;
+            const std::uint64_t conv_dim =
+                checked_add(checked_mul(2, la.num_k_heads, la.k_head_dim), checked_mul(la.num_v_heads, la.v_head_dim)) / o.tp;
             const Bytes conv = checked_mul(conv_dim, la.conv_kernel - 1, 2);
             const Bytes ssm = checked_mul(checked_mul(la.num_v_heads / o.tp, la.k_head_dim), checked_mul(la.v_head_dim, 2));
             state_page = checked_add(conv, ssm);
@@ -70,7 +71,8 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     const std::uint64_t per_token = m.is_mla() ? mla_token_bytes : attn_token_bytes;
     if (state_page > 0 && per_token > 0) {
         // Raise the attention block size until an attention page covers the state page.
-        const std::uint64_t aligned = k_kernel_block_alignment * cdiv(state_page, k_kernel_block_alignment * per_token);
+        const std::uint64_t aligned =
+            checked_mul(k_kernel_block_alignment, cdiv(state_page, checked_mul(k_kernel_block_alignment, per_token)));
         if (aligned > g.block_size) {
             g.block_size = aligned;
             g.block_size_reason = "raised so an attention page covers the linear-attention state (hybrid alignment)";
@@ -117,8 +119,10 @@ Bytes layer_request_bytes(const KvLayerType& t, std::uint64_t block_size, std::u
         return t.page_bytes; // one state page per request (mamba_cache_mode "none")
     case LayerAttention::sliding: {
         // SlidingWindowSpec.max_memory_usage_bytes: the window, plus a chunk being prefilled, plus one.
-        const std::uint64_t tokens = std::min(t.window - 1 + batched, max_model_len);
-        return checked_mul(cdiv(tokens, block_size) + 1, t.page_bytes);
+        // In 128 bits, so a window near 2^64 is still capped by max_model_len (batched ≥ 1).
+        __extension__ typedef __int128 Wide;
+        const auto tokens = static_cast<std::uint64_t>(std::min<Wide>(Wide{t.window} + batched - 1, max_model_len));
+        return checked_mul(checked_add(cdiv(tokens, block_size), 1), t.page_bytes);
     }
     case LayerAttention::full:
     case LayerAttention::mla:
@@ -195,6 +199,9 @@ std::uint64_t estimate_max_model_len(const KvGeometry& g, const std::vector<std:
         const std::uint64_t mid = left + (right - left) / 2;
         if (fits(mid)) {
             result = mid;
+            if (mid == right) {
+                break;   // mid + 1 would wrap when max_model_len is 2^64 - 1
+            }
             left = mid + 1;
         } else {
             right = mid - 1;
@@ -224,7 +231,11 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
     }
     if (rule == TokenRule::concurrency_times_len) {
         // #41069: int(max_concurrency * max_model_len), in floating point as Python does it.
-        c.tokens = static_cast<std::uint64_t>(std::floor(c.max_concurrency * static_cast<double>(max_model_len)));
+        const double tokens = std::floor(c.max_concurrency * static_cast<double>(max_model_len));
+        if (!(tokens < 18446744073709551616.0)) {
+            throw OverflowError("KV cache token count (max concurrency x max_model_len) does not fit 64 bits");
+        }
+        c.tokens = static_cast<std::uint64_t>(tokens);
     } else {
         c.tokens = checked_mul(num_blocks / g.num_groups, g.block_size);
     }

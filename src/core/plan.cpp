@@ -174,7 +174,7 @@ ModelSpec v0_cache_view(const ModelSpec& m, const EraRules& era, std::vector<std
         v.layers.push_back(l);
     }
     if (m.is_mla() && !era.mla_latent_cache) {
-        const std::uint64_t qk = m.attention.qk_nope_head_dim + m.attention.qk_rope_head_dim;
+        const std::uint64_t qk = checked_add(m.attention.qk_nope_head_dim, m.attention.qk_rope_head_dim);
         v.attention.num_kv_heads = m.attention.num_heads;
         v.attention.head_dim = qk;
         v.attention.head_dim_v = qk;
@@ -193,7 +193,7 @@ ModelSpec v0_cache_view(const ModelSpec& m, const EraRules& era, std::vector<std
 /// Error bars of the estimated terms (calib::k_err_*), per worker.
 TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPlan& w, const WorkerShape& shape) {
     TermErrors e;
-    const auto rel = [](Bytes x, double f) { return static_cast<Bytes>(std::llround(static_cast<double>(x) * f)); };
+    const auto rel = [](Bytes x, double f) { return round_bytes(static_cast<double>(x) * f, "error bar"); };
     e.weights = rel(w.weights, r.checkpoint_bytes ? calib::k_err_weights_checkpoint : calib::k_err_weights);
     e.activation = checked_add(calib::k_err_activation_base, rel(w.activation, calib::k_err_activation_rel));
     if (r.model.is_moe() || r.model.vision.params > 0) {
@@ -234,14 +234,14 @@ CapacityRange capacity_range(const Plan& p, bool pinned) {
     CapacityRange range;
     range.estimated = !pinned;
     const WorkerPlan& d = p.workers[p.deciding_worker];
-    range.kv_low = d.kv_cache - to_signed(d.errors.kv_cache);
-    range.kv_high = d.kv_cache + to_signed(d.errors.kv_cache);
+    range.kv_low = signed_add(d.kv_cache, -to_signed(d.errors.kv_cache));
+    range.kv_high = signed_add(d.kv_cache, to_signed(d.errors.kv_cache));
     std::uint64_t low_blocks = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t high_blocks = std::numeric_limits<std::uint64_t>::max();
     for (const WorkerPlan& w : p.workers) {
         const SignedBytes err = to_signed(w.errors.kv_cache);
-        low_blocks = std::min(low_blocks, worker_num_blocks(p.kv, w.layer_counts, w.kv_cache - err));
-        high_blocks = std::min(high_blocks, worker_num_blocks(p.kv, w.layer_counts, w.kv_cache + err));
+        low_blocks = std::min(low_blocks, worker_num_blocks(p.kv, w.layer_counts, signed_add(w.kv_cache, -err)));
+        high_blocks = std::min(high_blocks, worker_num_blocks(p.kv, w.layer_counts, signed_add(w.kv_cache, err)));
     }
     const KvCapacity lo = kv_capacity(p.kv, low_blocks, p.config.max_model_len, p.config.max_num_batched_tokens, p.era.token_rule);
     const KvCapacity hi = kv_capacity(p.kv, high_blocks, p.config.max_model_len, p.config.max_num_batched_tokens, p.era.token_rule);
@@ -260,10 +260,13 @@ std::string margin_note(const Plan& p) {
                                v.failure != Failure::graph_capture_oom)) {
         return {};
     }
-    SignedBytes margin = std::numeric_limits<SignedBytes>::max();
+    // In 128 bits: a deeply negative KV cache minus a large request leaves int64. The margin is
+    // printed only when it lies within the error, which fits.
+    __extension__ typedef __int128 Wide;
+    Wide margin = std::numeric_limits<SignedBytes>::max();
     Bytes error = 0;
     for (const WorkerPlan& w : p.workers) {
-        const SignedBytes kv_margin = w.kv_cache - to_signed(w.request_bytes);
+        const Wide kv_margin = Wide{w.kv_cache} - w.request_bytes;
         if (kv_margin < margin) {
             margin = kv_margin;
             error = w.errors.kv_cache;
@@ -285,11 +288,12 @@ std::string margin_note(const Plan& p) {
     if (margin >= err || margin <= -err) {
         return {};
     }
+    const auto within = static_cast<SignedBytes>(margin);
     const std::string pm = "(+/-" + gib2(err) + " GiB)";
-    if (margin >= 0) {
-        return "starts, with " + gib2(margin) + " GiB to spare, within the estimate's error " + pm;
+    if (within >= 0) {
+        return "starts, with " + gib2(within) + " GiB to spare, within the estimate's error " + pm;
     }
-    return "fails by " + gib2(-margin) + " GiB, within the estimate's error " + pm + ": it may start";
+    return "fails by " + gib2(-within) + " GiB, within the estimate's error " + pm + ": it may start";
 }
 
 } // namespace
@@ -304,6 +308,9 @@ std::string validate(const PlanRequest& r) {
     }
     if (m.layers.empty() || m.hidden_size == 0 || m.vocab_size == 0) {
         return "model: expected num_hidden_layers, hidden_size and vocab_size greater than 0";
+    }
+    if (m.attention.num_heads == 0 || (!m.is_mla() && (m.attention.num_kv_heads == 0 || m.attention.head_dim == 0))) {
+        return "model: expected attention heads, KV heads and head_dim greater than 0";
     }
     if (r.pipeline_parallel_size > m.layers.size()) {
         return "--pipeline-parallel-size " + std::to_string(r.pipeline_parallel_size) + " exceeds the model's " +
@@ -452,7 +459,7 @@ Plan make_plan(const PlanRequest& r) {
         if (r.checkpoint_bytes) {
             WeightBreakdown& p = w.weight_parts;
             for (Bytes* part : {&p.embedding, &p.attention, &p.mlp, &p.norms, &p.lm_head, &p.vision}) {
-                *part = static_cast<Bytes>(std::llround(static_cast<double>(*part) * checkpoint_scale));
+                *part = round_bytes(static_cast<double>(*part) * checkpoint_scale, "weights scaled to the checkpoint size");
             }
         }
         w.weights = w.weight_parts.total();
@@ -473,8 +480,9 @@ Plan make_plan(const PlanRequest& r) {
         }
         if (r.calibration) {
             const Calibration& cal = *r.calibration;
-            const auto shift = [](Bytes x, SignedBytes d) { return d < 0 ? x - std::min(x, static_cast<Bytes>(-d)) : checked_add(x, static_cast<Bytes>(d)); };
-            const auto scale = [](Bytes x, double f) { return static_cast<Bytes>(std::llround(static_cast<double>(x) * f)); };
+            // |d| as 0 - d in unsigned arithmetic: -d overflows for INT64_MIN.
+            const auto shift = [](Bytes x, SignedBytes d) { return d < 0 ? x - std::min(x, Bytes{0} - static_cast<Bytes>(d)) : checked_add(x, static_cast<Bytes>(d)); };
+            const auto scale = [](Bytes x, double f) { return round_bytes(static_cast<double>(x) * f, "calibrated term"); };
             if (cal.weights) {
                 w.weights = *cal.weights;
             } else if (cal.weights_scale) {

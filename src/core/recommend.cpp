@@ -14,7 +14,9 @@ double step_value(int pct) { return pct / static_cast<double>(k_steps); }
 /// The smallest step whose budget ceil(total × u) covers `need` bytes; k_steps + 1 when none does.
 int min_step_covering(Bytes total, Bytes need) {
     // Closed form, then corrected for the rounding of fraction_of (at most one step either way).
-    int pct = static_cast<int>(std::ceil(static_cast<double>(need) / static_cast<double>(total) * k_steps));
+    // Capped before the conversion: need / total can exceed INT_MAX (a large model on a small card).
+    const double closed = std::ceil(static_cast<double>(need) / static_cast<double>(total) * k_steps);
+    int pct = closed <= k_steps + 1 ? static_cast<int>(closed) : k_steps + 1;
     pct = std::max(pct, 1);
     while (pct > 1 && fraction_of(total, step_value(pct - 1)) >= need) {
         --pct;
@@ -74,7 +76,7 @@ std::uint64_t blocks_for_target(const Plan& p, const ServeTarget& t) {
         if (ok) {
             break;
         }
-        ++blocks;
+        blocks = checked_add(blocks, 1);
     }
     return blocks;
 }
@@ -121,9 +123,11 @@ UtilizationAnswer max_safe_utilization(const PlanRequest& r, Bytes margin) {
     // free(u) = total − ceil(total × u) − what sits outside the budget; the outside part does not
     // depend on u, so the largest u with free ≥ margin is a closed form.
     int pct = k_steps;
+    // In 128 bits: a margin near 2^63 takes the room below INT64_MIN.
+    __extension__ typedef __int128 Wide;
     for (const WorkerPlan& w : base.workers) {
         const SignedBytes outside = to_signed(w.total) - to_signed(w.budget) - w.free;
-        const SignedBytes room = to_signed(w.total) - outside - to_signed(margin);
+        const Wide room = Wide{to_signed(w.total)} - outside - margin;
         int p = room <= 0 ? 0 : static_cast<int>(std::floor(static_cast<double>(room) / static_cast<double>(w.total) * k_steps));
         while (p > 0 && to_signed(fraction_of(w.total, step_value(p))) > room) {
             --p;
@@ -175,14 +179,15 @@ std::uint64_t max_model_len_for(const PlanRequest& r, std::optional<std::uint64_
 
 std::vector<std::uint32_t> valid_tp_sizes(const ModelSpec& m, std::uint32_t max_gpus) {
     std::vector<std::uint32_t> out;
-    for (std::uint32_t tp = 1; tp <= max_gpus; tp *= 2) {
+    // 64-bit counter: doubling a uint32 past 2^31 wraps to 0 and never ends.
+    for (std::uint64_t tp = 1; tp <= max_gpus; tp *= 2) {
         PlanRequest probe;
         probe.model = m;
         probe.gpu.total = 1;
-        probe.tensor_parallel_size = tp;
+        probe.tensor_parallel_size = static_cast<std::uint32_t>(tp);
         const std::string why = validate(probe);
         if (why.find("--tensor-parallel-size") == std::string::npos) {
-            out.push_back(tp);
+            out.push_back(static_cast<std::uint32_t>(tp));
         }
     }
     return out;

@@ -96,29 +96,30 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
     Bytes attn = 0;
     if (layer.attention == LayerAttention::linear) {
         const LinearAttentionShape& la = m.linear_attention;
-        const std::uint64_t k = la.num_k_heads * la.k_head_dim;
-        const std::uint64_t v = la.num_v_heads * la.v_head_dim;
+        const std::uint64_t k = checked_mul(la.num_k_heads, la.k_head_dim);
+        const std::uint64_t v = checked_mul(la.num_v_heads, la.v_head_dim);
+        const std::uint64_t ba = checked_mul(2, la.num_v_heads);
         // Gated delta-net (vllm/model_executor/layers/mamba/…): in_proj_qkvz, in_proj_ba, conv1d,
         // dt_bias, A_log, gated norm, out_proj.
-        attn = checked_add(attn, lin(h, (2 * k + 2 * v) / tp));
-        attn = checked_add(attn, lin(h, 2 * la.num_v_heads / tp));
-        attn = checked_add(attn, vec((2 * k + v) / tp * la.conv_kernel));
-        attn = checked_add(attn, vec(2 * la.num_v_heads / tp + la.v_head_dim));
+        attn = checked_add(attn, lin(h, checked_mul(checked_add(k, v), 2) / tp));
+        attn = checked_add(attn, lin(h, ba / tp));
+        attn = checked_add(attn, vec(checked_mul(checked_add(checked_mul(2, k), v) / tp, la.conv_kernel)));
+        attn = checked_add(attn, vec(checked_add(ba / tp, la.v_head_dim)));
         attn = checked_add(attn, lin(v / tp, h));
     } else if (layer.attention == LayerAttention::mla) {
-        const std::uint64_t qk_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
+        const std::uint64_t q_out = checked_mul(heads, checked_add(a.qk_nope_head_dim, a.qk_rope_head_dim));
         if (a.q_lora_rank > 0) {
             attn = checked_add(attn, lin(h, a.q_lora_rank));                 // q_a_proj (replicated)
             attn = checked_add(attn, vec(a.q_lora_rank));                    // q_a_layernorm
-            attn = checked_add(attn, lin(a.q_lora_rank, heads * qk_head));   // q_b_proj
+            attn = checked_add(attn, lin(a.q_lora_rank, q_out));             // q_b_proj
         } else {
-            attn = checked_add(attn, lin(h, heads * qk_head));               // q_proj
+            attn = checked_add(attn, lin(h, q_out));                         // q_proj
         }
-        attn = checked_add(attn, lin(h, a.kv_lora_rank + a.qk_rope_head_dim)); // kv_a_proj_with_mqa
+        attn = checked_add(attn, lin(h, checked_add(a.kv_lora_rank, a.qk_rope_head_dim))); // kv_a_proj_with_mqa
         attn = checked_add(attn, vec(a.kv_lora_rank));                         // kv_a_layernorm
-        const std::uint64_t kv_b_out = heads * (a.qk_nope_head_dim + a.v_head_dim);
+        const std::uint64_t kv_b_out = checked_mul(heads, checked_add(a.qk_nope_head_dim, a.v_head_dim));
         attn = checked_add(attn, lin(a.kv_lora_rank, kv_b_out));               // kv_b_proj
-        attn = checked_add(attn, lin(heads * a.v_head_dim, h));                // o_proj
+        attn = checked_add(attn, lin(checked_mul(heads, a.v_head_dim), h));    // o_proj
         // MLACommonImpl.process_weights_after_loading keeps W_UV and W_UK_T, dequantized copies of
         // kv_b_proj in the model dtype (vllm/v1/attention/backends/mla/common.py).
         out.mla_absorbed = checked_mul(checked_mul(a.kv_lora_rank, kv_b_out), d);
@@ -126,9 +127,10 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
         // QKVParallelLinear: KV heads are split over ranks, or replicated when there are fewer
         // KV heads than ranks (num_kv_head_replicas = tp / kv_heads).
         const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / tp);
-        const std::uint64_t qkv_out = heads * a.head_dim + kv_heads * (a.head_dim + a.head_dim_v);
+        const std::uint64_t qkv_out =
+            checked_add(checked_mul(heads, a.head_dim), checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v)));
         attn = checked_add(attn, lin(h, qkv_out));
-        attn = checked_add(attn, lin(heads * a.head_dim_v, h));
+        attn = checked_add(attn, lin(checked_mul(heads, a.head_dim_v), h));
         if (a.qkv_bias) {
             attn = checked_add(attn, vec(qkv_out));
         }
@@ -136,7 +138,7 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
             attn = checked_add(attn, vec(h));
         }
         if (a.qk_norm) {
-            attn = checked_add(attn, vec(2 * a.head_dim));
+            attn = checked_add(attn, vec(checked_mul(2, a.head_dim)));
         }
         if (a.sinks) {
             attn = checked_add(attn, vec(heads));
@@ -155,9 +157,10 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
             inter = round_up(inter, 256);
             hid = round_up(h, 256);
         }
-        Bytes expert = checked_add(linear_bytes(q, hid, 2 * inter, d, true, true), linear_bytes(q, inter, hid, d, true, true));
+        const std::uint64_t gate_up = checked_mul(2, inter);
+        Bytes expert = checked_add(linear_bytes(q, hid, gate_up, d, true, true), linear_bytes(q, inter, hid, d, true, true));
         if (m.mlp_bias) {
-            expert = checked_add(expert, vec(2 * inter + hid));
+            expert = checked_add(expert, vec(checked_add(gate_up, hid)));
         }
         mlp = checked_mul(expert, e.num_experts);
         mlp = checked_add(mlp, linear_bytes(q, h, e.num_experts, d, false, false)); // router, kept unquantized
@@ -166,7 +169,7 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
         }
         if (e.shared_intermediate > 0) {
             const std::uint64_t si = e.shared_intermediate / tp;
-            mlp = checked_add(mlp, checked_add(lin(h, 2 * si), lin(si, h)));
+            mlp = checked_add(mlp, checked_add(lin(h, checked_mul(2, si)), lin(si, h)));
             if (e.shared_gate) {
                 mlp = checked_add(mlp, linear_bytes(q, h, 1, d, false, false));
             }
@@ -174,19 +177,20 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
     } else if (m.intermediate_size > 0) {
         const std::uint64_t inter = m.intermediate_size / tp;
         if (m.mlp_kind == MlpKind::gated) {
-            mlp = checked_add(lin(h, 2 * inter), lin(inter, h));
+            const std::uint64_t gate_up = checked_mul(2, inter);
+            mlp = checked_add(lin(h, gate_up), lin(inter, h));
             if (m.mlp_bias) {
-                mlp = checked_add(mlp, vec(2 * inter + h));
+                mlp = checked_add(mlp, vec(checked_add(gate_up, h)));
             }
         } else {
             mlp = checked_add(lin(h, inter), lin(inter, h));
             if (m.mlp_bias) {
-                mlp = checked_add(mlp, vec(inter + h));
+                mlp = checked_add(mlp, vec(checked_add(inter, h)));
             }
         }
     }
     out.mlp = mlp;
-    const std::uint64_t per_norm = m.norm == NormKind::layer ? 2 * h : h;
+    const std::uint64_t per_norm = m.norm == NormKind::layer ? checked_mul(2, h) : h;
     out.norms = vec(checked_mul(per_norm, m.norms_per_layer));
     return out;
 }
@@ -214,7 +218,7 @@ WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint3
         if (m.lm_head_bias) {
             w.lm_head = checked_add(w.lm_head, checked_mul(vocab_rows, d));
         }
-        const std::uint64_t final_norm = m.norm == NormKind::layer ? 2 * m.hidden_size : m.hidden_size;
+        const std::uint64_t final_norm = m.norm == NormKind::layer ? checked_mul(2, m.hidden_size) : m.hidden_size;
         w.norms = checked_mul(final_norm, d);
     }
     const auto [begin, end] = pp_layer_range(m.layers.size(), pp_rank, pp);

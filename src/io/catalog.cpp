@@ -19,11 +19,6 @@ namespace {
 
 constexpr std::size_t k_max_profile_bytes = 8u << 20;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 std::string need_string(const json& j, const char* key, const std::string& where) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
@@ -144,7 +139,7 @@ void Catalog::add_gpu(const json& j, const std::string& origin) {
     p.origin = origin;
     p.raw = j;
     GpuSpec& s = p.spec;
-    s.id = lower(need_string(j, "id", origin));
+    s.id = ascii_lower(need_string(j, "id", origin));
     s.name = need_string(j, "name", origin);
     s.device_name = need_string(j, "device_name", origin);
     p.source = need_string(j, "source", origin);
@@ -179,7 +174,7 @@ void Catalog::add_gpu(const json& j, const std::string& origin) {
             if (!a.is_string()) {
                 throw InputError(origin + ": /aliases: expected an array of strings");
             }
-            p.aliases.push_back(lower(a.get<std::string>()));
+            p.aliases.push_back(ascii_lower(a.get<std::string>()));
         }
     }
     m_gpu_alias[s.id] = s.id;
@@ -195,7 +190,7 @@ void Catalog::add_model(const json& j, const std::string& origin) {
     }
     ModelProfile p;
     p.origin = origin;
-    p.id = lower(need_string(j, "id", origin));
+    p.id = ascii_lower(need_string(j, "id", origin));
     p.hf_id = need_string(j, "hf_id", origin);
     p.source = need_string(j, "source", origin);
     auto it = j.find("config");
@@ -204,7 +199,7 @@ void Catalog::add_model(const json& j, const std::string& origin) {
     }
     p.config = *it;
     m_model_alias[p.id] = p.id;
-    m_model_alias[lower(p.hf_id)] = p.id;
+    m_model_alias[ascii_lower(p.hf_id)] = p.id;
     m_models[p.id] = std::move(p);
 }
 
@@ -215,7 +210,7 @@ void Catalog::add_preset(const json& j, const std::string& origin) {
     PresetProfile p;
     p.origin = origin;
     p.raw = j;
-    p.id = lower(need_string(j, "id", origin));
+    p.id = ascii_lower(need_string(j, "id", origin));
     p.description = need_string(j, "description", origin);
     p.source = need_string(j, "source", origin);
     p.goal = need_string(j, "goal", origin);
@@ -255,7 +250,7 @@ void Catalog::add_preset(const json& j, const std::string& origin) {
 }
 
 const PresetProfile& Catalog::preset(const std::string& name) const {
-    auto it = m_presets.find(lower(name));
+    auto it = m_presets.find(ascii_lower(name));
     if (it == m_presets.end()) {
         std::vector<std::string> ids;
         for (const auto& [id, p] : m_presets) {
@@ -319,7 +314,7 @@ Catalog Catalog::load(const std::vector<std::string>& directories) {
 }
 
 const GpuProfile& Catalog::gpu(const std::string& name) const {
-    auto it = m_gpu_alias.find(lower(name));
+    auto it = m_gpu_alias.find(ascii_lower(name));
     if (it == m_gpu_alias.end()) {
         std::vector<std::string> names;
         for (const auto& [alias, id] : m_gpu_alias) {
@@ -331,7 +326,7 @@ const GpuProfile& Catalog::gpu(const std::string& name) const {
 }
 
 const ModelProfile* Catalog::find_model(const std::string& name) const {
-    auto it = m_model_alias.find(lower(name));
+    auto it = m_model_alias.find(ascii_lower(name));
     return it == m_model_alias.end() ? nullptr : &m_models.at(it->second);
 }
 

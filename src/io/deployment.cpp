@@ -22,7 +22,7 @@ using std::string_view;
 
 namespace {
 
-constexpr std::size_t k_max_file_bytes = std::size_t{16} << 20;
+constexpr std::size_t k_max_deployment_bytes = std::size_t{16} << 20;
 constexpr std::size_t k_max_line_bytes = std::size_t{1} << 20;
 /// `bash -c '... bash -c "..." ...'`: deeper scripts are not searched (each level rescans its
 /// string, so the cap keeps the work linear).
@@ -181,16 +181,6 @@ bool is_negative_number(string_view s) {
 }
 
 bool is_option(string_view s) { return s.size() > 1 && s[0] == '-' && !is_negative_number(s); }
-
-std::string lower(string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
 
 string_view basename(string_view s) {
     const std::size_t slash = s.rfind('/');
@@ -978,15 +968,15 @@ private:
             flag.boolean = true;
             flag.value = "true";
             if (joined) {
-                const std::string v = lower(*joined);
+                const std::string v = ascii_lower(*joined);
                 if (v != "true" && v != "false") {
                     throw InputError(at(m_source, t.line) + ": " + written + ": expected true or false, found '" + *joined + "'");
                 }
                 flag.value = v;
-            } else if (next < m_w.size() && (lower(m_w[next].text) == "true" || lower(m_w[next].text) == "false")) {
+            } else if (next < m_w.size() && (ascii_lower(m_w[next].text) == "true" || ascii_lower(m_w[next].text) == "false")) {
                 // `--enable-chunked-prefill False`: vLLM <= 0.6 declared some switches with
                 // StoreBoolean (nargs='?'); no model or other value is spelled true/false.
-                flag.value = lower(m_w[next++].text);
+                flag.value = ascii_lower(m_w[next++].text);
             }
         } else if (joined) {
             flag.value = *joined;
@@ -1629,11 +1619,11 @@ private:
 };
 
 bool has_yaml_extension(const fs::path& p) {
-    const std::string ext = lower(p.extension().string());
+    const std::string ext = ascii_lower(p.extension().string());
     return ext == ".yaml" || ext == ".yml";
 }
 
-std::string read_text(const std::string& path) { return read_file(path, k_max_file_bytes, "a vLLM command or config file"); }
+std::string read_text(const std::string& path) { return read_file(path, k_max_deployment_bytes, "a vLLM command or config file"); }
 
 } // namespace
 
@@ -1706,7 +1696,7 @@ std::vector<Deployment> read_deployments(const std::string& path) {
     }
     for (const fs::directory_entry& e : it) {
         const std::string name = e.path().filename().string();
-        const std::string ext = lower(e.path().extension().string());
+        const std::string ext = ascii_lower(e.path().extension().string());
         std::error_code file_ec;
         if (name.empty() || name[0] == '.' || !e.is_regular_file(file_ec)) {
             continue;

@@ -6,11 +6,6 @@
 namespace vramplan {
 
 namespace {
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> prev(b.size() + 1);
     std::vector<std::size_t> cur(b.size() + 1);
@@ -34,7 +29,7 @@ std::string closest_match(const std::string& name, const std::vector<std::string
     if (name.size() > 256) {
         return {};
     }
-    const std::string needle = lower(name);
+    const std::string needle = ascii_lower(name);
     // ninja allows up to 3 edits; scale with length so short ids do not match everything. A
     // candidate that contains the typed text (or the reverse) is eligible too, but the closest
     // by edit distance wins.
@@ -42,7 +37,7 @@ std::string closest_match(const std::string& name, const std::vector<std::string
     std::string best;
     std::size_t best_distance = 0;
     for (const std::string& c : candidates) {
-        const std::string hay = lower(c);
+        const std::string hay = ascii_lower(c);
         const std::size_t d = edit_distance(needle, hay);
         const bool contained = !needle.empty() && (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos);
         if (d > limit && !contained) {
@@ -81,6 +76,16 @@ std::string one_line(const std::string& text) {
             out += hex[c & 15];
         } else {
             out += ch;
+        }
+    }
+    return out;
+}
+
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
         }
     }
     return out;

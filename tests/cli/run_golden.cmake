@@ -2,6 +2,10 @@
 # argument per line; NAME.out, NAME.err and NAME.code hold the expected stdout, stderr and exit
 # code, compared exactly. Run with -DUPDATE=1 to rewrite the expectations (review the diff).
 # Cases run from the source directory with the frozen profiles in tests/data/profiles.
+# -DLOCALE=de_DE.UTF-8 runs them under that locale (LC_ALL): the output must not change.
+if(NOT LOCALE)
+  set(LOCALE C)
+endif()
 file(GLOB cases "${CASES}/cases/*.args")
 list(SORT cases)
 file(MAKE_DIRECTORY "${WORK}")
@@ -10,7 +14,7 @@ set(count 0)
 foreach(case IN LISTS cases)
   get_filename_component(name "${case}" NAME_WE)
   file(STRINGS "${case}" args)
-  execute_process(COMMAND "${VRAMPLAN}" ${args}
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=${LOCALE} "${VRAMPLAN}" ${args}
     WORKING_DIRECTORY "${SRC}"
     OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
   math(EXPR count "${count} + 1")

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vramplan {
@@ -14,6 +15,9 @@ class InputError : public std::runtime_error {
 public:
     explicit InputError(const std::string& what) : std::runtime_error(what) {}
 };
+
+/// `text` with A-Z lowered (names, ids and flags compare case-insensitively; no locale involved).
+std::string ascii_lower(std::string_view text);
 
 /// `text` fit for one line of a terminal: control characters (newlines, escape sequences a
 /// hostile file could carry into a message) are written as `\n`, `\t`, `\xNN`.
