@@ -78,6 +78,9 @@ json parse_json_text(const std::string& text, const std::string& where) {
             throw InputError(where + ": empty file, expected a JSON object");
         }
         throw InputError(where + ": invalid JSON at byte " + std::to_string(e.byte) + ": expected a complete JSON document");
+    } catch (const json::out_of_range&) {
+        // Found by fuzzing (fuzz/regressions/*/crash-*): `1e400` is valid JSON grammar, but no double.
+        throw InputError(where + ": invalid JSON: a number beyond the range of a double, expected a finite number");
     }
 }
 
