@@ -2,6 +2,8 @@
 #include "plan_options.hpp"
 
 #include <vramplan/io/deployment.hpp>
+#include <vramplan/io/gpu_detect.hpp>
+#include <vramplan/report/render.hpp>
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/calibration.hpp>
@@ -155,7 +157,7 @@ SnapshotParams build_snapshot_params(const SnapshotOptions& o, std::optional<Res
 void add_plan_options(CLI::App* cmd, PlanOptions& o) {
     cmd->add_option("--model,-m", o.model,
                     "Catalog id, Hugging Face id, config.json path or model directory (default: qwen2.5-1.5b-instruct)");
-    cmd->add_option("--gpu,-g", o.gpu, "GPU catalog id (default: a10); see `vramplan gpus`");
+    cmd->add_option("--gpu,-g", o.gpu, "GPU catalog id (default: a10; see `vramplan gpus`), or auto: this machine's cards (NVML or nvidia-smi)");
     cmd->add_option("--gpu-memory", o.gpu_memory, "CUDA-visible total per GPU, overrides the catalog (79.19GiB, 81559MiB)");
     cmd->add_option("--gpu-memory-utilization,--gpu_memory_utilization", o.utilization,
                     "Fraction of the GPU vLLM may use (vLLM default: 0.9, 0.92 from v0.21)");
@@ -181,6 +183,56 @@ void add_plan_options(CLI::App* cmd, PlanOptions& o) {
         ->check(CLI::IsMember({"serve", "llm"}));
 }
 
+/// `--gpu auto`: the cards TP x PP occupies (the first ones CUDA sees), each mapped to the catalog
+/// by its device name; the one with the least memory left after other processes decides, as the
+/// smallest worker decides in vLLM. Its CUDA total replaces the profile's, and what other
+/// processes hold on it becomes --other-processes-memory unless that flag is given.
+void use_detected_gpus(const Catalog& catalog, const PlanOptions& o, BuiltRequest& out) {
+    const std::vector<GpuReading> cards = detect_gpus();
+    const std::size_t needed = std::size_t{o.tp} * o.pp;
+    if (cards.size() < needed) {
+        throw InputError("--gpu auto: tensor x pipeline parallel needs " + std::to_string(needed) + " GPUs, this machine shows " +
+                         std::to_string(cards.size()));
+    }
+    // Without the reserve (drivers before memory.reserved) the CUDA total is the profile's, when the
+    // card's total leaves room for it.
+    const auto cuda_total = [](const GpuReading& c, const GpuProfile& p) { return c.reserved ? c.cuda_total() : std::min(c.total, p.spec.total); };
+    const GpuReading* deciding = nullptr;
+    const GpuProfile* deciding_profile = nullptr;
+    SignedBytes least_left = 0;
+    for (std::size_t i = 0; i < needed; ++i) {
+        const GpuReading& c = cards[i];
+        const GpuProfile* profile = catalog.gpu_by_device_name(c.name);
+        if (profile == nullptr) {
+            throw InputError("--gpu auto: GPU " + std::to_string(c.index) + " '" + c.name +
+                             "' is not in the catalog; name the closest with --gpu and its memory with --gpu-memory " +
+                             std::to_string(c.cuda_total() / k_mib) + "MiB");
+        }
+        const Bytes visible = cuda_total(c, *profile);
+        const std::string how = c.reserved ? " (" + grouped(c.total / k_mib) + " - " + grouped(*c.reserved / k_mib) + " reserved)"
+                                           : " (the profile's; this driver does not report its reserve)";
+        out.notes.push_back("GPU " + std::to_string(c.index) + ": " + c.name + " (" + profile->spec.id + "), " + grouped(visible / k_mib) +
+                            " MiB visible to CUDA" + how + ", " + grouped(c.used / k_mib) + " MiB held by other processes [" + c.source + "]");
+        const SignedBytes left = static_cast<SignedBytes>(visible) - static_cast<SignedBytes>(c.used);
+        if (deciding == nullptr || left < least_left) {
+            deciding = &c;
+            deciding_profile = profile;
+            least_left = left;
+        }
+    }
+    out.gpu = deciding_profile;
+    out.request.gpu = out.gpu->spec;
+    out.request.gpu.total = cuda_total(*deciding, *deciding_profile);
+    out.request.gpu.total_basis = deciding->source + " reading of GPU " + std::to_string(deciding->index);
+    if (o.other_processes_memory.empty()) {
+        out.request.other_processes_memory = deciding->used;
+    }
+    if (needed > 1) {
+        out.notes.push_back("GPU " + std::to_string(deciding->index) + " decides: the least memory left of the " + std::to_string(needed) +
+                            " cards used");
+    }
+}
+
 BuiltRequest build_request(const Catalog& catalog, const PlanOptions& o, bool default_scenario_allowed) {
     BuiltRequest out;
     const bool default_scenario = default_scenario_allowed && o.model.empty() && o.gpu.empty() && o.gpu_memory.empty();
@@ -190,8 +242,12 @@ BuiltRequest build_request(const Catalog& catalog, const PlanOptions& o, bool de
     apply_quantization_flag(parsed, o.quantization);
     req.model = parsed.spec;
     out.notes = parsed.notes;
-    out.gpu = &catalog.gpu(o.gpu.empty() ? k_default_gpu : o.gpu);
-    req.gpu = out.gpu->spec;
+    if (ascii_lower(o.gpu) == "auto") {
+        use_detected_gpus(catalog, o, out);
+    } else {
+        out.gpu = &catalog.gpu(o.gpu.empty() ? k_default_gpu : o.gpu);
+        req.gpu = out.gpu->spec;
+    }
     if (!o.gpu_memory.empty()) {
         req.gpu.total = parse_size(o.gpu_memory, "--gpu-memory");
         req.gpu.total_basis = "--gpu-memory";

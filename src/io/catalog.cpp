@@ -328,6 +328,16 @@ const GpuProfile& Catalog::gpu(const std::string& name) const {
     return m_gpus.at(it->second);
 }
 
+const GpuProfile* Catalog::gpu_by_device_name(const std::string& device_name) const {
+    const std::string wanted = ascii_lower(device_name);
+    for (const auto& [id, g] : m_gpus) {
+        if (ascii_lower(g.spec.device_name) == wanted) {
+            return &g;
+        }
+    }
+    return nullptr;
+}
+
 const ModelProfile* Catalog::find_model(const std::string& name) const {
     auto it = m_model_alias.find(ascii_lower(name));
     return it == m_model_alias.end() ? nullptr : &m_models.at(it->second);

@@ -57,6 +57,10 @@ public:
 
     /// By id or alias, case-insensitively. Throws InputError with a suggestion when unknown.
     [[nodiscard]] const GpuProfile& gpu(const std::string& name) const;
+    /// By the CUDA device name the driver reports ("NVIDIA H100 80GB HBM3"), case-insensitively;
+    /// nullptr when no profile has it.
+    [[nodiscard]] const GpuProfile* gpu_by_device_name(const std::string& device_name) const;
+
     /// By id or Hugging Face id, case-insensitively; nullptr when unknown.
     [[nodiscard]] const ModelProfile* find_model(const std::string& name) const;
     /// Like find_model, but throws InputError with a suggestion.
