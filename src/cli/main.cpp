@@ -1,5 +1,6 @@
 // vramplan: plans vLLM's GPU memory before launch. A thin driver over the library.
 #include "commands.hpp"
+#include "generate.hpp"
 
 #include <vramplan/bytes.hpp>
 #include <vramplan/io/errors.hpp>
@@ -33,7 +34,7 @@ std::string usage_error(const CLI::App& app, const CLI::ParseError& e) {
                 if (a == nullptr) {
                     continue;
                 }
-                for (const CLI::Option* o : a->get_options()) {
+                for (const CLI::Option* o : a->get_options([](const CLI::Option* x) { return !x->get_group().empty(); })) {
                     for (const std::string& l : o->get_lnames()) {
                         known.push_back("--" + l);
                     }
@@ -71,6 +72,12 @@ int main(int argc, char** argv) {
     app.add_option("--profiles", global.profile_dirs, "Extra profile directory (gpus/, models/); repeatable; overrides embedded profiles")
         ->check(CLI::ExistingDirectory)
         ->allow_extra_args(false);
+    // Hidden (no group): the man page, shell completions and catalog ids, for the build and the
+    // completion scripts (src/cli/generate.hpp).
+    std::string generate_what;
+    app.add_option("--generate", generate_what, "Print the man page, a completion script or catalog ids")
+        ->check(CLI::IsMember(cli::k_generate_kinds))
+        ->group("");
     app.require_subcommand(0, 1);
     app.fallthrough();
     cli::Action plan = cli::add_plan_command(app, global);
@@ -88,11 +95,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
         std::string a = argv[i];
-        for (const auto& [short_name, long_name] : {std::pair<std::string, std::string>{"-tp", "--tensor-parallel-size"}, {"-pp", "--pipeline-parallel-size"}}) {
+        for (const auto& [short_name, long_name] : cli::k_vllm_short_flags) {
+            const std::string with_value = std::string(short_name) + "=";
             if (a == short_name) {
                 a = long_name;
-            } else if (a.rfind(short_name + "=", 0) == 0) {
-                a = long_name + a.substr(short_name.size());
+            } else if (a.rfind(with_value, 0) == 0) {
+                a = long_name + a.substr(with_value.size() - 1);
             }
         }
         args.push_back(a);
@@ -113,6 +121,9 @@ int main(int argc, char** argv) {
         return cli::k_exit_usage;
     }
     try {
+        if (!generate_what.empty()) {
+            return cli::generate(app, generate_what, global);
+        }
         for (CLI::App* sub : app.get_subcommands()) {
             const std::string name = sub->get_name();
             if (name == "plan") {
