@@ -21,6 +21,7 @@ VRAMPLAN_FUZZ_DECLARE(vllm_log)
 VRAMPLAN_FUZZ_DECLARE(deployment)
 VRAMPLAN_FUZZ_DECLARE(policy)
 VRAMPLAN_FUZZ_DECLARE(calibration)
+VRAMPLAN_FUZZ_DECLARE(hub)
 
 namespace {
 
@@ -33,7 +34,7 @@ constexpr Target k_targets[] = {
     {"size", vramplan_fuzz_size},           {"profile", vramplan_fuzz_profile},         {"hf_config", vramplan_fuzz_hf_config},
     {"safetensors", vramplan_fuzz_safetensors}, {"safetensors_index", vramplan_fuzz_safetensors_index},
     {"vllm_log", vramplan_fuzz_vllm_log},   {"deployment", vramplan_fuzz_deployment},   {"policy", vramplan_fuzz_policy},
-    {"calibration", vramplan_fuzz_calibration},
+    {"calibration", vramplan_fuzz_calibration}, {"hub", vramplan_fuzz_hub},
 };
 
 } // namespace
