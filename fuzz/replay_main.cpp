@@ -22,6 +22,7 @@ VRAMPLAN_FUZZ_DECLARE(deployment)
 VRAMPLAN_FUZZ_DECLARE(policy)
 VRAMPLAN_FUZZ_DECLARE(calibration)
 VRAMPLAN_FUZZ_DECLARE(nvidia_smi)
+VRAMPLAN_FUZZ_DECLARE(hub)
 
 namespace {
 
@@ -34,7 +35,7 @@ constexpr Target k_targets[] = {
     {"size", vramplan_fuzz_size},           {"profile", vramplan_fuzz_profile},         {"hf_config", vramplan_fuzz_hf_config},
     {"safetensors", vramplan_fuzz_safetensors}, {"safetensors_index", vramplan_fuzz_safetensors_index},
     {"vllm_log", vramplan_fuzz_vllm_log},   {"deployment", vramplan_fuzz_deployment},   {"policy", vramplan_fuzz_policy},
-    {"calibration", vramplan_fuzz_calibration}, {"nvidia_smi", vramplan_fuzz_nvidia_smi},
+    {"calibration", vramplan_fuzz_calibration}, {"nvidia_smi", vramplan_fuzz_nvidia_smi}, {"hub", vramplan_fuzz_hub},
 };
 
 } // namespace

@@ -311,7 +311,7 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
         if (o.format == "json") {
             nlohmann::json list = nlohmann::json::array();
             for (const Scenario& s : scenarios) {
-                list.push_back({{"label", s.label}, {"plan", plan_json(s.plan, PlanContext{s.model, s.model, "", ""})}});
+                list.push_back({{"label", s.label}, {"plan", plan_json(s.plan, PlanContext{s.model, s.model, "", "", ""})}});
             }
             std::cout << nlohmann::json{{"schema_version", k_schema_version}, {"scenarios", list}}.dump(2) << "\n";
         } else if (o.format == "markdown") {

@@ -78,12 +78,12 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
             plan.notes.push_back("weights scaled to the exact checkpoint size from " + built.model.checkpoint->source + " (" +
                                  grouped(built.model.checkpoint->bytes) + " B)");
         }
-        PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source};
+        PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin)};
         if (o.format == "json") {
             nlohmann::json j = plan_json(plan, ctx);
             j["snapshot"] = snapshot_json(snapshot);
             if (o.explain) {
-                j["explain"] = render_explain(plan);
+                j["explain"] = render_explain(plan, &ctx);
             }
             std::cout << j.dump(2) << "\n";
         } else {
@@ -92,7 +92,7 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
                 std::cout << "\n" << render_bar(plan, 72);
             }
             if (o.explain) {
-                std::cout << "\n" << render_explain(plan);
+                std::cout << "\n" << render_explain(plan, &ctx);
             }
         }
         return plan.verdict.starts ? k_exit_ok : k_exit_fails;

@@ -354,7 +354,7 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
         }
         const std::string model = built.model.label;
         const auto flags = serve_flags(rec->request, rec->plan.config, false);
-        PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source};
+        PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin)};
         std::optional<std::string> pinned_command;
         if (rec->pinned_kv) {
             PlanRequest pinned = rec->request;

@@ -259,13 +259,16 @@ std::string render_bar(const Plan& p, std::size_t width) {
     return bar + "]\n" + legend + " (GiB)\n";
 }
 
-std::string render_explain(const Plan& p) {
+std::string render_explain(const Plan& p, const PlanContext* ctx) {
     const ResolvedConfig& c = p.config;
     const ModelSpec& m = p.request.model;
     const KvGeometry& kv = p.kv;
     std::string out = "how each number is computed\n";
     auto line = [&](const std::string& name, const std::string& text) { out += fmt::format("  {:<17} {}\n", name, text); };
     const WorkerPlan& w = p.workers[p.deciding_worker];
+    if (ctx != nullptr && !ctx->model_resolved_from.empty()) {
+        line("model", fmt::format("{} from {}: {}", ctx->model_label, ctx->model_resolved_from, ctx->model_source));
+    }
     line("total", fmt::format("{} B = {} GiB ({}, GPU profile {})", grouped(w.total), gib2(to_signed(w.total)), p.request.gpu.total_basis,
                               p.request.gpu.id));
     if (p.request.kv_cache_memory_bytes) {
@@ -422,7 +425,8 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                                               : json(nullptr)},
         {"model",
          {{"id", ctx.model_id}, {"name", ctx.model_label}, {"architecture", p.request.model.architecture},
-          {"parameters", count_parameters(p.request.model)}, {"source", ctx.model_source}}},
+          {"parameters", count_parameters(p.request.model)}, {"source", ctx.model_source},
+          {"resolved_from", ctx.model_resolved_from.empty() ? json(nullptr) : json(ctx.model_resolved_from)}}},
         {"gpu",
          {{"id", p.request.gpu.id}, {"name", p.request.gpu.name}, {"total_bytes", p.request.gpu.total}, {"total_basis", p.request.gpu.total_basis},
           {"count", p.request.tensor_parallel_size * p.request.pipeline_parallel_size}}},

@@ -8,7 +8,8 @@
 # Runs from SRC. In each case @OUT@ is a file path in a fresh empty scratch directory and @DIR@
 # that directory; the scratch directory must still be empty afterwards (no output, no .tmp).
 # Unsanitized builds run under a 256 MiB address-space limit (ulimit -v; sanitizers reserve
-# terabytes of address space, so they run without it); every case gets 10 seconds.
+# terabytes of address space, so they run without it); every case gets 10 seconds. Cases run with
+# HF_HUB_OFFLINE=1 and HF_HUB_CACHE=@DIR@/hf-cache (empty): model resolution never leaves the machine.
 # With UPDATE=1 the expected lines are rewritten from the actual ones (review the diff).
 set -uo pipefail
 vramplan=$1 src=$2 work=$3 sanitized=${4:-}
@@ -28,7 +29,9 @@ run_case() {
   eval "args=($line)"
   local limit="ulimit -v 262144;"
   [ "$sanitized" = "--sanitized" ] && limit=""
-  ( eval "$limit"; exec timeout 10 "$vramplan" "${args[@]}" ) </dev/null >"$work/out" 2>"$work/err"
+  # Offline, with an empty Hugging Face cache inside the scratch directory (never created).
+  ( eval "$limit"; export HF_HUB_OFFLINE=1 HF_HUB_CACHE="$dir/hf-cache"; unset HF_HOME HF_TOKEN HF_ENDPOINT
+    exec timeout 10 "$vramplan" "${args[@]}" ) </dev/null >"$work/out" 2>"$work/err"
   local code=$?
   local problems=()
   [ "$code" -eq 2 ] || problems+=("exit $code, want 2")

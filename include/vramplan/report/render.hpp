@@ -21,6 +21,7 @@ struct PlanContext {
     std::string model_id;      ///< catalog id or path
     std::string model_source;  ///< profile source or file path
     std::string gpu_source;    ///< profile source
+    std::string model_resolved_from;  ///< "path", "hf_cache", "hub", "catalog" ("" when not resolved: JSON null)
 };
 
 /// Thousands separators ("476,016").
@@ -34,8 +35,8 @@ nlohmann::json snapshot_json(const SnapshotEstimate& s);
 /// A one-line stacked bar of the deciding GPU, `width` characters wide, and its legend:
 /// weights, activation peak, non-torch, CUDA context, CUDA graphs, KV cache, other processes, free.
 std::string render_bar(const Plan& plan, std::size_t width);
-/// Each formula with its numbers.
-std::string render_explain(const Plan& plan);
+/// Each formula with its numbers; with `ctx`, first where the model came from.
+std::string render_explain(const Plan& plan, const PlanContext* ctx = nullptr);
 /// The JSON report.
 nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx);
 
