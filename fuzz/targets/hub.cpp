@@ -8,7 +8,12 @@ VRAMPLAN_FUZZ_TARGET(hub) {
     using namespace vramplan;
     const std::string s = fuzz::text(data, size);
     if (const auto id = parse_hub_model_id(s)) {
-        if (id->repo.find('/') == std::string::npos || id->revision.empty() || id->revision.find("..") != std::string::npos) {
+        // The revision becomes a path under refs/ and snapshots/: no "." or ".." component ("..pr"
+        // is an ordinary name; fuzz/regressions/hub holds the input that showed the first version
+        // of this check was too strict).
+        const std::string path = "/" + id->revision + "/";
+        if (id->repo.find('/') == std::string::npos || id->revision.empty() || path.find("/../") != std::string::npos ||
+            path.find("/./") != std::string::npos || path.find("//") != std::string::npos) {
             fuzz::fail("parse_hub_model_id accepted a malformed id");
         }
     }
