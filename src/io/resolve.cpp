@@ -20,11 +20,15 @@ const char* model_origin_name(ModelOrigin origin) {
 
 namespace {
 
+/// A config.json file, parsed; errors name the file.
+ParsedModel read_config(const std::string& config_path) {
+    return parse_hf_config(parse_json_text(read_file(config_path, 16u << 20), config_path), config_path);
+}
+
 ResolvedModel from_snapshot(const HubSnapshot& s, const std::string& label, ModelOrigin origin, const std::string& source) {
     ResolvedModel out;
     const std::string config_path = (s.snapshot / "config.json").string();
-    const nlohmann::json j = parse_json_text(read_file(config_path, 16u << 20), config_path);
-    out.parsed = parse_hf_config(j, config_path);
+    out.parsed = read_config(config_path);
     out.checkpoint = snapshot_checkpoint_size(s.snapshot);
     out.label = label;
     out.id = label;
@@ -50,8 +54,7 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
             }
             out.checkpoint = checkpoint_size(arg);
         }
-        const nlohmann::json j = parse_json_text(read_file(config_path, 16u << 20), config_path);
-        out.parsed = parse_hf_config(j, config_path);
+        out.parsed = read_config(config_path);
         out.label = arg;
         out.id = arg;
         out.source = config_path;

@@ -30,13 +30,7 @@ constexpr std::uint64_t k_2_63 = std::uint64_t{1} << 63;
 /// 3 x this is 2^64 + 2: it wraps to 2.
 constexpr std::uint64_t k_third_of_2_64 = 6'148'914'691'236'517'206ULL;
 
-PlanRequest request(const ModelSpec& m, const GpuSpec& gpu, VllmVersion v = VllmVersion{0, 19, 0}) {
-    PlanRequest r;
-    r.model = m;
-    r.gpu = gpu;
-    r.version = v;
-    return r;
-}
+using test::request;
 
 /// One layer, hidden size 1, one head of 1: every term but the one under test is tiny.
 ModelSpec tiny_model(LayerAttention attention = LayerAttention::full) {

@@ -20,13 +20,7 @@ namespace {
 
 using test::check_invariants;
 
-PlanRequest request(const ModelSpec& m, const GpuSpec& gpu, VllmVersion v = VllmVersion{0, 19, 0}) {
-    PlanRequest r;
-    r.model = m;
-    r.gpu = gpu;
-    r.version = v;
-    return r;
-}
+using test::request;
 
 Plan plan_checked(const PlanRequest& r) {
     REQUIRE(validate(r).empty());

@@ -137,4 +137,13 @@ inline GpuSpec a10() {
     return g;
 }
 
+/// A request for `m` on `gpu` at vLLM `v`, everything else at vLLM's defaults.
+inline PlanRequest request(const ModelSpec& m, const GpuSpec& gpu, VllmVersion v = VllmVersion{0, 19, 0}) {
+    PlanRequest r;
+    r.model = m;
+    r.gpu = gpu;
+    r.version = v;
+    return r;
+}
+
 } // namespace vramplan::test
