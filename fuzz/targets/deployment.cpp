@@ -4,22 +4,22 @@
 #include "../fuzz.hpp"
 #include "../plan_probe.hpp"
 
-#include "plan_options.hpp"
+#include <vramplan/io/plan_inputs.hpp>
 
 #include <vramplan/io/deployment.hpp>
 
 namespace {
 void plan_deployment(const vramplan::Deployment& d) {
     using namespace vramplan;
-    cli::PlanOptions options;
+    PlanInputs options;
     options.gpu = "h100";
     fuzz::accepts([&] {
         (void)apply_deployment_flags(d, options);
-        options.model = cli::catalog_model_name(fuzz::catalog(), options.model);
+        options.model = catalog_model_name(fuzz::catalog(), options.model);
         if (fuzz::catalog().find_model(options.model) == nullptr) {
             options.model = "qwen2.5-1.5b-instruct";   // never read paths a fuzzed input names
         }
-        const cli::BuiltRequest built = cli::build_request(fuzz::catalog(), options, false);
+        const BuiltRequest built = build_request(fuzz::catalog(), options, false);
         fuzz::probe_plan(built.request);
     });
 }

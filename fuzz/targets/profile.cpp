@@ -4,7 +4,7 @@
 #include "../fuzz.hpp"
 #include "../plan_probe.hpp"
 
-#include "plan_options.hpp"
+#include <vramplan/solve.hpp>
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/hf_config.hpp>
@@ -33,7 +33,7 @@ VRAMPLAN_FUZZ_TARGET(profile) {
         base.model = small;
         base.gpu = a10;
         fuzz::accepts([&] {
-            const cli::PresetPlan p = cli::solve_preset(c.presets().begin()->second, base, false, false, 8);
+            const Solved p = solve_preset(preset_goal(c.presets().begin()->second), base, false, false, 8);
             (void)p;
         });
     }

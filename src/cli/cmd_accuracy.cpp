@@ -1,6 +1,7 @@
 // `vramplan accuracy FILE.jsonl`: per-record and summary error of the planner against real logs.
-#include "accuracy.hpp"
 #include "commands.hpp"
+
+#include <vramplan/report/accuracy.hpp>
 
 #include <iostream>
 #include <memory>

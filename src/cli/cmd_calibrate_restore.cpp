@@ -7,11 +7,8 @@
 #include <vramplan/io/calibration.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
-#include <vramplan/report/render.hpp>
+#include <vramplan/report/coldstart.hpp>
 
-#include <fmt/format.h>
-
-#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -20,7 +17,7 @@ namespace vramplan::cli {
 namespace {
 
 struct RestoreOptions {
-    PlanOptions vllm;
+    PlanInputs vllm;
     std::vector<std::string> points;
     std::string output;
 };
@@ -76,7 +73,7 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
         BuiltRequest built;
         for (const std::string& text : o.points) {
             RestorePoint pt = parse_point(text);
-            PlanOptions p = o.vllm;
+            PlanInputs p = o.vllm;
             p.utilization = fixed(pt.utilization, 6);
             built = build_request(catalog, p, true);
             const Plan plan = make_plan(built.request);
@@ -87,19 +84,7 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
         if (!fit) {
             throw InputError("--point: the points must hold different amounts of memory (different utilizations) to fit a curve");
         }
-        std::string out = fmt::format("restore-time fit for {} on {} ({} points): t = c x (GiB held)^k\n", built.model.label, built.request.gpu.id,
-                                      points.size());
-        out += fmt::format("  checkpoint  c {:.6g}  k {:.4f}\n  restore     c {:.6g}  k {:.4f}\n\n", fit->checkpoint_c, fit->checkpoint_k,
-                           fit->restore_c, fit->restore_k);
-        out += fmt::format("  {:>11} {:>9} {:>22} {:>22}\n", "utilization", "GiB held", "checkpoint s (fit)", "restore s (fit)");
-        for (const RestorePoint& pt : points) {
-            out += fmt::format("  {:>11} {:>9} {:>22} {:>22}\n", fixed(pt.utilization, 2), fixed(pt.held_gib, 2),
-                               fixed(pt.checkpoint_s, 1) + " (" + fixed(fit->checkpoint_c * std::pow(pt.held_gib, fit->checkpoint_k), 1) + ")",
-                               fixed(pt.restore_s, 1) + " (" + fixed(fit->restore_c * std::pow(pt.held_gib, fit->restore_k), 1) + ")");
-        }
-        if (fit->restore_k > 2.0 || fit->checkpoint_k > 2.0) {
-            out += "  note: times grow much faster than the memory held (k > 2): the host is likely short of RAM or page cache at the larger points\n";
-        }
+        const std::string out = render_restore_fit(*fit, points, built.model.label, built.request.gpu.id);
         if (!o.output.empty()) {
             const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2) + "\n";
             write_file_atomically(o.output, text);

@@ -35,8 +35,8 @@ std::vector<std::string> profile_directories(const GlobalOptions& global) {
 namespace {
 
 struct PlanCommandOptions {
-    PlanOptions vllm;
-    SnapshotOptions snapshot;
+    PlanInputs vllm;
+    SnapshotInputs snapshot;
     std::string calibration;
     std::string format = "text";
     bool explain = false;

@@ -36,6 +36,25 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global);
 Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global);
 Action add_sweep_command(CLI::App& app, const GlobalOptions& global);
 
+/// The subcommands, in `--help` order: a command is a row, not a branch in `main`.
+struct Command {
+    const char* name;
+    Action (*add)(CLI::App& app, const GlobalOptions& global);
+};
+inline constexpr Command k_commands[] = {
+    {"plan", add_plan_command},
+    {"gpus", add_gpus_command},
+    {"models", add_models_command},
+    {"show", add_show_command},
+    {"accuracy", add_accuracy_command},
+    {"calibrate", add_calibrate_command},
+    {"recommend", add_recommend_command},
+    {"check", add_check_command},
+    {"compare", add_compare_command},
+    {"calibrate-restore", add_calibrate_restore_command},
+    {"sweep", add_sweep_command},
+};
+
 /// Profile directories: VRAMPLAN_PROFILE_PATH (colon-separated) then --profiles.
 std::vector<std::string> profile_directories(const GlobalOptions& global);
 

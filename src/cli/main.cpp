@@ -80,17 +80,10 @@ int main(int argc, char** argv) {
         ->group("");
     app.require_subcommand(0, 1);
     app.fallthrough();
-    cli::Action plan = cli::add_plan_command(app, global);
-    cli::Action gpus = cli::add_gpus_command(app, global);
-    cli::Action models = cli::add_models_command(app, global);
-    cli::Action show = cli::add_show_command(app, global);
-    cli::Action accuracy = cli::add_accuracy_command(app, global);
-    cli::Action calibrate = cli::add_calibrate_command(app, global);
-    cli::Action recommend = cli::add_recommend_command(app, global);
-    cli::Action check = cli::add_check_command(app, global);
-    cli::Action compare = cli::add_compare_command(app, global);
-    cli::Action calibrate_restore = cli::add_calibrate_restore_command(app, global);
-    cli::Action sweep = cli::add_sweep_command(app, global);
+    std::vector<std::pair<std::string, cli::Action>> actions;
+    for (const cli::Command& c : cli::k_commands) {
+        actions.emplace_back(c.name, c.add(app, global));
+    }
     // vLLM's two-letter short flags (-tp, -pp) are not valid CLI11 names; spell them out.
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
@@ -125,39 +118,10 @@ int main(int argc, char** argv) {
             return cli::generate(app, generate_what, global);
         }
         for (CLI::App* sub : app.get_subcommands()) {
-            const std::string name = sub->get_name();
-            if (name == "plan") {
-                return plan();
-            }
-            if (name == "gpus") {
-                return gpus();
-            }
-            if (name == "models") {
-                return models();
-            }
-            if (name == "show") {
-                return show();
-            }
-            if (name == "accuracy") {
-                return accuracy();
-            }
-            if (name == "calibrate") {
-                return calibrate();
-            }
-            if (name == "recommend") {
-                return recommend();
-            }
-            if (name == "check") {
-                return check();
-            }
-            if (name == "compare") {
-                return compare();
-            }
-            if (name == "calibrate-restore") {
-                return calibrate_restore();
-            }
-            if (name == "sweep") {
-                return sweep();
+            for (const auto& [name, action] : actions) {
+                if (name == sub->get_name()) {
+                    return action();
+                }
             }
         }
         std::cout << app.help();

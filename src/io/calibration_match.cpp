@@ -1,5 +1,5 @@
 // Applying a calibration file to a request (`plan --calibration FILE`).
-#include "plan_options.hpp"
+#include <vramplan/io/plan_inputs.hpp>
 
 #include <vramplan/io/calibration.hpp>
 #include <vramplan/io/errors.hpp>
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <utility>
 
-namespace vramplan::cli {
+namespace vramplan {
 
 namespace {
 
@@ -133,4 +133,4 @@ std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRe
     return notes;
 }
 
-} // namespace vramplan::cli
+} // namespace vramplan

@@ -252,6 +252,19 @@ void Catalog::add_preset(const json& j, const std::string& origin) {
     m_presets[p.id] = std::move(p);
 }
 
+PresetGoal preset_goal(const PresetProfile& p) {
+    PresetGoal g;
+    g.id = p.id;
+    g.min_for_target = p.goal == "min_for_target";
+    g.concurrency = p.concurrency;
+    g.max_model_len = p.max_model_len;
+    g.max_model_len_cap = p.max_model_len_cap;
+    g.max_num_seqs = p.max_num_seqs;
+    g.enforce_eager = p.enforce_eager;
+    g.margin_gib = p.margin_gib;
+    return g;
+}
+
 const PresetProfile& Catalog::preset(const std::string& name) const {
     auto it = m_presets.find(ascii_lower(name));
     if (it == m_presets.end()) {
@@ -259,7 +272,7 @@ const PresetProfile& Catalog::preset(const std::string& name) const {
         for (const auto& [id, p] : m_presets) {
             ids.push_back(id);
         }
-        throw InputError("--preset: " + unknown_name_message("preset", name, ids));
+        throw InputError("--preset", unknown_name_message("preset", name, ids));
     }
     return it->second;
 }
@@ -323,7 +336,7 @@ const GpuProfile& Catalog::gpu(const std::string& name) const {
         for (const auto& [alias, id] : m_gpu_alias) {
             names.push_back(alias);
         }
-        throw InputError("--gpu: " + unknown_name_message("GPU", name, names) + " (`vramplan gpus` lists them)");
+        throw InputError("--gpu", unknown_name_message("GPU", name, names) + " (`vramplan gpus` lists them)");
     }
     return m_gpus.at(it->second);
 }
@@ -352,7 +365,7 @@ const ModelProfile& Catalog::model(const std::string& name) const {
         names.push_back(id);
         names.push_back(p.hf_id);
     }
-    throw InputError("--model: " + unknown_name_message("model", name, names) +
+    throw InputError("--model", unknown_name_message("model", name, names) +
                      " (give a catalog id, a Hugging Face id the catalog knows, a config.json or a model directory; `vramplan models` lists them)");
 }
 

@@ -96,7 +96,7 @@ public:
         static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
         m_curl.reset(global == CURLE_OK ? curl_easy_init() : nullptr);
         if (!m_curl) {
-            throw InputError("--model: cannot initialise libcurl");
+            throw InputError("--model", "cannot initialise libcurl");
         }
     }
 
@@ -134,19 +134,19 @@ public:
         const CURLcode rc = curl_easy_perform(c);
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
         if (rc == CURLE_WRITE_ERROR && r.truncated) {
-            throw InputError("--model: " + what + ": " + url + " sent more than the " + std::to_string(cap) + " bytes asked for" +
+            throw InputError("--model", what + ": " + url + " sent more than the " + std::to_string(cap) + " bytes asked for" +
                              (range.empty() ? "" : " (the server ignored the Range request; vramplan never downloads weights)"));
         }
         if (rc == CURLE_OPERATION_TIMEDOUT) {
-            throw InputError("--model: " + what + ": " + url + " timed out (" + std::to_string(k_connect_timeout_s) + " s to connect, " +
+            throw InputError("--model", what + ": " + url + " timed out (" + std::to_string(k_connect_timeout_s) + " s to connect, " +
                              std::to_string(k_total_timeout_s) + " s per request); set HF_HUB_OFFLINE=1 to use only the local cache");
         }
         if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_PROXY) {
-            throw InputError("--model: " + what + ": cannot reach " + url + " (" + curl_easy_strerror(rc) +
+            throw InputError("--model", what + ": cannot reach " + url + " (" + curl_easy_strerror(rc) +
                              "; no network? set HF_ENDPOINT for a mirror, or HF_HUB_OFFLINE=1 to use only the local cache)");
         }
         if (rc != CURLE_OK) {
-            throw InputError("--model: " + what + ": " + url + ": " + curl_easy_strerror(rc));
+            throw InputError("--model", what + ": " + url + ": " + curl_easy_strerror(rc));
         }
         return r;
     }
@@ -233,20 +233,20 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
         const std::string code = r.first("x-error-code");
         const std::string where = endpoint + " answered HTTP " + std::to_string(r.status);
         if (code == "RepoNotFound" || (r.status == 404 && code.empty() && file == "config.json")) {
-            throw InputError("--model: " + unknown_name_message("Hugging Face model", id.repo, catalog_hf_ids) + " (" + where +
+            throw InputError("--model", unknown_name_message("Hugging Face model", id.repo, catalog_hf_ids) + " (" + where +
                              ": repository not found; a private one needs HF_TOKEN)");
         }
         if (code == "RevisionNotFound") {
-            throw InputError("--model " + label + ": revision '" + id.revision + "' not found (" + where + ")");
+            throw InputError("--model", label + ": revision '" + id.revision + "' not found (" + where + ")", " ");
         }
         if (code == "GatedRepo" || r.status == 401 || r.status == 403) {
-            throw InputError("--model " + label + ": access denied (" + where + (token ? ", token sent" : ", no token") +
-                             "): the repository is gated or private; accept its license on the Hub and set HF_TOKEN or run `huggingface-cli login`");
+            throw InputError("--model", label + ": access denied (" + where + (token ? ", token sent" : ", no token") +
+                             "): the repository is gated or private; accept its license on the Hub and set HF_TOKEN or run `huggingface-cli login`", " ");
         }
         if (r.status == 404) {
-            throw InputError("--model " + label + ": the repository has no " + file + " (" + where + ")");
+            throw InputError("--model", label + ": the repository has no " + file + " (" + where + ")", " ");
         }
-        throw InputError("--model " + label + ": " + file + ": " + where);
+        throw InputError("--model", label + ": " + file + ": " + where, " ");
     };
 
     std::string base = endpoint + "/" + id.repo + "/resolve/" + url_path_escape(id.revision) + "/";
@@ -289,7 +289,7 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
         }
         if (start.status != 206) {
             if (start.status == 200 || start.status == 416) {
-                throw InputError("--model: " + what + ": " + url + " answered HTTP " + std::to_string(start.status) +
+                throw InputError("--model", what + ": " + url + " answered HTTP " + std::to_string(start.status) +
                                  " to a Range request (expected 206 Partial Content)");
             }
             fail_status(start, shard);
@@ -306,12 +306,12 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
                 throw std::invalid_argument("total");
             }
         } catch (const std::exception&) {
-            throw InputError("--model: " + what + ": expected 'Content-Range: bytes 0-7/SIZE', got '" + one_line(content_range.substr(0, 100)) + "'");
+            throw InputError("--model", what + ": expected 'Content-Range: bytes 0-7/SIZE', got '" + one_line(content_range.substr(0, 100)) + "'");
         }
         const std::uint64_t header_len = safetensors_header_length(start.body, file_size, url);
         HttpResponse header = http.get(url, "8-" + std::to_string(8 + header_len - 1), static_cast<std::size_t>(header_len), what);
         if (header.status != 206 || header.body.size() != header_len) {
-            throw InputError("--model: " + what + ": expected the " + std::to_string(header_len) + "-byte header, got HTTP " +
+            throw InputError("--model", what + ": expected the " + std::to_string(header_len) + "-byte header, got HTTP " +
                              std::to_string(header.status) + " with " + std::to_string(header.body.size()) + " bytes");
         }
         const Bytes data = safetensors_header_data_bytes(header.body, file_size - 8 - header_len, url);

@@ -50,7 +50,7 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
         if (fs::is_directory(arg, ec)) {
             config_path = (fs::path(arg) / "config.json").string();
             if (!fs::exists(config_path, ec)) {
-                throw InputError("--model " + arg + ": directory has no config.json");
+                throw InputError("--model", arg + ": directory has no config.json", " ");
             }
             out.checkpoint = checkpoint_size(arg);
         }
@@ -62,7 +62,7 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
         return out;
     }
     if (looks_like_path) {
-        throw InputError("--model " + arg + ": no such file");
+        throw InputError("--model", arg + ": no such file", " ");
     }
 
     // The id, with any @REVISION; a catalog id stands for its Hugging Face id.
@@ -71,7 +71,7 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
     const ModelProfile* profile = catalog.find_model(name);
     std::optional<HubModelId> hub_id = parse_hub_model_id(profile && !profile->hf_id.empty() ? profile->hf_id + arg.substr(name.size()) : arg);
     if (at != std::string::npos && !hub_id) {
-        throw InputError("--model " + arg + ": expected ORG/NAME@REVISION (a branch, tag or commit of letters, digits, '-', '_', '.', '/')");
+        throw InputError("--model", arg + ": expected ORG/NAME@REVISION (a branch, tag or commit of letters, digits, '-', '_', '.', '/')", " ");
     }
 
     // 2. The local Hugging Face cache.
@@ -87,8 +87,8 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
     if (hub_id && (!profile || hub_id->revision_given)) {
         const std::string label = hub_id->repo + (hub_id->revision_given ? "@" + hub_id->revision : "");
         if (hub_offline(env)) {
-            throw InputError("--model " + label + ": not in the Hugging Face cache (" + cache.string() +
-                             ") and HF_HUB_OFFLINE is set; download it once with network access, or give a model directory");
+            throw InputError("--model", label + ": not in the Hugging Face cache (" + cache.string() +
+                             ") and HF_HUB_OFFLINE is set; download it once with network access, or give a model directory", " ");
         }
         std::vector<std::string> hf_ids;
         for (const auto& [id, p] : catalog.models()) {

@@ -88,14 +88,14 @@ Bytes parse_size(const std::string& text, const std::string& flag) {
     }
     const u128 scaled = mantissa * factor;
     if (mantissa != 0 && scaled / mantissa != factor) {
-        throw InputError(flag + ": size '" + text + "' is too large");
+        throw InputError(flag, "size '" + text + "' is too large");
     }
     const u128 bytes = (scaled + pow10 / 2) / pow10;
     if (bytes == 0) {
-        throw InputError(flag + ": expected a size greater than 0, got '" + text + "'");
+        throw InputError(flag, "expected a size greater than 0, got '" + text + "'");
     }
     if (bytes > static_cast<u128>(std::int64_t{1} << 62)) {
-        throw InputError(flag + ": size '" + text + "' is too large (at most 4 EiB)");
+        throw InputError(flag, "size '" + text + "' is too large (at most 4 EiB)");
     }
     return static_cast<Bytes>(bytes);
 }
@@ -106,7 +106,7 @@ double parse_fraction(const std::string& text, const std::string& flag) {
     const char* end = begin + text.size();
     const auto r = std::from_chars(begin, end, v);
     if (text.empty() || r.ec != std::errc{} || r.ptr != end || !std::isfinite(v) || !(v > 0.0) || v > 1.0) {
-        throw InputError(flag + ": expected a number in (0, 1], got '" + text + "'");
+        throw InputError(flag, "expected a number in (0, 1], got '" + text + "'");
     }
     return v;
 }

@@ -1,10 +1,10 @@
-// Regression test against real vLLM startup logs (shared/reference/vllm-logs-dev.jsonl), through
+// Regression test against real vLLM startup logs (tests/data/vllm-logs, vendored from shared/reference), through
 // the same replay as `vramplan accuracy`. Pins the accuracy the README publishes:
 //   * KV cache GiB, absolute relative error: median ≤ 2 % and p90 ≤ 6 % on V1 ≥ 0.9.1 records,
 //     median ≤ 4 % and p90 ≤ 10 % over all eras (Unsloth-patched runs reported apart);
 //   * exact mode: with vLLM's logged KV pinned, tokens/blocks/concurrency match the log;
 //   * the start/fail outcome matches on every replayed record.
-#include "accuracy.hpp"
+#include <vramplan/report/accuracy.hpp>
 
 #include <vramplan/io/errors.hpp>
 
@@ -26,9 +26,9 @@ int main(int argc, char** argv) {
     }
     try {
         const Catalog catalog = Catalog::load({});
-        const std::vector<cli::RecordScore> scores = cli::score_records(catalog, argv[1], argv[2]);
-        const std::vector<cli::AccuracySummaryRow> summary = cli::summarize(scores);
-        const std::string text = cli::render_accuracy_text(scores, summary);
+        const std::vector<RecordScore> scores = score_records(catalog, argv[1], argv[2]);
+        const std::vector<AccuracySummaryRow> summary = summarize(scores);
+        const std::string text = render_accuracy_text(scores, summary);
         std::cout << text;
         if (!report_path.empty()) {
             std::ofstream(report_path) << text;
@@ -40,14 +40,14 @@ int main(int argc, char** argv) {
                 ++failures;
             }
         };
-        for (const cli::AccuracySummaryRow& row : summary) {
+        for (const AccuracySummaryRow& row : summary) {
             if (row.group == "V1 >= 0.9.1") {
                 require(row.kv.n >= 20 && row.kv.median <= 0.02 && row.kv.p90 <= 0.06, "V1 >= 0.9.1 KV error median <= 2% and p90 <= 6%");
             } else if (row.group == "all eras") {
                 require(row.kv.n >= 30 && row.kv.median <= 0.04 && row.kv.p90 <= 0.10, "all-era KV error median <= 4% and p90 <= 10%");
             }
         }
-        for (const cli::RecordScore& s : scores) {
+        for (const RecordScore& s : scores) {
             require(s.exact != "mismatch", s.id + ": tokens/concurrency do not follow from vLLM's own KV bytes");
             require(!s.outcome_checked || s.outcome_matched, s.id + ": start/fail outcome differs from the log");
         }

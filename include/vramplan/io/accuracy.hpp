@@ -1,16 +1,15 @@
 #pragma once
-// `vramplan accuracy`: replays recorded vLLM startups through the planner and scores it.
+/// `vramplan accuracy`: replays recorded vLLM startups (JSON lines) through the planner and scores
+/// it, per record and per group. The report layer (report/accuracy.hpp) renders the scores.
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/log_records.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace vramplan::cli {
+namespace vramplan {
 
 /// The planner against one record. Errors are signed relative errors (predicted − logged) / logged.
 struct RecordScore {
@@ -55,7 +54,5 @@ struct AccuracySummaryRow {
 };
 std::vector<AccuracySummaryRow> summarize(const std::vector<RecordScore>& scores);
 
-std::string render_accuracy_text(const std::vector<RecordScore>& scores, const std::vector<AccuracySummaryRow>& summary);
-nlohmann::json accuracy_json(const std::vector<RecordScore>& scores, const std::vector<AccuracySummaryRow>& summary);
 
-} // namespace vramplan::cli
+} // namespace vramplan

@@ -4,6 +4,8 @@
 
 #include <vramplan/plan.hpp>
 
+#include <vramplan/solve.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -45,6 +47,9 @@ struct PresetProfile {
     double margin_gib = 0.5;                  ///< max_safe: what must stay free after vLLM's own use
     nlohmann::json raw;
 };
+
+/// What the solver needs of a preset (solve.hpp).
+PresetGoal preset_goal(const PresetProfile& preset);
 
 /// The three kinds of profile, as the subdirectories of a profiles directory name them.
 enum class ProfileKind { gpu, model, preset };

@@ -8,7 +8,7 @@
 /// `min_kv_tokens`, `min_concurrency`, `min_graph_headroom_gib`, `max_restore_seconds` and
 /// `restore_fit` (a `vramplan calibrate-restore` file). Unknown keys are errors.
 
-#include <vramplan/bytes.hpp>
+#include <vramplan/policy.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -17,18 +17,6 @@
 
 namespace vramplan {
 
-struct Policy {
-    std::string gpu;
-    std::vector<std::string> vllm_versions;
-    std::optional<double> max_gpu_memory_utilization;
-    std::optional<Bytes> max_vram_per_gpu;
-    std::optional<Bytes> min_free;
-    std::optional<std::uint64_t> min_kv_tokens;
-    std::optional<double> min_concurrency;
-    std::optional<Bytes> min_graph_headroom;
-    std::optional<double> max_restore_seconds;   ///< GPU-snapshot restore time (calibrated with a fit, else the lower bound)
-    std::string restore_fit;                     ///< fit file for calibrated restore times (relative to the working directory)
-};
 
 /// Reads and validates a policy file. Throws InputError naming the file and the JSON pointer.
 Policy read_policy(const std::string& path);

@@ -3,6 +3,7 @@
 
 #include <vramplan/coldstart.hpp>
 #include <vramplan/plan.hpp>
+#include <vramplan/units.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -23,9 +24,6 @@ struct PlanContext {
     std::string gpu_source;    ///< profile source
     std::string model_resolved_from;  ///< "path", "hf_cache", "hub", "catalog" ("" when not resolved: JSON null)
 };
-
-/// Thousands separators ("476,016").
-std::string grouped(std::uint64_t n);
 
 /// The breakdown table, capacity and verdict (and the GPU-snapshot section when given).
 std::string render_text(const Plan& plan, const PlanContext& ctx, const SnapshotEstimate* snapshot = nullptr);

@@ -1,0 +1,94 @@
+#pragma once
+/// vLLM's engine arguments and vramplan's own plan inputs as written (flags, deployment files,
+/// log replays), and how they become a PlanRequest: model and GPU resolved, every value parsed
+/// with one number grammar (io/sizes.hpp), the result validated.
+
+#include <vramplan/io/catalog.hpp>
+#include <vramplan/io/resolve.hpp>
+#include <vramplan/coldstart.hpp>
+#include <vramplan/plan.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vramplan {
+
+struct Deployment;
+
+/// Plan inputs as written (text); parsed and range-checked by build_request so errors name the flag.
+struct PlanInputs {
+    std::string model;
+    std::string gpu;
+    std::string gpu_memory;
+    std::string utilization;
+    std::string max_model_len;
+    unsigned tp = 1;
+    unsigned pp = 1;
+    std::string dtype = "auto";
+    std::string kv_cache_dtype = "auto";
+    std::string quantization;
+    std::string max_num_seqs;
+    std::string max_num_batched_tokens;
+    std::string block_size;
+    bool enforce_eager = false;
+    std::string kv_cache_memory_bytes;
+    std::string other_processes_memory;
+    std::string vllm_version;
+    std::string engine = "auto";
+    std::string entrypoint = "serve";
+};
+
+/// GPU-snapshot (cold start) inputs, as written.
+struct SnapshotInputs {
+    std::string active_tokens;
+    std::string link_gbs;
+    std::string storage_read_gbs;
+    std::string storage_write_gbs;
+    std::string compress_gbs;
+    std::string decompress_gbs;
+    std::string threads;
+    std::string data_ratio;
+    std::string zero_ratio;
+    std::string host_memory;
+    std::string fixed_checkpoint;
+    std::string fixed_restore;
+    std::string restore_fit;
+};
+
+/// Parses the snapshot flags (InputError naming the flag) and reads --restore-fit.
+SnapshotParams build_snapshot_params(const SnapshotInputs& options, std::optional<RestoreFit>& fit);
+
+/// A request with what the report needs to say about its inputs.
+struct BuiltRequest {
+    PlanRequest request;
+    ResolvedModel model;
+    const GpuProfile* gpu = nullptr;
+    std::vector<std::string> notes;   ///< from parsing the model (quantization, defaults)
+};
+
+/// Resolves the model and GPU and parses every flag. `default_scenario` fills in the documented
+/// default plan (A10, Qwen2.5-1.5B, u 0.5, 2048 tokens) when neither model nor GPU is named.
+/// Throws InputError naming the flag on bad input; the result has passed `validate`.
+BuiltRequest build_request(const Catalog& catalog, const PlanInputs& options, bool default_scenario);
+
+/// Reads a calibration file and attaches the best-matching entry's corrections to the request.
+/// Returns notes for the report (which entry, which terms, or why none applied).
+std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRequest& built);
+
+/// A model name as written in a log or a deployment that the catalog knows: as written, else its
+/// last two path components ("/models/Qwen/Qwen3-8B" → "Qwen/Qwen3-8B"), else the one catalog
+/// model whose Hugging Face name ends with the same folder name. Returns `name` unchanged when
+/// none matches (or the path exists: a real directory is read as it is).
+std::string catalog_model_name(const Catalog& catalog, const std::string& name);
+
+/// The vLLM flags of a deployment (`vramplan check`) that vramplan reads, copied onto `options`
+/// as typed; returns the others ("--served-model-name"), which are noted and ignored. Throws
+/// InputError for a malformed parallel size.
+std::vector<std::string> apply_deployment_flags(const Deployment& deployment, PlanInputs& options);
+
+/// Parses --vllm-version / --engine values (InputError on bad input).
+VllmVersion parse_version_flag(const std::string& text, const std::string& flag);
+std::optional<Engine> parse_engine_flag(const std::string& text, const std::string& flag);
+
+} // namespace vramplan

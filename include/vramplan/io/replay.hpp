@@ -1,0 +1,40 @@
+#pragma once
+/// Replaying a real vLLM startup log through the planner (`vramplan calibrate`): the log's
+/// configuration becomes a request (model, GPU and release inferred where the log does not say
+/// them), the plan is made, and the logged terms are set beside the predicted ones.
+
+#include <vramplan/io/calibration.hpp>
+#include <vramplan/io/catalog.hpp>
+#include <vramplan/io/plan_inputs.hpp>
+#include <vramplan/io/vllm_log.hpp>
+#include <vramplan/plan.hpp>
+
+#include <string>
+#include <vector>
+
+namespace vramplan {
+
+/// What the user states instead of what the log says ("" = take the log's).
+struct ReplayOverrides {
+    std::string gpu;
+    std::string model;
+    std::string vllm_version;
+};
+
+/// One replayed log.
+struct Replayed {
+    VllmLog log;
+    BuiltRequest built;
+    Plan plan;
+    std::vector<std::string> notes;   ///< what was inferred ("GPU a10 inferred from …")
+};
+
+/// Reads, replays and plans one log. Throws InputError naming the file when it holds no memory
+/// lines, names no model, GPU or release that can be resolved, or its configuration is invalid.
+Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& overrides);
+
+/// The calibration entry of a replayed log: measured terms (rank 0's) beside the estimates.
+/// Throws InputError for logged sizes no GPU holds.
+CalibrationEntry calibration_entry(const std::string& path, const Replayed& replayed);
+
+} // namespace vramplan

@@ -1,0 +1,13 @@
+#pragma once
+/// Fixes (fix.hpp) as people type them: "--gpu-memory-utilization 0.73 --max-model-len 8192".
+
+#include <vramplan/fix.hpp>
+
+#include <string>
+
+namespace vramplan {
+
+/// The flags to set, or what to do.
+std::string fix_text(const Fix& fix);
+
+} // namespace vramplan

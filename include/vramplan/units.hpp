@@ -1,0 +1,16 @@
+#pragma once
+/// Units at the edges: how bytes, counts and fractions are written for people. One rule per
+/// quantity, used by every command and format (house style: GiB = 2^30 and GB = 10^9 appear only
+/// when rendering and parsing, always labelled). Locale-independent.
+
+#include <vramplan/bytes.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace vramplan {
+
+/// Thousands separators ("476,016").
+std::string grouped(std::uint64_t n);
+
+} // namespace vramplan

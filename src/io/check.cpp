@@ -1,0 +1,81 @@
+// `vramplan check`'s loop over deployments and releases (io/check.hpp).
+#include <vramplan/io/check.hpp>
+
+#include <vramplan/io/errors.hpp>
+#include <vramplan/io/plan_inputs.hpp>
+
+namespace vramplan {
+
+namespace {
+
+std::size_t flag_line(const Deployment& d, const std::string& name) {
+    const DeploymentFlag* f = d.find(name);
+    return f != nullptr && f->line > 0 ? f->line : d.line;
+}
+
+/// Plans one deployment for one release and evaluates the policy; throws InputError for bad
+/// input inside the deployment.
+void check_one(const Catalog& catalog, const Deployment& d, const Policy& pol, const CheckInputs& in, const std::optional<RestoreFit>& fit,
+               DeploymentCheck& res) {
+    PlanInputs p;
+    const std::vector<std::string> ignored = apply_deployment_flags(d, p);
+    if (p.model.empty()) {
+        throw InputError("expected a model (the positional argument of `vllm serve`, --model, or `model:` in YAML)");
+    }
+    res.model = p.model;
+    if (const std::string known = catalog_model_name(catalog, p.model); known != p.model) {
+        res.notes.push_back("model '" + p.model + "' is not on this machine: planned as the catalog's " + known);
+        p.model = known;
+    }
+    p.gpu = pol.gpu;
+    p.gpu_memory = in.gpu_memory;
+    p.vllm_version = res.version;
+    p.other_processes_memory = in.other_processes_memory;
+    const BuiltRequest built = build_request(catalog, p, false);
+    res.gpu = built.request.gpu.id;
+    res.plan = make_plan(built.request);
+    const PolicyResult judged = evaluate_policy(built.request, *res.plan, pol, fit);
+    res.violations = judged.violations;
+    res.fix_all = judged.fix_all;
+    for (const Violation& v : res.violations) {
+        res.violation_lines.push_back(flag_line(d, v.fix_changes_context ? "max-model-len" : "gpu-memory-utilization"));
+    }
+    if (!ignored.empty()) {
+        std::string list;
+        for (const std::string& f : ignored) {
+            list += (list.empty() ? "" : ", ") + f;
+        }
+        res.notes.push_back("vLLM flags that do not change the memory plan were ignored: " + list);
+    }
+}
+
+} // namespace
+
+std::vector<DeploymentCheck> check_deployments(const Catalog& catalog, const std::vector<Deployment>& deployments, const Policy& pol,
+                                               const CheckInputs& in, const std::optional<RestoreFit>& fit) {
+    std::vector<DeploymentCheck> results;
+    for (const Deployment& d : deployments) {
+        for (const std::string& version : pol.vllm_versions) {
+            DeploymentCheck res;
+            res.source = d.source;
+            res.line = d.line;
+            res.entrypoint = d.entrypoint;
+            res.version = version;
+            res.gpu = pol.gpu.empty() ? "--gpu-memory " + in.gpu_memory : pol.gpu;
+            try {
+                check_one(catalog, d, pol, in, fit, res);
+            } catch (const InputError& e) {
+                // Name the deployment's value, not a vramplan flag the user never passed.
+                res.error = e.subject() == "--model" ? e.with_subject("the deployment's model").what() : e.what();
+            }
+            const bool bad = !res.error.empty();
+            results.push_back(std::move(res));
+            if (bad) {
+                break;   // bad input in the deployment itself: once is enough
+            }
+        }
+    }
+    return results;
+}
+
+} // namespace vramplan

@@ -1,0 +1,302 @@
+// Plan inputs → PlanRequest (io/plan_inputs.hpp).
+#include <vramplan/io/plan_inputs.hpp>
+
+#include <vramplan/io/deployment.hpp>
+#include <vramplan/io/gpu_detect.hpp>
+#include <vramplan/units.hpp>
+
+#include <vramplan/io/errors.hpp>
+#include <vramplan/io/calibration.hpp>
+#include <vramplan/io/sizes.hpp>
+#include <vramplan/plan.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace vramplan {
+
+namespace {
+
+/// Default scenario (issue #2): an A10 serving Qwen2.5-1.5B-Instruct at 0.5 and 2048 tokens.
+constexpr const char* k_default_gpu = "a10";
+constexpr const char* k_default_model = "qwen2.5-1.5b-instruct";
+constexpr const char* k_default_utilization = "0.5";
+constexpr const char* k_default_max_len = "2048";
+
+} // namespace
+
+VllmVersion parse_version_flag(const std::string& text, const std::string& flag) {
+    const auto v = parse_vllm_version(text);
+    if (!v) {
+        throw InputError(flag, "expected a release such as 0.19.0 or 0.21, got '" + text + "'");
+    }
+    return *v;
+}
+
+std::optional<Engine> parse_engine_flag(const std::string& text, const std::string& flag) {
+    if (text == "auto" || text.empty()) {
+        return std::nullopt;
+    }
+    if (text == "v0" || text == "V0") {
+        return Engine::v0;
+    }
+    if (text == "v1" || text == "V1") {
+        return Engine::v1;
+    }
+    throw InputError(flag, "expected auto, v0 or v1, got '" + text + "'");
+}
+
+std::string catalog_model_name(const Catalog& catalog, const std::string& logged) {
+    std::error_code ec;
+    if (catalog.find_model(logged) != nullptr || std::filesystem::exists(logged, ec)) {
+        return logged;
+    }
+    const std::filesystem::path p(logged);
+    if (p.has_parent_path()) {
+        const std::string tail = p.parent_path().filename().string() + "/" + p.filename().string();
+        if (catalog.find_model(tail) != nullptr) {
+            return tail;
+        }
+    }
+    // A local path or a re-upload ("<local>/Qwen3-235B-A22B-FP8"): the one catalog model whose
+    // Hugging Face name ends with the same folder name.
+    const auto lower = [](std::string x) {
+        std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return x;
+    };
+    const std::string base = lower(p.filename().string());
+    std::string found;
+    for (const auto& [id, m] : catalog.models()) {
+        if (!base.empty() && lower(std::filesystem::path(m.hf_id).filename().string()) == base) {
+            if (!found.empty() && found != m.hf_id) {
+                return logged;   // ambiguous: let the error suggest
+            }
+            found = m.hf_id;
+        }
+    }
+    return found.empty() ? logged : found;
+}
+
+SnapshotParams build_snapshot_params(const SnapshotInputs& o, std::optional<RestoreFit>& fit) {
+    SnapshotParams q;
+    const auto positive = [](const std::string& text, const std::string& flag, double max) {
+        double v = 0.0;
+        try {
+            std::size_t used = 0;
+            v = std::stod(text, &used);
+            if (used != text.size()) {
+                throw std::invalid_argument(text);
+            }
+        } catch (const std::exception&) {
+            v = -1.0;
+        }
+        if (!(v > 0.0 && v <= max)) {
+            throw InputError(flag, "expected a number greater than 0 and at most " + fixed(max, 0) + ", got '" + text + "'");
+        }
+        return v;
+    };
+    if (!o.active_tokens.empty()) {
+        q.active_tokens = parse_count(o.active_tokens, "--active-tokens", std::uint64_t{1} << 48);
+    }
+    if (!o.link_gbs.empty()) {
+        q.link_gbs = positive(o.link_gbs, "--link-gbs", 100000);
+    }
+    if (!o.storage_read_gbs.empty()) {
+        q.storage_read_gbs = positive(o.storage_read_gbs, "--storage-read-gbs", 100000);
+    }
+    if (!o.storage_write_gbs.empty()) {
+        q.storage_write_gbs = positive(o.storage_write_gbs, "--storage-write-gbs", 100000);
+    }
+    if (!o.compress_gbs.empty()) {
+        q.compress_gbs = positive(o.compress_gbs, "--compress-gbs", 100000);
+    }
+    if (!o.decompress_gbs.empty()) {
+        q.decompress_gbs = positive(o.decompress_gbs, "--decompress-gbs", 100000);
+    }
+    if (!o.threads.empty()) {
+        q.threads = static_cast<unsigned>(parse_count(o.threads, "--compress-threads", 1024));
+    }
+    if (!o.data_ratio.empty()) {
+        q.data_ratio = positive(o.data_ratio, "--data-ratio", 1e6);
+    }
+    if (!o.zero_ratio.empty()) {
+        q.zero_ratio = positive(o.zero_ratio, "--zero-ratio", 1e9);
+    }
+    if (!o.host_memory.empty()) {
+        q.host_bytes = parse_size(o.host_memory, "--host-memory");
+    }
+    if (!o.fixed_checkpoint.empty()) {
+        q.fixed_checkpoint_s = positive(o.fixed_checkpoint, "--fixed-checkpoint-s", 1e6);
+    }
+    if (!o.fixed_restore.empty()) {
+        q.fixed_restore_s = positive(o.fixed_restore, "--fixed-restore-s", 1e6);
+    }
+    if (!o.restore_fit.empty()) {
+        fit = read_restore_fit(o.restore_fit);
+    }
+    return q;
+}
+
+/// `--gpu auto`: the cards TP x PP occupies (the first ones CUDA sees), each mapped to the catalog
+/// by its device name; the one with the least memory left after other processes decides, as the
+/// smallest worker decides in vLLM. Its CUDA total replaces the profile's, and what other
+/// processes hold on it becomes --other-processes-memory unless that flag is given.
+void use_detected_gpus(const Catalog& catalog, const PlanInputs& o, BuiltRequest& out) {
+    const std::vector<GpuReading> cards = detect_gpus();
+    const std::size_t needed = std::size_t{o.tp} * o.pp;
+    if (cards.size() < needed) {
+        throw InputError("--gpu auto: tensor x pipeline parallel needs " + std::to_string(needed) + " GPUs, this machine shows " +
+                         std::to_string(cards.size()));
+    }
+    // Without the reserve (drivers before memory.reserved) the CUDA total is the profile's, when the
+    // card's total leaves room for it.
+    const auto cuda_total = [](const GpuReading& c, const GpuProfile& p) { return c.reserved ? c.cuda_total() : std::min(c.total, p.spec.total); };
+    const GpuReading* deciding = nullptr;
+    const GpuProfile* deciding_profile = nullptr;
+    SignedBytes least_left = 0;
+    for (std::size_t i = 0; i < needed; ++i) {
+        const GpuReading& c = cards[i];
+        const GpuProfile* profile = catalog.gpu_by_device_name(c.name);
+        if (profile == nullptr) {
+            throw InputError("--gpu auto: GPU " + std::to_string(c.index) + " '" + c.name +
+                             "' is not in the catalog; name the closest with --gpu and its memory with --gpu-memory " +
+                             std::to_string(c.cuda_total() / k_mib) + "MiB");
+        }
+        const Bytes visible = cuda_total(c, *profile);
+        const std::string how = c.reserved ? " (" + grouped(c.total / k_mib) + " - " + grouped(*c.reserved / k_mib) + " reserved)"
+                                           : " (the profile's; this driver does not report its reserve)";
+        out.notes.push_back("GPU " + std::to_string(c.index) + ": " + c.name + " (" + profile->spec.id + "), " + grouped(visible / k_mib) +
+                            " MiB visible to CUDA" + how + ", " + grouped(c.used / k_mib) + " MiB held by other processes [" + c.source + "]");
+        const SignedBytes left = static_cast<SignedBytes>(visible) - static_cast<SignedBytes>(c.used);
+        if (deciding == nullptr || left < least_left) {
+            deciding = &c;
+            deciding_profile = profile;
+            least_left = left;
+        }
+    }
+    out.gpu = deciding_profile;
+    out.request.gpu = out.gpu->spec;
+    out.request.gpu.total = cuda_total(*deciding, *deciding_profile);
+    out.request.gpu.total_basis = deciding->source + " reading of GPU " + std::to_string(deciding->index);
+    if (o.other_processes_memory.empty()) {
+        out.request.other_processes_memory = deciding->used;
+    }
+    if (needed > 1) {
+        out.notes.push_back("GPU " + std::to_string(deciding->index) + " decides: the least memory left of the " + std::to_string(needed) +
+                            " cards used");
+    }
+}
+
+BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool default_scenario_allowed) {
+    BuiltRequest out;
+    const bool default_scenario = default_scenario_allowed && o.model.empty() && o.gpu.empty() && o.gpu_memory.empty();
+    PlanRequest& req = out.request;
+    out.model = resolve_model(catalog, o.model.empty() ? k_default_model : o.model);
+    ParsedModel parsed = out.model.parsed;
+    apply_quantization_flag(parsed, o.quantization);
+    req.model = parsed.spec;
+    out.notes = parsed.notes;
+    if (ascii_lower(o.gpu) == "auto") {
+        use_detected_gpus(catalog, o, out);
+    } else {
+        out.gpu = &catalog.gpu(o.gpu.empty() ? k_default_gpu : o.gpu);
+        req.gpu = out.gpu->spec;
+    }
+    if (!o.gpu_memory.empty()) {
+        req.gpu.total = parse_size(o.gpu_memory, "--gpu-memory");
+        req.gpu.total_basis = "--gpu-memory";
+    }
+    std::string util = o.utilization;
+    std::string max_len = o.max_model_len;
+    if (default_scenario) {
+        util = util.empty() ? k_default_utilization : util;
+        max_len = max_len.empty() ? k_default_max_len : max_len;
+    }
+    if (!util.empty()) {
+        req.gpu_memory_utilization = parse_fraction(util, "--gpu-memory-utilization");
+    }
+    if (!max_len.empty()) {
+        req.max_model_len = parse_count(max_len, "--max-model-len", std::uint64_t{1} << 40);
+    }
+    req.tensor_parallel_size = o.tp;
+    req.pipeline_parallel_size = o.pp;
+    req.dtype = o.dtype;
+    req.kv_cache_dtype = o.kv_cache_dtype;
+    if (!o.max_num_seqs.empty()) {
+        req.max_num_seqs = parse_count(o.max_num_seqs, "--max-num-seqs", std::uint64_t{1} << 32);
+    }
+    if (!o.max_num_batched_tokens.empty()) {
+        req.max_num_batched_tokens = parse_count(o.max_num_batched_tokens, "--max-num-batched-tokens", std::uint64_t{1} << 32);
+    }
+    if (!o.block_size.empty()) {
+        req.block_size = parse_count(o.block_size, "--block-size", 4096);
+    }
+    req.enforce_eager = o.enforce_eager;
+    if (!o.kv_cache_memory_bytes.empty()) {
+        req.kv_cache_memory_bytes = parse_size(o.kv_cache_memory_bytes, "--kv-cache-memory-bytes");
+    }
+    if (!o.other_processes_memory.empty()) {
+        req.other_processes_memory = parse_size(o.other_processes_memory, "--other-processes-memory");
+    }
+    if (!o.vllm_version.empty()) {
+        req.version = parse_version_flag(o.vllm_version, "--vllm-version");
+    }
+    req.engine = parse_engine_flag(o.engine, "--engine");
+    req.entrypoint = o.entrypoint == "llm" ? Entrypoint::llm : Entrypoint::serve;
+    if (out.model.checkpoint) {
+        req.checkpoint_bytes = out.model.checkpoint->bytes;
+        req.checkpoint_source = out.model.checkpoint->source;
+    }
+    if (const std::string problem = validate(req); !problem.empty()) {
+        throw InputError(problem);
+    }
+    return out;
+}
+
+std::vector<std::string> apply_deployment_flags(const Deployment& d, PlanInputs& p) {
+    std::vector<std::string> ignored;
+    for (const DeploymentFlag& f : d.flags) {
+        const std::string& n = f.name;
+        if (n == "model") {
+            p.model = f.value;
+        } else if (n == "gpu-memory-utilization") {
+            p.utilization = f.value;
+        } else if (n == "max-model-len") {
+            p.max_model_len = f.value;
+        } else if (n == "tensor-parallel-size" || n == "pipeline-parallel-size") {
+            unsigned long v = 0;
+            try {
+                std::size_t used = 0;
+                v = std::stoul(f.value, &used);
+                if (used != f.value.size() || v == 0 || v > 1024) {
+                    throw std::invalid_argument(f.value);
+                }
+            } catch (const std::exception&) {
+                throw InputError("--" + n + ": expected an integer from 1 to 1024, got '" + f.value + "'");
+            }
+            (n == "tensor-parallel-size" ? p.tp : p.pp) = static_cast<unsigned>(v);
+        } else if (n == "dtype") {
+            p.dtype = f.value;
+        } else if (n == "kv-cache-dtype") {
+            p.kv_cache_dtype = f.value;
+        } else if (n == "quantization") {
+            p.quantization = f.value;
+        } else if (n == "max-num-seqs") {
+            p.max_num_seqs = f.value;
+        } else if (n == "max-num-batched-tokens") {
+            p.max_num_batched_tokens = f.value;
+        } else if (n == "block-size") {
+            p.block_size = f.value;
+        } else if (n == "enforce-eager" || n == "no-enforce-eager") {
+            p.enforce_eager = d.switch_state("enforce-eager").value_or(false);   // the last spelling wins
+        } else if (n == "kv-cache-memory-bytes" || n == "kv-cache-memory") {
+            p.kv_cache_memory_bytes = f.value;
+        } else {
+            ignored.push_back("--" + n);
+        }
+    }
+    return ignored;
+}
+
+} // namespace vramplan

@@ -1,0 +1,246 @@
+// Replaying vLLM startup logs (io/replay.hpp).
+#include <vramplan/io/replay.hpp>
+
+#include <vramplan/io/errors.hpp>
+#include <vramplan/units.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+namespace vramplan {
+
+namespace {
+
+/// A logged GiB value as bytes; rejects values no GPU holds (the calibration file's 2^50 bound).
+SignedBytes gib_to_bytes(double gib, const std::string& where) {
+    const double bytes = gib * static_cast<double>(k_gib);
+    if (!std::isfinite(bytes) || std::fabs(bytes) > static_cast<double>(k_calibration_max_bytes)) {
+        throw InputError(where + ": expected a memory size below 1 PiB, the log says " + fixed(gib, 2) + " GiB");
+    }
+    return static_cast<SignedBytes>(std::llround(bytes));
+}
+
+std::string fmt_double(double x) { return fixed(x, x == std::floor(x) ? 0 : 6); }
+
+/// The catalog GPU whose CUDA total is closest to the logged total, within 0.5 %, or nullptr.
+/// `others` receives the other GPUs within that tolerance.
+const GpuProfile* gpu_by_total(const Catalog& catalog, double total_gib, std::vector<std::string>& others) {
+    const GpuProfile* best = nullptr;
+    double best_diff = 0.005;
+    std::vector<std::string> within;
+    for (const auto& [id, g] : catalog.gpus()) {
+        const double diff = std::fabs(static_cast<double>(g.spec.total) / static_cast<double>(k_gib) - total_gib) / total_gib;
+        if (diff < 0.005) {
+            within.push_back(id);
+        }
+        if (diff < best_diff) {
+            best_diff = diff;
+            best = &g;
+        }
+    }
+    for (const std::string& id : within) {
+        if (best != nullptr && id != best->spec.id) {
+            others.push_back(id);
+        }
+    }
+    return best;
+}
+
+/// The catalog GPU whose CUDA device name the log prints (`Your device 'Tesla T4'`, Triton's
+/// `device_name=NVIDIA_H100_80GB_HBM3`, Unsloth's banner), longest name first; nullptr when none
+/// or when two GPUs match equally.
+const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& text) {
+    const GpuProfile* best = nullptr;
+    std::size_t best_len = 0;
+    bool tie = false;
+    for (const auto& [id, g] : catalog.gpus()) {
+        const std::string& name = g.spec.device_name;
+        if (name.size() < 4 || name.size() < best_len) {
+            continue;
+        }
+        std::string underscored = name;
+        std::replace(underscored.begin(), underscored.end(), ' ', '_');
+        bool found = false;
+        for (const std::string& variant : {name, underscored}) {
+            for (std::size_t at = text.find(variant); at != std::string::npos && !found; at = text.find(variant, at + 1)) {
+                const std::size_t end = at + variant.size();
+                found = end == text.size() || std::isalnum(static_cast<unsigned char>(text[end])) == 0;
+            }
+        }
+        if (!found) {
+            continue;
+        }
+        if (name.size() > best_len) {
+            best = &g;
+            best_len = name.size();
+            tie = false;
+        } else if (best != nullptr && g.spec.device_name != best->spec.device_name) {
+            tie = true;
+        }
+    }
+    return tie ? nullptr : best;
+}
+
+} // namespace
+
+Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {
+    Replayed r{read_vllm_log(path), {}, {}, {}};
+    const VllmLog& log = r.log;
+    if (!log.weights_gib && !log.kv_cache_gib && !log.gpu_blocks && !log.kv_tokens) {
+        throw InputError(path + ": no vLLM memory lines found (expected `Model loading took`, `Available KV cache memory`, "
+                                "`# GPU blocks` or the V0 memory profile)");
+    }
+    PlanInputs p;
+    if (!o.model.empty()) {
+        p.model = o.model;
+    } else if (log.model) {
+        p.model = catalog_model_name(catalog, log.model->value);
+    } else {
+        throw InputError(path + ": the log names no model; pass --model");
+    }
+    const GpuProfile* by_name = o.gpu.empty() ? gpu_by_device_name(catalog, read_file(path, std::size_t{256} << 20, "a vLLM startup log")) : nullptr;
+    if (!o.gpu.empty()) {
+        p.gpu = o.gpu;
+    } else if (by_name != nullptr) {
+        p.gpu = by_name->spec.id;
+        r.notes.push_back("GPU " + by_name->spec.id + " inferred from the device name '" + by_name->spec.device_name + "' in the log");
+    } else if (log.total_gib) {
+        std::vector<std::string> others;
+        const GpuProfile* g = gpu_by_total(catalog, log.total_gib->value, others);
+        if (g == nullptr) {
+            throw InputError(path + ": no catalog GPU has " + fixed(log.total_gib->value, 2) + " GiB; pass --gpu");
+        }
+        p.gpu = g->spec.id;
+        std::string also;
+        bool differ = false;
+        for (const std::string& id : others) {
+            also += (also.empty() ? "" : ", ") + id;
+            const GpuSpec& other = catalog.gpu(id).spec;
+            // Another compute capability or batch-default class changes the plan: do not guess.
+            differ = differ || other.compute_major != g->spec.compute_major ||
+                     (other.device_name.find("A100") == std::string::npos) != (g->spec.device_name.find("A100") == std::string::npos);
+        }
+        if (differ) {
+            throw InputError(path + ": the logged total " + fixed(log.total_gib->value, 2) + " GiB fits " + g->spec.id + ", " + also +
+                             "; pass --gpu");
+        }
+        r.notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(log.total_gib->value, 2) + " GiB" +
+                          (also.empty() ? std::string() : " (also within 0.5 %: " + also + "; pass --gpu to choose)"));
+    } else {
+        throw InputError(path + ": the log prints neither the GPU's total memory nor a known device name; pass --gpu");
+    }
+    if (log.total_gib) {
+        p.gpu_memory = fixed(log.total_gib->value, 2) + "GiB";
+    }
+    if (!o.vllm_version.empty()) {
+        p.vllm_version = o.vllm_version;
+    } else if (log.version) {
+        p.vllm_version = log.version->value.str();
+    } else if (log.wording_min) {
+        p.vllm_version = log.wording_min->str();
+        r.notes.push_back("vLLM version not printed; the log's wording dates it to " + log.wording_min->str() +
+                          (log.wording_max ? " .. " + log.wording_max->str() : std::string(" or later")) + "; using " + p.vllm_version);
+    } else {
+        throw InputError(path + ": the log prints no vLLM version and its wording does not date it; pass --vllm-version");
+    }
+    if (log.engine) {
+        p.engine = log.engine->value == "V0" ? "v0" : "v1";
+    }
+    if (log.gpu_memory_utilization) {
+        p.utilization = fmt_double(log.gpu_memory_utilization->value);
+    }
+    if (log.max_model_len) {
+        p.max_model_len = std::to_string(log.max_model_len->value);
+    }
+    if (log.max_num_seqs) {
+        p.max_num_seqs = std::to_string(log.max_num_seqs->value);
+    }
+    if (log.max_num_batched_tokens) {
+        p.max_num_batched_tokens = std::to_string(log.max_num_batched_tokens->value);
+    }
+    if (log.block_size) {
+        p.block_size = std::to_string(log.block_size->value);
+    }
+    if (log.tensor_parallel_size) {
+        p.tp = log.tensor_parallel_size->value;
+    }
+    if (log.pipeline_parallel_size) {
+        p.pp = log.pipeline_parallel_size->value;
+    }
+    if (log.dtype && log.dtype->value != "auto") {
+        p.dtype = log.dtype->value;
+    }
+    if (log.kv_cache_dtype) {
+        p.kv_cache_dtype = log.kv_cache_dtype->value;
+    }
+    if (log.quantization && (log.quantization->value == "fp8" || log.quantization->value == "bitsandbytes")) {
+        p.quantization = log.quantization->value;
+    }
+    p.enforce_eager = log.enforce_eager && log.enforce_eager->value;
+    try {
+        r.built = build_request(catalog, p, false);
+    } catch (const InputError& e) {
+        // Name what came from the log rather than flags the user never passed.
+        std::string what = e.what();
+        if (o.model.empty() && e.subject() == "--model") {
+            const std::string& m = e.message();
+            const std::size_t colon = e.separator() == " " ? m.find(": ") : std::string::npos;
+            what = "the log's model: " + (colon == std::string::npos ? m : m.substr(colon + 2)) + "; pass --model";
+        } else if (what.rfind("--engine ", 0) == 0) {
+            what = "the log is " + log.engine->value + ", but " + what.substr(what.find(':') + 2);
+        }
+        throw InputError(path + ": " + what);
+    }
+    r.plan = make_plan(r.built.request);
+    return r;
+}
+
+CalibrationEntry calibration_entry(const std::string& path, const Replayed& r) {
+    const VllmLog& log = r.log;
+    const Plan& plan = r.plan;
+    const WorkerPlan& w = plan.workers.front();   // the log's numbers are rank 0's
+    CalibrationEntry e;
+    e.source = std::filesystem::path(path).filename().string();
+    e.model = r.built.model.id;
+    e.model_name = r.built.model.label;
+    e.gpu = plan.request.gpu.id;
+    e.version = plan.request.version;
+    e.engine = engine_name(plan.era.engine);
+    e.tensor_parallel_size = plan.request.tensor_parallel_size;
+    e.pipeline_parallel_size = plan.request.pipeline_parallel_size;
+    e.gpu_memory_utilization = plan.config.gpu_memory_utilization;
+    e.max_model_len = plan.config.max_model_len;
+    e.max_num_seqs = plan.config.max_num_seqs;
+    e.max_num_batched_tokens = plan.config.max_num_batched_tokens;
+    e.dtype = plan.config.dtype;
+    e.kv_cache_dtype = plan.config.kv_cache_dtype;
+    e.enforce_eager = !plan.config.cuda_graphs;
+    const auto where = [&path](std::size_t line) { return path + ":" + std::to_string(line); };
+    const auto measured = [&](const auto& field) -> std::optional<Bytes> {
+        if (field && field->value >= 0) {
+            return static_cast<Bytes>(gib_to_bytes(field->value, where(field->line)));
+        }
+        return std::nullopt;
+    };
+    e.measured.weights = measured(log.weights_gib);
+    e.measured.activation = measured(log.activation_gib);
+    if (log.non_torch_gib) {
+        e.measured.non_torch = gib_to_bytes(log.non_torch_gib->value, where(log.non_torch_gib->line));   // may be negative (spec §2.4)
+    }
+    e.measured.cuda_graphs = measured(log.cuda_graph_gib);
+    if (log.kv_cache_gib) {
+        e.measured.kv_cache = gib_to_bytes(log.kv_cache_gib->value, where(log.kv_cache_gib->line));
+    }
+    // Non-torch and activation when the log prints only their sum with the weights (DEBUG) or the
+    // KV cache: the budget identity kv = T·u − W − A − N gives A + N.
+    e.estimated.weights = w.weights;
+    e.estimated.activation = w.activation;
+    e.estimated.non_torch = static_cast<SignedBytes>(w.non_torch);
+    e.estimated.cuda_graphs = w.cuda_graphs;
+    e.estimated.kv_cache = w.kv_cache;
+    return e;
+}
+
+} // namespace vramplan

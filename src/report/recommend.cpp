@@ -1,0 +1,180 @@
+// Solver answers as text, JSON and YAML (report/recommend.hpp).
+#include <vramplan/report/recommend.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace vramplan {
+
+namespace {
+
+std::string util_text(double u) { return fixed(u, 2); }
+
+std::string capacity_text(const SolveCheck& c) {
+    return c.by_concurrency ? fixed(std::floor(c.concurrency * 100.0) / 100.0, 2) + " requests" : grouped(c.tokens) + " tokens";
+}
+
+std::string serve_yaml(const std::string& model, const ServeFlags& flags) {
+    std::string s = "model: " + model + "\n";
+    for (const auto& [k, v] : flags) {
+        s += k + ": " + (v.empty() ? "true" : v) + "\n";
+    }
+    return s;
+}
+
+std::optional<std::string> pinned_command(const Recommendation& rec, const std::string& model) {
+    if (!rec.pinned_kv) {
+        return std::nullopt;
+    }
+    PlanRequest pinned = rec.request;
+    pinned.kv_cache_memory_bytes = rec.pinned_kv;
+    return serve_command(model, serve_flags(pinned, rec.plan.config, true));
+}
+
+} // namespace
+
+ServeFlags serve_flags(const PlanRequest& r, const ResolvedConfig& c, bool pinned) {
+    ServeFlags f;
+    if (pinned && r.kv_cache_memory_bytes) {
+        f.emplace_back("kv-cache-memory-bytes", std::to_string(*r.kv_cache_memory_bytes));
+    } else {
+        f.emplace_back("gpu-memory-utilization", util_text(c.gpu_memory_utilization));
+    }
+    f.emplace_back("max-model-len", std::to_string(c.max_model_len));
+    if (r.tensor_parallel_size > 1) {
+        f.emplace_back("tensor-parallel-size", std::to_string(r.tensor_parallel_size));
+    }
+    if (r.pipeline_parallel_size > 1) {
+        f.emplace_back("pipeline-parallel-size", std::to_string(r.pipeline_parallel_size));
+    }
+    if (r.dtype != "auto") {
+        f.emplace_back("dtype", r.dtype);
+    }
+    if (r.kv_cache_dtype != "auto") {
+        f.emplace_back("kv-cache-dtype", r.kv_cache_dtype);
+    }
+    if (r.max_num_seqs) {
+        f.emplace_back("max-num-seqs", std::to_string(*r.max_num_seqs));
+    }
+    if (r.max_num_batched_tokens) {
+        f.emplace_back("max-num-batched-tokens", std::to_string(*r.max_num_batched_tokens));
+    }
+    if (r.block_size) {
+        f.emplace_back("block-size", std::to_string(*r.block_size));
+    }
+    if (r.enforce_eager) {
+        f.emplace_back("enforce-eager", "");
+    }
+    return f;
+}
+
+std::string serve_command(const std::string& model, const ServeFlags& flags) {
+    std::string s = "vllm serve " + model;
+    for (const auto& [k, v] : flags) {
+        s += " --" + k + (v.empty() ? "" : " " + v);
+    }
+    return s;
+}
+
+std::string goal_text(const SolveGoal& g) {
+    std::string s;
+    switch (g.kind) {
+    case SolveGoal::Kind::min_for_concurrency:
+        s = fmt::format("lowest utilization that serves {} requests of {} tokens", g.concurrency, grouped(g.max_model_len));
+        break;
+    case SolveGoal::Kind::min_for_kv_tokens:
+        s = fmt::format("lowest utilization with {} tokens of KV cache", grouped(g.kv_tokens));
+        break;
+    case SolveGoal::Kind::max_safe:
+        s = "largest utilization that starts and leaves " + gib2(to_signed(g.margin)) + " GiB free after vLLM's own use";
+        break;
+    case SolveGoal::Kind::max_model_len:
+        s = "largest max-model-len that fits at utilization " + util_text(g.utilization) +
+            (g.max_model_len_cap ? " (capped at " + grouped(*g.max_model_len_cap) + ")" : "");
+        break;
+    }
+    return g.preset.empty() ? s : "preset " + g.preset + ": " + s;
+}
+
+std::string check_text(const SolveCheck& c) {
+    switch (c.kind) {
+    case SolveCheck::Kind::capacity:
+        return fmt::format("at {}: {}{}", util_text(c.utilization), capacity_text(c),
+                           !c.beyond ? "" : c.starts ? " (short of the target)" : " (vLLM would not start)");
+    case SolveCheck::Kind::free_memory:
+        return fmt::format("at {}: {} GiB free{}", util_text(c.utilization), gib2(c.free),
+                           !c.beyond ? "" : c.starts ? " (below the margin)" : " (vLLM would not start)");
+    case SolveCheck::Kind::context:
+        if (!c.beyond) {
+            return fmt::format("at {} tokens: starts, {} GiB of KV", grouped(c.max_model_len), gib2(c.kv_cache));
+        }
+        return fmt::format("at {} tokens: {}", grouped(c.max_model_len), c.starts ? "starts" : "vLLM would not start");
+    }
+    return "";
+}
+
+std::string note_text(const SolveNote& n) {
+    const std::string why = n.why.empty() ? "" : " (" + n.why + ")";
+    switch (n.kind) {
+    case SolveNote::Kind::larger_tp:
+        return fmt::format("does not fit at TP {}: the smallest tensor-parallel size that fits is {}", n.from_tp, n.to_tp) + why;
+    case SolveNote::Kind::preset_larger_tp:
+        return fmt::format("does not fit at TP {}: the smallest tensor-parallel size that does is {}", n.from_tp, n.to_tp);
+    case SolveNote::Kind::fp8_kv_cache:
+        return fmt::format("does not fit on {} GPU(s) with a {} KV cache: an fp8 KV cache halves it", n.max_gpus, n.kv_cache_dtype) + why;
+    case SolveNote::Kind::preset_target_out_of_reach:
+        return "the preset's " + std::to_string(n.concurrency) + " requests are out of reach on " + std::to_string(n.to_tp) + " GPU(s) (" +
+               n.why + "); this is the largest safe utilization instead";
+    case SolveNote::Kind::preset_context_shortened:
+        return "the preset's context does not fit: shortened to the longest that does";
+    }
+    return "";
+}
+
+std::string render_recommendation_text(const Recommendation& rec, const PlanContext& ctx, const std::string& model) {
+    std::string out = "recommendation: " + goal_text(rec.goal) + "\n";
+    out += "  " + serve_command(model, serve_flags(rec.request, rec.plan.config, false)) + "\n";
+    if (const auto pinned = pinned_command(rec, model)) {
+        out += "  or, pinning the KV cache: " + *pinned + "\n";
+    }
+    for (const SolveCheck& c : rec.checks) {
+        out += "  checked " + check_text(c) + "\n";
+    }
+    for (const SolveNote& n : rec.notes) {
+        out += "  note: " + note_text(n) + "\n";
+    }
+    return out + "\n" + render_text(rec.plan, ctx);
+}
+
+std::string render_recommendation_yaml(const Recommendation& rec, const std::string& model) {
+    return "# vramplan recommend: " + goal_text(rec.goal) + " (vLLM " + rec.request.version.str() + ", " + rec.request.gpu.name + ")\n" +
+           serve_yaml(model, serve_flags(rec.request, rec.plan.config, false));
+}
+
+nlohmann::json recommendation_json(const Recommendation& rec, const PlanContext& ctx, const std::string& model) {
+    const ServeFlags flags = serve_flags(rec.request, rec.plan.config, false);
+    nlohmann::json f = nlohmann::json::object();
+    for (const auto& [k, v] : flags) {
+        f[k] = v.empty() ? nlohmann::json(true) : nlohmann::json(v);
+    }
+    std::vector<std::string> checks;
+    for (const SolveCheck& c : rec.checks) {
+        checks.push_back(check_text(c));
+    }
+    std::vector<std::string> notes;
+    for (const SolveNote& n : rec.notes) {
+        notes.push_back(note_text(n));
+    }
+    return nlohmann::json{{"schema_version", k_schema_version},
+                          {"recommendation",
+                           {{"goal", goal_text(rec.goal)},
+                            {"flags", f},
+                            {"command", serve_command(model, flags)},
+                            {"pinned_kv_cache_memory_bytes", rec.pinned_kv ? nlohmann::json(*rec.pinned_kv) : nlohmann::json(nullptr)},
+                            {"checks", checks},
+                            {"notes", notes}}},
+                          {"plan", plan_json(rec.plan, ctx)}};
+}
+
+} // namespace vramplan
