@@ -1,6 +1,7 @@
 // `vramplan sweep` reports (report/sweep.hpp).
 #include <vramplan/report/sweep.hpp>
 
+#include <vramplan/report/table.hpp>
 #include <vramplan/units.hpp>
 
 #include <fmt/format.h>
@@ -28,13 +29,16 @@ std::string render_sweep_csv(const std::vector<SweepPoint>& pts, const SweepCont
 
 std::string render_sweep_text(const std::vector<SweepPoint>& pts, const SweepContext& ctx) {
     std::string out = fmt::format("sweep: {} on {} (vLLM {}), {} combinations\n", ctx.model, ctx.gpu_id, ctx.version, pts.size());
-    out += fmt::format("{:>5} {:>9} {:>10} {:>12} {:>12} {:>10} {:>11}  {}\n", "u", "max len", "KV GiB", "KV tokens", "concurrency", "image GiB",
-                       ctx.calibrated ? "restore s" : "restore >= s", "verdict");
+    const auto right = [](std::size_t w, const char* before) { return TextTable::Column{TextTable::Align::right, w, before}; };
+    TextTable t({right(5, ""), right(9, " "), right(10, " "), right(12, " "), right(12, " "), right(10, " "), right(11, " "),
+                 {TextTable::Align::left, 0, "  "}});
+    t.add_row({"u", "max len", "KV GiB", "KV tokens", "concurrency", "image GiB", ctx.calibrated ? "restore s" : "restore >= s", "verdict"});
     for (const SweepPoint& p : pts) {
-        out += fmt::format("{:>5} {:>9} {:>10} {:>12} {:>12} {:>10} {:>11}  {}\n", fixed(p.utilization, 2), grouped(p.max_model_len),
-                           fixed(in_gib(p.kv_cache), 2), grouped(p.tokens), fixed(p.concurrency, 2) + "x", fixed(in_gib(to_signed(p.image_compressed)), 2),
-                           fixed(p.restore_s, 1), p.starts ? "starts" : std::string("fails (") + failure_name(p.failure) + ")");
+        t.add_row({fixed(p.utilization, 2), grouped(p.max_model_len), fixed(in_gib(p.kv_cache), 2), grouped(p.tokens), fixed(p.concurrency, 2) + "x",
+                   fixed(in_gib(to_signed(p.image_compressed)), 2), fixed(p.restore_s, 1),
+                   p.starts ? "starts" : std::string("fails (") + failure_name(p.failure) + ")"});
     }
+    out += t.render();
     return out;
 }
 
