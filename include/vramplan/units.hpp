@@ -13,4 +13,9 @@ namespace vramplan {
 /// Thousands separators ("476,016").
 std::string grouped(std::uint64_t n);
 
+/// Concurrency as vLLM prints it (`Maximum concurrency for L tokens per request: {:.2f}x`,
+/// vllm/v1/core/kv_cache_utils.py): rounded to two decimals. The one rule for every command and
+/// format, so one plan shows the same figure everywhere.
+double round_concurrency(double concurrency);
+
 } // namespace vramplan

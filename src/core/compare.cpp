@@ -1,5 +1,6 @@
 // Plans side by side (compare.hpp).
 #include <vramplan/compare.hpp>
+#include <vramplan/units.hpp>
 
 #include <vramplan/coldstart.hpp>
 
@@ -41,7 +42,7 @@ double value_of(CompareMetric m, const Plan& p) {
     case CompareMetric::cuda_context: return bytes(to_signed(w.cuda_context));
     case CompareMetric::free: return bytes(w.free);
     case CompareMetric::kv_tokens: return static_cast<double>(p.capacity.tokens);
-    case CompareMetric::max_concurrency: return std::floor(p.capacity.max_concurrency * 100.0) / 100.0;
+    case CompareMetric::max_concurrency: return round_concurrency(p.capacity.max_concurrency);
     case CompareMetric::snapshot_image: return static_cast<double>(estimate_snapshot(p, SnapshotParams{}, std::nullopt).image_compressed);
     case CompareMetric::restore_lower_s: return estimate_snapshot(p, SnapshotParams{}, std::nullopt).restore_lower_s;
     case CompareMetric::verdict: return p.verdict.starts ? 1.0 : 0.0;

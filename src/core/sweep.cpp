@@ -1,5 +1,6 @@
 // Sweeps (sweep.hpp).
 #include <vramplan/sweep.hpp>
+#include <vramplan/units.hpp>
 
 #include <cmath>
 
@@ -40,7 +41,7 @@ Sweep sweep_plans(const PlanRequest& base, const std::vector<double>& us, const 
             pt.failure = p.verdict.failure;
             pt.kv_cache = p.workers[p.deciding_worker].kv_cache;
             pt.tokens = p.capacity.tokens;
-            pt.concurrency = std::floor(p.capacity.max_concurrency * 100.0) / 100.0;
+            pt.concurrency = round_concurrency(p.capacity.max_concurrency);
             pt.image_compressed = snap.image_compressed;
             pt.restore_calibrated = snap.restore_s.has_value();
             pt.restore_s = snap.restore_s.value_or(snap.restore_lower_s);

@@ -1,5 +1,7 @@
 #include <vramplan/units.hpp>
 
+#include <cmath>
+
 namespace vramplan {
 
 std::string grouped(std::uint64_t n) {
@@ -14,5 +16,7 @@ std::string grouped(std::uint64_t n) {
     }
     return out;
 }
+
+double round_concurrency(double concurrency) { return std::round(concurrency * 100.0) / 100.0; }
 
 } // namespace vramplan

@@ -100,7 +100,7 @@ std::string render_check_text(const std::vector<DeploymentCheck>& results) {
             const Plan& p = *r.plan;
             const WorkerPlan& w = p.workers[p.deciding_worker];
             out += fmt::format("     utilization {}, budget {}, KV {} ({} tokens, {}x at {}), free {}\n", fixed(p.config.gpu_memory_utilization, 2),
-                               gib(to_signed(w.budget)), gib(w.kv_cache), grouped(p.capacity.tokens), fixed(p.capacity.max_concurrency, 2),
+                               gib(to_signed(w.budget)), gib(w.kv_cache), grouped(p.capacity.tokens), fixed(round_concurrency(p.capacity.max_concurrency), 2),
                                grouped(p.config.max_model_len), gib(w.free));
         }
         for (const Violation& v : r.violations) {
@@ -140,7 +140,7 @@ nlohmann::json check_json(const std::vector<DeploymentCheck>& results) {
             const WorkerPlan& w = p.workers[p.deciding_worker];
             j["plan"] = {{"gpu_memory_utilization", p.config.gpu_memory_utilization}, {"max_model_len", p.config.max_model_len},
                          {"budget_bytes", w.budget}, {"vllm_use_bytes", vllm_use(w)}, {"kv_cache_bytes", w.kv_cache},
-                         {"kv_tokens", p.capacity.tokens}, {"max_concurrency", std::round(p.capacity.max_concurrency * 100.0) / 100.0},
+                         {"kv_tokens", p.capacity.tokens}, {"max_concurrency", round_concurrency(p.capacity.max_concurrency)},
                          {"free_bytes", w.free}, {"starts", p.verdict.starts}};
         }
         list.push_back(j);

@@ -12,7 +12,7 @@ namespace {
 std::string util_text(double u) { return fixed(u, 2); }
 
 std::string capacity_text(const SolveCheck& c) {
-    return c.by_concurrency ? fixed(std::floor(c.concurrency * 100.0) / 100.0, 2) + " requests" : grouped(c.tokens) + " tokens";
+    return c.by_concurrency ? fixed(round_concurrency(c.concurrency), 2) + " requests" : grouped(c.tokens) + " tokens";
 }
 
 std::string serve_yaml(const std::string& model, const ServeFlags& flags) {

@@ -30,7 +30,7 @@ struct Row {
     bool header = false;
 };
 
-std::string two_decimals(double x) { return fixed(std::round(x * 100.0) / 100.0, 2); }
+std::string two_decimals(double x) { return fixed(round_concurrency(x), 2); }
 
 } // namespace
 
@@ -429,12 +429,12 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"kv_cache",
          {{"bytes_per_token", p.kv.bytes_per_token}, {"block_size", p.kv.block_size}, {"num_blocks", p.capacity.num_blocks},
           {"tokens", p.capacity.tokens}, {"max_model_len", c.max_model_len},
-          {"max_concurrency", std::round(p.capacity.max_concurrency * 100.0) / 100.0}, {"blocks_per_request", p.capacity.blocks_per_request},
+          {"max_concurrency", round_concurrency(p.capacity.max_concurrency)}, {"blocks_per_request", p.capacity.blocks_per_request},
           {"num_groups", p.kv.num_groups}, {"hybrid", p.kv.hybrid}, {"estimated", range.estimated},
           {"kv_cache_bytes_low", range.kv_low}, {"kv_cache_bytes_high", range.kv_high},
           {"tokens_low", range.tokens_low}, {"tokens_high", range.tokens_high},
-          {"max_concurrency_low", std::round(range.concurrency_low * 100.0) / 100.0},
-          {"max_concurrency_high", std::round(range.concurrency_high * 100.0) / 100.0}}},
+          {"max_concurrency_low", round_concurrency(range.concurrency_low)},
+          {"max_concurrency_high", round_concurrency(range.concurrency_high)}}},
         {"verdict", verdict},
         {"notes", p.notes},
     };
