@@ -8,6 +8,7 @@
 
 #include <vramplan/io/errors.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -50,6 +51,11 @@ int main(int argc, char** argv) {
         for (const RecordScore& s : scores) {
             require(s.exact != "mismatch", s.id + ": tokens/concurrency do not follow from vLLM's own KV bytes");
             require(!s.outcome_checked || s.outcome_matched, s.id + ": start/fail outcome differs from the log");
+        }
+        // The accuracy bounds above hold only where their groups exist: no group, no pass.
+        for (const std::string group : {"V1 >= 0.9.1", "all eras"}) {
+            require(std::any_of(summary.begin(), summary.end(), [&](const auto& row) { return row.group == group; }),
+                    "no '" + group + "' group in the summary (no records replayed?)");
         }
         std::cout << (failures == 0 ? "1 passed, 0 failed\n" : "0 passed, 1 failed\n");
         return failures == 0 ? 0 : 1;

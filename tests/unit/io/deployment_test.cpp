@@ -21,6 +21,10 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 using namespace vramplan;
 
 namespace {
@@ -118,6 +122,20 @@ std::string read_error(const std::string& path) {
 void write_file(const std::filesystem::path& p, const std::string& text) {
     std::ofstream out(p, std::ios::binary);
     out << text;
+}
+
+/// Creates a UNIX-domain socket file at PATH: bound, then closed (the file stays).
+void make_socket_file(const std::filesystem::path& path) {
+    const std::string name = path.string();
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    REQUIRE(name.size() < sizeof(address.sun_path));
+    std::copy(name.begin(), name.end(), address.sun_path);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+    ::close(fd);
+    REQUIRE(bound == 0);
 }
 
 const std::string k_none = ": expected a vLLM command (vllm serve MODEL ..., python -m vllm.entrypoints.openai.api_server ..., "
@@ -699,13 +717,13 @@ TEST_CASE("read_deployments: extensions, skipped files, errors", "[deployment][r
 }
 
 TEST_CASE("read_deployments: an unreadable file", "[deployment][read]") {
-    test::TempDir dir("deployments-perm");
-    const auto file = dir.path / "secret.sh";
-    write_file(file, "vllm serve A\n");
-    std::filesystem::permissions(file, std::filesystem::perms::none);
-    if (std::ifstream(file)) {
-        return; // running as root: permissions are not enforced
-    }
+    // A file that exists, is not a directory, and cannot be opened. Permission bits do not stop
+    // root (the test command runs as root); a UNIX socket cannot be opened by anyone (ENXIO).
+    test::TempDir dir("deployments-unreadable");
+    const auto file = dir.path / "serve.sh";
+    make_socket_file(file);
+    REQUIRE(std::filesystem::exists(file));
+    REQUIRE(!std::ifstream(file));
     CHECK(read_error(file.string()) == file.string() + ": cannot be read (permission denied?)");
 }
 
