@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what vramplan needs to build and test, on Debian/Ubuntu, only when it is missing.
 set -eu
-pkgs="cmake g++ make libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libcurl4-openssl-dev python3 chromium locales dpkg-dev"
+pkgs="cmake g++ make libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libcurl4-openssl-dev python3 chromium locales dpkg-dev zsh fish groff-base"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
