@@ -1,9 +1,11 @@
 #include <vramplan/plan.hpp>
 
+#include <vramplan/utilization.hpp>
+
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
-#include <cmath>
 #include <limits>
 
 namespace vramplan {
@@ -91,17 +93,6 @@ BlockChoice choose_block_size(const PlanRequest& r, const EraRules& era, bool fp
         return {*user, "--block-size (" + backend + ")"};
     }
     return {16, backend + ", block 16"};
-}
-
-/// The smallest utilization, in steps of 0.01, whose budget covers `need` bytes.
-std::optional<double> min_utilization(Bytes total, Bytes need) {
-    for (int pct = 1; pct <= 100; ++pct) {
-        const double u = pct / 100.0;
-        if (fraction_of(total, u) >= need) {
-            return u;
-        }
-    }
-    return std::nullopt;
 }
 
 struct BatchDefault {
@@ -582,9 +573,8 @@ Plan make_plan(const PlanRequest& r) {
                   gib2(to_signed(first.free_at_startup)) + "/" + gib2(to_signed(total)) +
                   " GiB) on startup is less than desired GPU memory utilization (" + util + ", " + gib2(to_signed(requested)) +
                   " GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.";
-        const double max_u = std::floor(static_cast<double>(first.free_at_startup) / static_cast<double>(total) * 100.0) / 100.0;
-        if (max_u > 0.0) {
-            v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
+        if (const std::optional<UtilizationStep> u = max_utilization_within(total, to_signed(first.free_at_startup))) {
+            v.fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
         }
         if (r.other_processes_memory > 0) {
             v.fixes.push_back("free the " + gib2(to_signed(r.other_processes_memory)) + " GiB other processes hold on the card");
@@ -623,9 +613,9 @@ Plan make_plan(const PlanRequest& r) {
         }
         // Fixes: the smallest utilization that fits one request, a shorter context, an fp8 KV cache.
         if (!r.kv_cache_memory_bytes) {
-            const std::optional<double> u = min_utilization(total, checked_add(w.charged, w.request_bytes));
-            if (u && (!era.free_memory_check || fraction_of(total, *u) <= w.free_at_startup)) {
-                v.fixes.push_back("--gpu-memory-utilization " + fixed(*u, 2));
+            const std::optional<UtilizationStep> u = min_utilization_covering(total, checked_add(w.charged, w.request_bytes));
+            if (u && (!era.free_memory_check || fraction_of(total, u->value()) <= w.free_at_startup)) {
+                v.fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
             }
         } else {
             v.fixes.push_back("--kv-cache-memory-bytes " + std::to_string(w.request_bytes));
@@ -653,17 +643,18 @@ Plan make_plan(const PlanRequest& r) {
                       " GiB short). vLLM would fail with torch.OutOfMemoryError: CUDA out of memory after loading the model.";
             // The largest utilization whose headroom covers the graphs, re-planned: a smaller KV
             // cache may no longer hold one request, and then the context must shrink too.
-            const double max_u = std::floor((static_cast<double>(requested) + static_cast<double>(tight.graph_headroom)) /
-                                            static_cast<double>(total) * 100.0) / 100.0;
-            if (max_u > 0.0 && !r.kv_cache_memory_bytes) {
+            // Lowering the budget by d raises the headroom by d: the budget may be at most requested + headroom.
+            const std::optional<UtilizationStep> u =
+                r.kv_cache_memory_bytes ? std::nullopt : max_utilization_within(total, signed_add(to_signed(requested), tight.graph_headroom));
+            if (u) {
                 PlanRequest lower = r;
-                lower.gpu_memory_utilization = max_u;
+                lower.gpu_memory_utilization = u->value();
                 const Plan check = make_plan(lower);
                 if (check.verdict.starts) {
-                    v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
+                    v.fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
                 } else if (check.verdict.failure == Failure::kv_too_small && check.verdict.estimated_max_model_len &&
                            *check.verdict.estimated_max_model_len > 0) {
-                    v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2) + " --max-model-len " +
+                    v.fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2) + " --max-model-len " +
                                       std::to_string(*check.verdict.estimated_max_model_len));
                 }
             }
