@@ -177,7 +177,10 @@ struct Plan {
 };
 
 /// Plans `request`. The request must be valid (see `validate`); throws OverflowError only for
-/// inputs so large that byte counts leave 64 bits.
+/// inputs so large that byte counts leave 64 bits. In five phases (src/core/plan.cpp): resolve
+/// (the era, vLLM's defaults) → geometry (the KV spec, each stage's layers) → budget (each
+/// worker's weights, activation, non-torch, graphs) → calibration (a measured log's corrections)
+/// → verdict (KV cache and capacity, whether vLLM starts, the fixes).
 Plan make_plan(const PlanRequest& request);
 
 /// The accounting identities every worker of every plan satisfies, whatever the era:

@@ -1,10 +1,13 @@
 #include <vramplan/plan.hpp>
 
+#include <vramplan/utilization.hpp>
+
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
-#include <cmath>
 #include <limits>
+#include <optional>
 
 namespace vramplan {
 
@@ -38,6 +41,8 @@ std::uint32_t dtype_size(const std::string& name) {
     return 2;
 }
 
+// ---- Phase 1: resolve ----------------------------------------------------------------------
+
 /// vLLM's dtype resolution (`_resolve_auto_dtype`, spec §5.2): float32 checkpoints run in bf16 on
 /// SM ≥ 8.0 and fp16 before; bf16 falls back to fp16 on cards without bf16.
 std::string resolve_dtype(const PlanRequest& r, std::vector<std::string>& notes) {
@@ -62,46 +67,6 @@ std::string resolve_dtype(const PlanRequest& r, std::vector<std::string>& notes)
         d = "float16";
     }
     return d;
-}
-
-struct BlockChoice {
-    std::uint64_t size;
-    std::string reason;
-};
-
-/// Attention backends that force their own block size (spec §5.3).
-BlockChoice choose_block_size(const PlanRequest& r, const EraRules& era, bool fp8_kv) {
-    const std::optional<std::uint64_t>& user = r.block_size;
-    if (!r.model.is_mla()) {
-        return user ? BlockChoice{*user, "--block-size"} : BlockChoice{16, "default (CacheConfig.DEFAULT_BLOCK_SIZE)"};
-    }
-    const int cc = r.gpu.compute_major;
-    if (cc >= 10) {
-        if (era.flashinfer_mla_default_on_blackwell) {
-            return {32, "FlashInfer-MLA backend (Blackwell) forces 32"};
-        }
-        return {128, "CUTLASS MLA backend (Blackwell) forces 128"};
-    }
-    if (cc == 9 && (!era.fa_mla_default_on_hopper || fp8_kv)) {
-        return {64, "FlashMLA backend (Hopper) forces 64"};
-    }
-    // FlashAttention-MLA (Hopper, bf16 KV, vLLM ≥ 0.12) and Triton MLA accept any multiple of 16.
-    const std::string backend = cc == 9 ? "FlashAttention-MLA backend" : "Triton MLA backend";
-    if (user && *user % 16 == 0) {
-        return {*user, "--block-size (" + backend + ")"};
-    }
-    return {16, backend + ", block 16"};
-}
-
-/// The smallest utilization, in steps of 0.01, whose budget covers `need` bytes.
-std::optional<double> min_utilization(Bytes total, Bytes need) {
-    for (int pct = 1; pct <= 100; ++pct) {
-        const double u = pct / 100.0;
-        if (fraction_of(total, u) >= need) {
-            return u;
-        }
-    }
-    return std::nullopt;
 }
 
 struct BatchDefault {
@@ -152,6 +117,75 @@ BatchDefault batch_defaults(const PlanRequest& r, const EraRules& era, std::uint
     return d;
 }
 
+/// The rules of the request's release and engine; a release past the newest modelled is noted.
+EraRules resolve_era(const PlanRequest& r, std::vector<std::string>& notes) {
+    EraRules era = rules_for(r.version, r.engine.value_or(default_engine(r.version)));
+    if (era.extrapolated) {
+        notes.push_back("vLLM " + r.version.str() + " is newer than the newest version modelled (" +
+                        k_newest_modelled.str() + "); its rules are assumed unchanged");
+    }
+    return era;
+}
+
+/// vLLM's defaults for every flag left unset (spec §6.3), the model and KV-cache dtypes, and
+/// whether CUDA graphs are captured.
+ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::vector<std::string>& notes) {
+    ResolvedConfig c;
+    c.gpu_memory_utilization = r.gpu_memory_utilization.value_or(era.default_utilization);
+    c.utilization_is_default = !r.gpu_memory_utilization.has_value();
+    c.max_model_len = r.max_model_len.value_or(r.model.max_model_len);
+    c.max_model_len_is_default = !r.max_model_len.has_value();
+    const BatchDefault batch = batch_defaults(r, era, c.max_model_len);
+    c.large_gpu_defaults = batch.large_gpu;
+    c.chunked_prefill = batch.chunked_prefill;
+    c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(batch.tokens);
+    c.max_num_batched_tokens_is_default = !r.max_num_batched_tokens.has_value();
+    c.max_num_seqs = std::min(r.max_num_seqs.value_or(batch.seqs), c.max_num_batched_tokens);
+    c.max_num_seqs_is_default = !r.max_num_seqs.has_value();
+    c.dtype = resolve_dtype(r, notes);
+    c.dtype_bytes = dtype_size(c.dtype);
+    c.cuda_graphs = !r.enforce_eager && era.cuda_graphs_supported;
+    c.kv_cache_dtype = r.kv_cache_dtype;
+    if (c.kv_cache_dtype == "auto") {
+        c.kv_cache_dtype = r.model.quant.kv_cache_fp8 ? "fp8" : c.dtype;
+        if (r.model.quant.kv_cache_fp8) {
+            notes.push_back("the checkpoint's kv_cache_scheme forces an fp8 KV cache");
+        }
+    }
+    return c;
+}
+
+// ---- Phase 2: geometry ---------------------------------------------------------------------
+
+struct BlockChoice {
+    std::uint64_t size;
+    std::string reason;
+};
+
+/// Attention backends that force their own block size (spec §5.3).
+BlockChoice choose_block_size(const PlanRequest& r, const EraRules& era, bool fp8_kv) {
+    const std::optional<std::uint64_t>& user = r.block_size;
+    if (!r.model.is_mla()) {
+        return user ? BlockChoice{*user, "--block-size"} : BlockChoice{16, "default (CacheConfig.DEFAULT_BLOCK_SIZE)"};
+    }
+    const int cc = r.gpu.compute_major;
+    if (cc >= 10) {
+        if (era.flashinfer_mla_default_on_blackwell) {
+            return {32, "FlashInfer-MLA backend (Blackwell) forces 32"};
+        }
+        return {128, "CUTLASS MLA backend (Blackwell) forces 128"};
+    }
+    if (cc == 9 && (!era.fa_mla_default_on_hopper || fp8_kv)) {
+        return {64, "FlashMLA backend (Hopper) forces 64"};
+    }
+    // FlashAttention-MLA (Hopper, bf16 KV, vLLM ≥ 0.12) and Triton MLA accept any multiple of 16.
+    const std::string backend = cc == 9 ? "FlashAttention-MLA backend" : "Triton MLA backend";
+    if (user && *user % 16 == 0) {
+        return {*user, "--block-size (" + backend + ")"};
+    }
+    return {16, backend + ", block 16"};
+}
+
 /// The model as V0's cache engine sees it (spec §4): every attention layer holds a full-length
 /// cache (no sliding-window or hybrid grouping), recurrent layers keep their state elsewhere, and
 /// before ≈v0.7.1 DeepSeek's MLA layers cached full K/V heads of qk_nope + qk_rope dimensions.
@@ -189,6 +223,136 @@ ModelSpec v0_cache_view(const ModelSpec& m, const EraRules& era, std::vector<std
     }
     return v;
 }
+
+/// One pipeline stage: one worker (its TP ranks are identical), its layers and its KV layers.
+struct Stage {
+    std::uint64_t first_layer = 0;
+    std::uint64_t end_layer = 0;
+    WorkerShape shape;                        ///< what the activation and non-torch estimates need
+    std::vector<std::uint64_t> layer_counts;  ///< KV layers of each type on this stage
+};
+
+/// The KV cache's spec and the stages that hold the layers.
+struct Geometry {
+    KvGeometry kv;
+    std::vector<Stage> stages;
+};
+
+/// What one KV-cache element and block are: the dtype's size and the block size the attention
+/// backend takes.
+KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedConfig& c) {
+    const bool fp8_kv = is_fp8_kv(c.kv_cache_dtype);
+    KvOptions kvo;
+    kvo.tp = r.tensor_parallel_size;
+    kvo.element_bytes = fp8_kv ? 1 : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
+    kvo.fp8_ds_mla = c.kv_cache_dtype == "fp8_ds_mla";
+    const BlockChoice block = choose_block_size(r, era, fp8_kv);
+    kvo.block_size = block.size;
+    kvo.block_size_reason = block.reason;
+    kvo.hybrid_group_ratio = era.engine == Engine::v0 ? 0.0 : era.hybrid_group_ratio;
+    return kvo;
+}
+
+/// The KV cache as the era's cache engine lays it out, and vLLM's split of the layers over the
+/// pipeline stages (`get_pp_indices`).
+Geometry lay_out(const PlanRequest& r, const EraRules& era, const ResolvedConfig& c, std::vector<std::string>& notes) {
+    const KvOptions kvo = kv_options(r, era, c);
+    const ModelSpec cache_model = era.engine == Engine::v0 ? v0_cache_view(r.model, era, notes) : r.model;
+    Geometry g;
+    g.kv = kv_geometry(cache_model, kvo);
+    for (std::uint32_t rank = 0; rank < r.pipeline_parallel_size; ++rank) {
+        Stage s;
+        const auto range = pp_layer_range(r.model.layers.size(), rank, r.pipeline_parallel_size);
+        s.first_layer = range.first;
+        s.end_layer = range.second;
+        s.shape.tp = r.tensor_parallel_size;
+        s.shape.pp = r.pipeline_parallel_size;
+        s.shape.pp_rank = rank;
+        s.shape.dtype_bytes = c.dtype_bytes;
+        s.shape.max_num_seqs = c.max_num_seqs;
+        s.shape.max_num_batched_tokens = c.max_num_batched_tokens;
+        s.shape.compute_major = r.gpu.compute_major;
+        s.layer_counts = stage_layer_counts(cache_model, g.kv, r.pipeline_parallel_size, rank);
+        g.stages.push_back(std::move(s));
+    }
+    return g;
+}
+
+// ---- Phase 3: budget -----------------------------------------------------------------------
+
+/// Exact checkpoint bytes replace the parameter estimate, shared out in the estimate's
+/// proportions: the factor that does it (1 without a checkpoint size).
+double checkpoint_scale(const PlanRequest& r, std::uint32_t dtype_bytes) {
+    if (!r.checkpoint_bytes) {
+        return 1.0;
+    }
+    const WeightBreakdown whole = estimate_weights(r.model, dtype_bytes, 1, 1, 0);
+    const Bytes stored = whole.total() - whole.rope_cache - whole.mla_absorbed;
+    return stored > 0 ? static_cast<double>(*r.checkpoint_bytes) / static_cast<double>(stored) : 1.0;
+}
+
+/// What one worker charges besides the KV cache, as estimated: weights, activation peak,
+/// non-torch memory (NCCL init excluded) and CUDA graphs. `requested` is ceil(total × u);
+/// `weights_scale` is checkpoint_scale's factor.
+WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested, double weights_scale) {
+    const PlanRequest& r = plan.request;
+    const ResolvedConfig& c = plan.config;
+    WorkerPlan w;
+    w.pp_rank = stage.shape.pp_rank;
+    w.first_layer = stage.first_layer;
+    w.end_layer = stage.end_layer;
+    w.total = r.gpu.total;
+    w.requested = requested;
+    w.weight_parts = estimate_weights(r.model, c.dtype_bytes, stage.shape.tp, stage.shape.pp, stage.shape.pp_rank);
+    if (r.checkpoint_bytes) {
+        WeightBreakdown& p = w.weight_parts;
+        for (Bytes* part : {&p.embedding, &p.attention, &p.mlp, &p.norms, &p.lm_head, &p.vision}) {
+            *part = round_bytes(static_cast<double>(*part) * weights_scale, "weights scaled to the checkpoint size");
+        }
+    }
+    w.weights = w.weight_parts.total();
+    w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
+    w.activation = w.activation_parts.total;
+    w.non_torch = estimate_non_torch(stage.shape, plan.era);
+    if (c.cuda_graphs) {
+        w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens).size();
+        w.cuda_graphs = estimate_cuda_graphs(plan.era, w.end_layer - w.first_layer, c.max_num_seqs, c.max_num_batched_tokens);
+    }
+    return w;
+}
+
+// ---- Phase 4: calibration ------------------------------------------------------------------
+
+/// Replaces the estimated terms by a log's measurements (same configuration) or corrects them by
+/// what the log measured at a nearby one: weights and graphs by a ratio, the rest by a difference.
+/// The parts (weight_parts, activation_parts) stay estimates.
+void calibrate(WorkerPlan& w, const Calibration& cal, bool cuda_graphs) {
+    // |d| as 0 - d in unsigned arithmetic: -d overflows for INT64_MIN.
+    const auto shift = [](Bytes x, SignedBytes d) { return d < 0 ? x - std::min(x, Bytes{0} - static_cast<Bytes>(d)) : checked_add(x, static_cast<Bytes>(d)); };
+    const auto scale = [](Bytes x, double f) { return round_bytes(static_cast<double>(x) * f, "calibrated term"); };
+    if (cal.weights) {
+        w.weights = *cal.weights;
+    } else if (cal.weights_scale) {
+        w.weights = scale(w.weights, *cal.weights_scale);
+    }
+    if (cal.activation) {
+        w.activation = *cal.activation;
+    } else if (cal.activation_delta) {
+        w.activation = shift(w.activation, *cal.activation_delta);
+    }
+    if (cal.non_torch) {
+        w.non_torch = *cal.non_torch;
+    } else if (cal.non_torch_delta) {
+        w.non_torch = shift(w.non_torch, *cal.non_torch_delta);
+    }
+    if (cuda_graphs && cal.cuda_graphs) {
+        w.cuda_graphs = *cal.cuda_graphs;
+    } else if (cal.graphs_scale) {
+        w.cuda_graphs = scale(w.cuda_graphs, *cal.graphs_scale);
+    }
+}
+
+// ---- Phase 5: verdict ----------------------------------------------------------------------
 
 /// Error bars of the estimated terms (calib::k_err_*), per worker.
 TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPlan& w, const WorkerShape& shape) {
@@ -296,9 +460,266 @@ std::string margin_note(const Plan& p) {
     return "fails by " + gib2(-within) + " GiB, within the estimate's error " + pm + ": it may start";
 }
 
-} // namespace
+/// Splits one worker's card between what the era charges against T·u (spec §1.6), the KV cache
+/// that is left of the budget, what sits outside the budget, and free memory; then the worker's
+/// KV blocks, the KV one max-length request needs, and the error bars.
+void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
+    const PlanRequest& r = plan.request;
+    const EraRules& era = plan.era;
+    const ResolvedConfig& c = plan.config;
+    w.cuda_graphs_in_budget = era.cuda_graph_in_budget && c.cuda_graphs;
+    w.cuda_context = calib::k_cuda_context;
+    w.other_processes = r.other_processes_memory;
+    // V0 ≤ 0.2.4 charges only torch's own peak; the global eras everything on the card, the CUDA
+    // context and other processes included.
+    w.non_torch_in_budget = era.budget_rule != BudgetRule::torch_peak;
+    w.card_in_budget = era.budget_rule == BudgetRule::device_peak || era.budget_rule == BudgetRule::global;
+    // NCCL init memory (before v0.11) is added to the non-torch term after any calibration.
+    w.non_torch = checked_add(w.non_torch, estimate_nccl_init(stage.shape, era));
+    Bytes charged = checked_add(w.weights, w.activation);
+    if (w.non_torch_in_budget) {
+        charged = checked_add(charged, w.non_torch);
+    }
+    if (w.card_in_budget) {
+        charged = checked_add(charged, checked_add(w.cuda_context, w.other_processes));
+    }
+    if (w.cuda_graphs_in_budget) {
+        charged = checked_add(charged, w.cuda_graphs);
+    }
+    w.charged = charged;
+    if (r.kv_cache_memory_bytes) {
+        // --kv-cache-memory-bytes: the KV size is pinned and profiling does not size it (spec §7.3).
+        w.kv_cache = to_signed(*r.kv_cache_memory_bytes);
+        w.budget = checked_add(charged, *r.kv_cache_memory_bytes);
+    } else {
+        w.budget = w.requested;
+        w.kv_cache = signed_diff(w.requested, charged);
+    }
+    // Outside the budget: what the era does not charge (the context and other processes in the
+    // per-instance eras, non-torch before 0.2.5) and the CUDA graphs captured after the KV cache.
+    Bytes outside = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
+    if (!w.card_in_budget) {
+        outside = checked_add(outside, checked_add(w.cuda_context, w.other_processes));
+    }
+    if (!w.non_torch_in_budget) {
+        outside = checked_add(outside, w.non_torch);
+    }
+    w.free = signed_diff(w.total, checked_add(w.budget, outside));
+    w.free_at_startup = w.total - std::min(w.total, checked_add(w.cuda_context, r.other_processes_memory));
+    // Graphs captured after the KV cache (≤ v0.20 and V0) come out of what is left: OOM when
+    // that is negative. With the graphs in the budget (v0.21+) there is nothing to capture later.
+    w.graph_headroom = w.free;
+    w.layer_counts = stage.layer_counts;
+    w.num_blocks = worker_num_blocks(plan.kv, w.layer_counts, w.kv_cache);
+    w.request_bytes = worker_request_bytes(plan.kv, w.layer_counts, c.max_model_len, c.max_num_batched_tokens);
+    w.estimated_max_model_len = estimate_max_model_len(plan.kv, w.layer_counts, w.kv_cache, c.max_model_len, c.max_num_batched_tokens);
+    w.errors = term_errors(r, era, w, stage.shape);
+}
 
-std::string validate(const PlanRequest& r) {
+/// get_kv_cache_configs: every worker uses the minimum number of blocks; the capacity is the
+/// deciding worker's, with its range over the error bars.
+void settle_capacity(Plan& plan) {
+    for (std::size_t i = 1; i < plan.workers.size(); ++i) {
+        if (plan.workers[i].num_blocks < plan.workers[plan.deciding_worker].num_blocks) {
+            plan.deciding_worker = i;
+        }
+    }
+    const ResolvedConfig& c = plan.config;
+    plan.capacity = kv_capacity(plan.kv, plan.workers[plan.deciding_worker].num_blocks, c.max_model_len, c.max_num_batched_tokens,
+                                plan.era.token_rule);
+    plan.range = capacity_range(plan, plan.request.kv_cache_memory_bytes.has_value());
+}
+
+/// A verdict that vLLM does not start, for `failure`.
+Verdict fails(Failure failure) {
+    Verdict v;
+    v.starts = false;
+    v.failure = failure;
+    return v;
+}
+
+/// max_model_len above what the model's config.json allows: vLLM refuses the arguments.
+std::optional<Verdict> model_len_failure(const Plan& plan) {
+    const PlanRequest& r = plan.request;
+    const ModelSpec& m = r.model;
+    if (!r.max_model_len || *r.max_model_len <= m.max_model_len) {
+        return std::nullopt;
+    }
+    Verdict v = fails(Failure::max_model_len_exceeds_model);
+    v.error = "User-specified max_model_len (" + std::to_string(*r.max_model_len) + ") is greater than the derived max_model_len (" +
+              m.max_len_source + "=" + std::to_string(m.max_model_len) +
+              " in model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.";
+    v.fixes.push_back("--max-model-len " + std::to_string(m.max_model_len));
+    return v;
+}
+
+/// Less free memory at startup than the budget requests (v0.9.1+): vLLM stops before profiling.
+std::optional<Verdict> free_memory_failure(const Plan& plan) {
+    const PlanRequest& r = plan.request;
+    const WorkerPlan& first = plan.workers.front();
+    if (!plan.era.free_memory_check || first.free_at_startup >= first.requested) {
+        return std::nullopt;
+    }
+    Verdict v = fails(Failure::free_memory);
+    v.error = std::string("Free memory on device ") + (plan.era.free_error_names_device ? "cuda:0 " : "") + "(" +
+              gib2(to_signed(first.free_at_startup)) + "/" + gib2(to_signed(first.total)) +
+              " GiB) on startup is less than desired GPU memory utilization (" + py_float(plan.config.gpu_memory_utilization) + ", " +
+              gib2(to_signed(first.requested)) + " GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.";
+    if (const std::optional<UtilizationStep> u = max_utilization_within(first.total, to_signed(first.free_at_startup))) {
+        v.fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
+    }
+    if (r.other_processes_memory > 0) {
+        v.fixes.push_back("free the " + gib2(to_signed(r.other_processes_memory)) + " GiB other processes hold on the card");
+    }
+    return v;
+}
+
+/// vLLM's message when a V1 worker's KV cache cannot hold one max-length request.
+std::string kv_too_small_error(const Plan& plan, const WorkerPlan& w) {
+    const std::string unit = plan.era.kv_error_gib ? " GiB" : " GB";
+    return "To serve at least one request with the models's max seq len (" + std::to_string(plan.config.max_model_len) + "), (" +
+           gib2(to_signed(w.request_bytes)) + unit + " KV cache is needed, which is larger than the available KV cache memory (" +
+           gib2(w.kv_cache) + unit + "). " +
+           (w.estimated_max_model_len > 0 && plan.era.kv_error_length_hint
+                ? "Based on the available memory, the estimated maximum model length is " + std::to_string(w.estimated_max_model_len) + ". "
+                : std::string()) +
+           "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+}
+
+/// What makes room for one request of `w`: the smallest utilization that fits it, a context of
+/// `fit_len` tokens, an fp8 KV cache.
+std::vector<std::string> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint64_t fit_len) {
+    const PlanRequest& r = plan.request;
+    std::vector<std::string> fixes;
+    if (!r.kv_cache_memory_bytes) {
+        const std::optional<UtilizationStep> u = min_utilization_covering(w.total, checked_add(w.charged, w.request_bytes));
+        if (u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
+            fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
+        }
+    } else {
+        fixes.push_back("--kv-cache-memory-bytes " + std::to_string(w.request_bytes));
+    }
+    if (fit_len > 0) {
+        fixes.push_back("--max-model-len " + std::to_string(fit_len));
+    }
+    if (!is_fp8_kv(plan.config.kv_cache_dtype) && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
+        !r.model.is_mla()) {
+        fixes.push_back("--kv-cache-dtype fp8 (halves the KV cache per token)");
+    }
+    return fixes;
+}
+
+/// The first worker whose KV cache holds no block, or not one max-length request.
+std::optional<Verdict> kv_cache_failure(const Plan& plan) {
+    const bool v0 = plan.era.engine == Engine::v0;
+    const std::uint64_t max_model_len = plan.config.max_model_len;
+    for (const WorkerPlan& w : plan.workers) {
+        const std::uint64_t v0_tokens = checked_mul(plan.capacity.num_blocks, plan.kv.block_size);
+        Verdict v = fails(Failure::kv_too_small);
+        if (v0 ? plan.capacity.num_blocks == 0 : w.kv_cache <= 0) {
+            v.failure = Failure::no_kv_memory;
+            v.error = "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.";
+        } else if (v0 && max_model_len > v0_tokens) {
+            // vllm/worker/worker.py raise_if_cache_size_invalid
+            v.estimated_max_model_len = v0_tokens;
+            v.error = "The model's max seq len (" + std::to_string(max_model_len) +
+                      ") is larger than the maximum number of tokens that can be stored in KV cache (" + std::to_string(v0_tokens) +
+                      "). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+        } else if (!v0 && w.request_bytes > static_cast<Bytes>(w.kv_cache)) {
+            v.estimated_max_model_len = w.estimated_max_model_len;
+            v.error = kv_too_small_error(plan, w);
+        } else {
+            continue;
+        }
+        v.fixes = kv_cache_fixes(plan, w, v0 ? v0_tokens : w.estimated_max_model_len);
+        return v;
+    }
+    return std::nullopt;
+}
+
+/// The fixes for a graph-capture OOM on `tight`: the largest utilization whose headroom covers
+/// the graphs, re-planned (a smaller KV cache may no longer hold one request, and then the
+/// context must shrink too); eager mode; counting the graphs in the budget.
+std::vector<std::string> graph_capture_fixes(const Plan& plan, const WorkerPlan& tight) {
+    const PlanRequest& r = plan.request;
+    std::vector<std::string> fixes;
+    if (!r.kv_cache_memory_bytes) {
+        // Lowering the budget by d raises the headroom by d: the budget may be at most requested + headroom.
+        const std::optional<UtilizationStep> u =
+            max_utilization_within(tight.total, signed_add(to_signed(tight.requested), tight.graph_headroom));
+        if (u) {
+            PlanRequest lower = r;
+            lower.gpu_memory_utilization = u->value();
+            const Plan check = make_plan(lower);
+            const std::string flag = "--gpu-memory-utilization " + fixed(u->value(), 2);
+            if (check.verdict.starts) {
+                fixes.push_back(flag);
+            } else if (check.verdict.failure == Failure::kv_too_small && check.verdict.estimated_max_model_len &&
+                       *check.verdict.estimated_max_model_len > 0) {
+                fixes.push_back(flag + " --max-model-len " + std::to_string(*check.verdict.estimated_max_model_len));
+            }
+        }
+    }
+    fixes.push_back("--enforce-eager (no CUDA graphs; slower decoding)");
+    if (plan.era.engine == Engine::v1 && r.version >= VllmVersion{0, 18, 0}) {
+        fixes.push_back("VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1 (counts the graphs in the budget)");
+    }
+    return fixes;
+}
+
+/// CUDA-graph capture after the KV cache (≤ v0.20, V0) runs out of the card's remaining headroom.
+std::optional<Verdict> graph_capture_failure(const Plan& plan) {
+    if (!plan.config.cuda_graphs || plan.workers.front().cuda_graphs_in_budget) {
+        return std::nullopt;
+    }
+    const WorkerPlan& tight = *std::min_element(plan.workers.begin(), plan.workers.end(),
+                                               [](const WorkerPlan& a, const WorkerPlan& b) { return a.graph_headroom < b.graph_headroom; });
+    if (tight.graph_headroom >= 0) {
+        return std::nullopt;
+    }
+    Verdict v = fails(Failure::graph_capture_oom);
+    const SignedBytes left = tight.graph_headroom + to_signed(tight.cuda_graphs);
+    v.error = "OOM during CUDA-graph capture likely: capturing " + std::to_string(tight.capture_sizes) + " graph sizes needs about " +
+              gib2(to_signed(tight.cuda_graphs)) + " GiB after the KV cache is allocated, but only " + gib2(left) +
+              " GiB is left on the card (" + gib2(-tight.graph_headroom) +
+              " GiB short). vLLM would fail with torch.OutOfMemoryError: CUDA out of memory after loading the model.";
+    v.fixes = graph_capture_fixes(plan, tight);
+    return v;
+}
+
+/// Whether vLLM starts, checked in the order it would fail, with the flag changes that make it
+/// start; then the notes and the margin that depend on the outcome.
+void judge(Plan& plan) {
+    // vLLM stops at these two before it profiles: no graph note, no margin.
+    if (std::optional<Verdict> v = model_len_failure(plan)) {
+        plan.verdict = std::move(*v);
+        return;
+    }
+    if (std::optional<Verdict> v = free_memory_failure(plan)) {
+        plan.verdict = std::move(*v);
+        return;
+    }
+    std::optional<Verdict> failure = kv_cache_failure(plan);
+    if (!failure) {
+        failure = graph_capture_failure(plan);
+    }
+    if (failure) {
+        plan.verdict = std::move(*failure);
+    }
+    const WorkerPlan& first = plan.workers.front();
+    if (first.cuda_graphs_in_budget && first.cuda_graphs > 0) {
+        plan.notes.push_back("vLLM " + plan.request.version.str() + " subtracts its CUDA-graph estimate (" +
+                             gib2(to_signed(first.cuda_graphs)) +
+                             " GiB) from the budget; that estimate is known to run high (2x and more in some configs, vLLM #45178 "
+                             "#50780 #53013), so the real capture may leave part of it unused");
+    }
+    plan.verdict.margin_note = margin_note(plan);
+}
+
+// ---- Validation -----------------------------------------------------------------------------
+
+/// The checks of `validate` on the parallel sizes and the model's shape.
+std::string validate_parallelism(const PlanRequest& r) {
     const ModelSpec& m = r.model;
     if (r.tensor_parallel_size == 0 || r.tensor_parallel_size > 1024) {
         return "--tensor-parallel-size: expected an integer from 1 to 1024";
@@ -329,6 +750,11 @@ std::string validate(const PlanRequest& r) {
         return "--tensor-parallel-size " + std::to_string(tp) + " is not a multiple of the model's " +
                std::to_string(m.attention.num_kv_heads) + " KV heads";
     }
+    return {};
+}
+
+/// The checks of `validate` on the card, the flags' ranges and names, the release and the engine.
+std::string validate_flags(const PlanRequest& r) {
     if (r.gpu.total == 0) {
         return "GPU memory total must be greater than 0";
     }
@@ -358,7 +784,7 @@ std::string validate(const PlanRequest& r) {
     if (std::find(kv.begin(), kv.end(), r.kv_cache_dtype) == kv.end()) {
         return "--kv-cache-dtype: expected auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2, fp8_inc or fp8_ds_mla";
     }
-    if (r.kv_cache_dtype == "fp8_ds_mla" && !m.is_mla()) {
+    if (r.kv_cache_dtype == "fp8_ds_mla" && !r.model.is_mla()) {
         return "--kv-cache-dtype fp8_ds_mla: only MLA models (DeepSeek-V3.2) use it";
     }
     if (r.version < k_oldest_modelled) {
@@ -381,307 +807,39 @@ std::string validate(const PlanRequest& r) {
     return {};
 }
 
+} // namespace
+
+std::string validate(const PlanRequest& r) {
+    std::string why = validate_parallelism(r);
+    return why.empty() ? validate_flags(r) : why;
+}
+
 Plan make_plan(const PlanRequest& r) {
     Plan plan;
     plan.request = r;
-    plan.era = rules_for(r.version, r.engine.value_or(default_engine(r.version)));
-    const EraRules& era = plan.era;
-    const ModelSpec& m = r.model;
-    ResolvedConfig& c = plan.config;
-    if (era.extrapolated) {
-        plan.notes.push_back("vLLM " + r.version.str() + " is newer than the newest version modelled (" +
-                             k_newest_modelled.str() + "); its rules are assumed unchanged");
-    }
-
-    c.gpu_memory_utilization = r.gpu_memory_utilization.value_or(era.default_utilization);
-    c.utilization_is_default = !r.gpu_memory_utilization.has_value();
-    c.max_model_len = r.max_model_len.value_or(m.max_model_len);
-    c.max_model_len_is_default = !r.max_model_len.has_value();
-    const BatchDefault batch = batch_defaults(r, era, c.max_model_len);
-    c.large_gpu_defaults = batch.large_gpu;
-    c.chunked_prefill = batch.chunked_prefill;
-    c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(batch.tokens);
-    c.max_num_batched_tokens_is_default = !r.max_num_batched_tokens.has_value();
-    c.max_num_seqs = std::min(r.max_num_seqs.value_or(batch.seqs), c.max_num_batched_tokens);
-    c.max_num_seqs_is_default = !r.max_num_seqs.has_value();
-    c.dtype = resolve_dtype(r, plan.notes);
-    c.dtype_bytes = dtype_size(c.dtype);
-    c.cuda_graphs = !r.enforce_eager && era.cuda_graphs_supported;
-
-    std::string kv_dtype = r.kv_cache_dtype;
-    if (kv_dtype == "auto") {
-        kv_dtype = m.quant.kv_cache_fp8 ? "fp8" : c.dtype;
-        if (m.quant.kv_cache_fp8) {
-            plan.notes.push_back("the checkpoint's kv_cache_scheme forces an fp8 KV cache");
-        }
-    }
-    c.kv_cache_dtype = kv_dtype;
-    const bool fp8_kv = is_fp8_kv(kv_dtype);
-    KvOptions kvo;
-    kvo.tp = r.tensor_parallel_size;
-    kvo.element_bytes = fp8_kv ? 1 : (kv_dtype == c.dtype ? c.dtype_bytes : dtype_size(kv_dtype));
-    kvo.fp8_ds_mla = kv_dtype == "fp8_ds_mla";
-    const BlockChoice block = choose_block_size(r, era, fp8_kv);
-    kvo.block_size = block.size;
-    kvo.block_size_reason = block.reason;
-    kvo.hybrid_group_ratio = era.hybrid_group_ratio;
-    const ModelSpec cache_model = era.engine == Engine::v0 ? v0_cache_view(m, era, plan.notes) : m;
-    if (era.engine == Engine::v0) {
-        kvo.hybrid_group_ratio = 0.0;
-    }
-    plan.kv = kv_geometry(cache_model, kvo);
-    const KvGeometry& kv = plan.kv;
-
-    const std::uint32_t tp = r.tensor_parallel_size;
-    const std::uint32_t pp = r.pipeline_parallel_size;
-    const Bytes total = r.gpu.total;
-    const Bytes requested = fraction_of(total, c.gpu_memory_utilization);
-
-    // Exact checkpoint bytes replace the parameter estimate, shared out in the estimate's proportions.
-    double checkpoint_scale = 1.0;
-    if (r.checkpoint_bytes) {
-        const WeightBreakdown whole = estimate_weights(m, c.dtype_bytes, 1, 1, 0);
-        const Bytes stored = whole.total() - whole.rope_cache - whole.mla_absorbed;
-        if (stored > 0) {
-            checkpoint_scale = static_cast<double>(*r.checkpoint_bytes) / static_cast<double>(stored);
-        }
-    }
-
-    for (std::uint32_t rank = 0; rank < pp; ++rank) {
-        WorkerPlan w;
-        w.pp_rank = rank;
-        const auto range = pp_layer_range(m.layers.size(), rank, pp);
-        w.first_layer = range.first;
-        w.end_layer = range.second;
-        w.total = total;
-        w.requested = requested;
-        w.weight_parts = estimate_weights(m, c.dtype_bytes, tp, pp, rank);
-        if (r.checkpoint_bytes) {
-            WeightBreakdown& p = w.weight_parts;
-            for (Bytes* part : {&p.embedding, &p.attention, &p.mlp, &p.norms, &p.lm_head, &p.vision}) {
-                *part = round_bytes(static_cast<double>(*part) * checkpoint_scale, "weights scaled to the checkpoint size");
-            }
-        }
-        w.weights = w.weight_parts.total();
-        WorkerShape shape;
-        shape.tp = tp;
-        shape.pp = pp;
-        shape.pp_rank = rank;
-        shape.dtype_bytes = c.dtype_bytes;
-        shape.max_num_seqs = c.max_num_seqs;
-        shape.max_num_batched_tokens = c.max_num_batched_tokens;
-        shape.compute_major = r.gpu.compute_major;
-        w.activation_parts = estimate_activation(m, shape, era);
-        w.activation = w.activation_parts.total;
-        w.non_torch = estimate_non_torch(shape, era);
-        if (c.cuda_graphs) {
-            w.capture_sizes = capture_sizes(era, c.max_num_seqs, c.max_num_batched_tokens).size();
-            w.cuda_graphs = estimate_cuda_graphs(era, w.end_layer - w.first_layer, c.max_num_seqs, c.max_num_batched_tokens);
-        }
+    // 1. Resolve: the era's rules and vLLM's defaults for every flag left unset.
+    plan.era = resolve_era(r, plan.notes);
+    plan.config = resolve_config(r, plan.era, plan.notes);
+    // 2. Geometry: the KV cache's spec, and the layers of each pipeline stage (one worker each).
+    Geometry geometry = lay_out(r, plan.era, plan.config, plan.notes);
+    plan.kv = std::move(geometry.kv);
+    // The budget vLLM requests: ceil(total × u), through fraction_of like every utilization.
+    const Bytes requested = fraction_of(r.gpu.total, plan.config.gpu_memory_utilization);
+    const double scale = checkpoint_scale(r, plan.config.dtype_bytes);
+    for (const Stage& stage : geometry.stages) {
+        // 3. Budget: what the worker charges besides the KV cache, estimated.
+        WorkerPlan w = estimate_terms(plan, stage, requested, scale);
+        // 4. Calibration: the estimates replaced or corrected by a measured startup log.
         if (r.calibration) {
-            const Calibration& cal = *r.calibration;
-            // |d| as 0 - d in unsigned arithmetic: -d overflows for INT64_MIN.
-            const auto shift = [](Bytes x, SignedBytes d) { return d < 0 ? x - std::min(x, Bytes{0} - static_cast<Bytes>(d)) : checked_add(x, static_cast<Bytes>(d)); };
-            const auto scale = [](Bytes x, double f) { return round_bytes(static_cast<double>(x) * f, "calibrated term"); };
-            if (cal.weights) {
-                w.weights = *cal.weights;
-            } else if (cal.weights_scale) {
-                w.weights = scale(w.weights, *cal.weights_scale);
-            }
-            if (cal.activation) {
-                w.activation = *cal.activation;
-            } else if (cal.activation_delta) {
-                w.activation = shift(w.activation, *cal.activation_delta);
-            }
-            if (cal.non_torch) {
-                w.non_torch = *cal.non_torch;
-            } else if (cal.non_torch_delta) {
-                w.non_torch = shift(w.non_torch, *cal.non_torch_delta);
-            }
-            if (c.cuda_graphs && cal.cuda_graphs) {
-                w.cuda_graphs = *cal.cuda_graphs;
-            } else if (cal.graphs_scale) {
-                w.cuda_graphs = scale(w.cuda_graphs, *cal.graphs_scale);
-            }
+            calibrate(w, *r.calibration, plan.config.cuda_graphs);
         }
-        w.cuda_graphs_in_budget = era.cuda_graph_in_budget && c.cuda_graphs;
-        w.cuda_context = calib::k_cuda_context;
-        w.other_processes = r.other_processes_memory;
-        // What the era charges against T·u (spec §1.6): V0 ≤ 0.2.4 only torch's own peak; the
-        // global eras everything on the card, the CUDA context and other processes included.
-        w.non_torch_in_budget = era.budget_rule != BudgetRule::torch_peak;
-        w.card_in_budget = era.budget_rule == BudgetRule::device_peak || era.budget_rule == BudgetRule::global;
-        w.non_torch = checked_add(w.non_torch, estimate_nccl_init(shape, era));
-        Bytes charged = checked_add(w.weights, w.activation);
-        if (w.non_torch_in_budget) {
-            charged = checked_add(charged, w.non_torch);
-        }
-        if (w.card_in_budget) {
-            charged = checked_add(charged, checked_add(w.cuda_context, w.other_processes));
-        }
-        if (w.cuda_graphs_in_budget) {
-            charged = checked_add(charged, w.cuda_graphs);
-        }
-        w.charged = charged;
-        if (r.kv_cache_memory_bytes) {
-            // --kv-cache-memory-bytes: the KV size is pinned and profiling does not size it (spec §7.3).
-            w.kv_cache = to_signed(*r.kv_cache_memory_bytes);
-            w.budget = checked_add(charged, *r.kv_cache_memory_bytes);
-        } else {
-            w.budget = requested;
-            w.kv_cache = signed_diff(requested, charged);
-        }
-        // Outside the budget: what the era does not charge (the context and other processes in the
-        // per-instance eras, non-torch before 0.2.5) and the CUDA graphs captured after the KV cache.
-        Bytes outside = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
-        if (!w.card_in_budget) {
-            outside = checked_add(outside, checked_add(w.cuda_context, w.other_processes));
-        }
-        if (!w.non_torch_in_budget) {
-            outside = checked_add(outside, w.non_torch);
-        }
-        w.free = signed_diff(total, checked_add(w.budget, outside));
-        w.free_at_startup = total - std::min(total, checked_add(w.cuda_context, r.other_processes_memory));
-        // Graphs captured after the KV cache (≤ v0.20 and V0) come out of what is left: OOM when
-        // that is negative. With the graphs in the budget (v0.21+) there is nothing to capture later.
-        w.graph_headroom = w.free;
-        w.layer_counts = stage_layer_counts(cache_model, kv, pp, rank);
-        w.num_blocks = worker_num_blocks(kv, w.layer_counts, w.kv_cache);
-        w.request_bytes = worker_request_bytes(kv, w.layer_counts, c.max_model_len, c.max_num_batched_tokens);
-        w.estimated_max_model_len = estimate_max_model_len(kv, w.layer_counts, w.kv_cache, c.max_model_len, c.max_num_batched_tokens);
-        w.errors = term_errors(r, era, w, shape);
+        // 5. Verdict, per worker: the KV cache left of the budget, free memory, blocks, error bars.
+        settle_worker(w, plan, stage);
         plan.workers.push_back(std::move(w));
     }
-    // get_kv_cache_configs: every worker uses the minimum number of blocks.
-    for (std::size_t i = 1; i < plan.workers.size(); ++i) {
-        if (plan.workers[i].num_blocks < plan.workers[plan.deciding_worker].num_blocks) {
-            plan.deciding_worker = i;
-        }
-    }
-    plan.capacity = kv_capacity(kv, plan.workers[plan.deciding_worker].num_blocks, c.max_model_len, c.max_num_batched_tokens,
-                                era.token_rule);
-    plan.range = capacity_range(plan, r.kv_cache_memory_bytes.has_value());
-
-    // Verdict, in the order vLLM would fail.
-    Verdict& v = plan.verdict;
-    const std::string util = py_float(c.gpu_memory_utilization);
-    if (r.max_model_len && *r.max_model_len > m.max_model_len) {
-        v.starts = false;
-        v.failure = Failure::max_model_len_exceeds_model;
-        v.error = "User-specified max_model_len (" + std::to_string(*r.max_model_len) + ") is greater than the derived max_model_len (" +
-                  m.max_len_source + "=" + std::to_string(m.max_model_len) +
-                  " in model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.";
-        v.fixes.push_back("--max-model-len " + std::to_string(m.max_model_len));
-        return plan;
-    }
-    const WorkerPlan& first = plan.workers.front();
-    if (era.free_memory_check && first.free_at_startup < requested) {
-        v.starts = false;
-        v.failure = Failure::free_memory;
-        v.error = std::string("Free memory on device ") + (era.free_error_names_device ? "cuda:0 " : "") + "(" +
-                  gib2(to_signed(first.free_at_startup)) + "/" + gib2(to_signed(total)) +
-                  " GiB) on startup is less than desired GPU memory utilization (" + util + ", " + gib2(to_signed(requested)) +
-                  " GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.";
-        const double max_u = std::floor(static_cast<double>(first.free_at_startup) / static_cast<double>(total) * 100.0) / 100.0;
-        if (max_u > 0.0) {
-            v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
-        }
-        if (r.other_processes_memory > 0) {
-            v.fixes.push_back("free the " + gib2(to_signed(r.other_processes_memory)) + " GiB other processes hold on the card");
-        }
-        return plan;
-    }
-    for (const WorkerPlan& w : plan.workers) {
-        const bool v0 = era.engine == Engine::v0;
-        const std::uint64_t v0_tokens = checked_mul(plan.capacity.num_blocks, kv.block_size);
-        if (v0 ? plan.capacity.num_blocks == 0 : w.kv_cache <= 0) {
-            v.starts = false;
-            v.failure = Failure::no_kv_memory;
-            v.error = "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.";
-        } else if (v0 && c.max_model_len > v0_tokens) {
-            // vllm/worker/worker.py raise_if_cache_size_invalid
-            v.starts = false;
-            v.failure = Failure::kv_too_small;
-            v.estimated_max_model_len = v0_tokens;
-            v.error = "The model's max seq len (" + std::to_string(c.max_model_len) +
-                      ") is larger than the maximum number of tokens that can be stored in KV cache (" + std::to_string(v0_tokens) +
-                      "). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
-        } else if (!v0 && w.request_bytes > static_cast<Bytes>(w.kv_cache)) {
-            v.starts = false;
-            v.failure = Failure::kv_too_small;
-            v.estimated_max_model_len = w.estimated_max_model_len;
-            const std::string unit = era.kv_error_gib ? " GiB" : " GB";
-            v.error = "To serve at least one request with the models's max seq len (" + std::to_string(c.max_model_len) + "), (" +
-                      gib2(to_signed(w.request_bytes)) + unit + " KV cache is needed, which is larger than the available KV cache memory (" +
-                      gib2(w.kv_cache) + unit + "). " +
-                      (w.estimated_max_model_len > 0 && era.kv_error_length_hint
-                           ? "Based on the available memory, the estimated maximum model length is " + std::to_string(w.estimated_max_model_len) + ". "
-                           : std::string()) +
-                      "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
-        } else {
-            continue;
-        }
-        // Fixes: the smallest utilization that fits one request, a shorter context, an fp8 KV cache.
-        if (!r.kv_cache_memory_bytes) {
-            const std::optional<double> u = min_utilization(total, checked_add(w.charged, w.request_bytes));
-            if (u && (!era.free_memory_check || fraction_of(total, *u) <= w.free_at_startup)) {
-                v.fixes.push_back("--gpu-memory-utilization " + fixed(*u, 2));
-            }
-        } else {
-            v.fixes.push_back("--kv-cache-memory-bytes " + std::to_string(w.request_bytes));
-        }
-        const std::uint64_t fit_len = v0 ? v0_tokens : w.estimated_max_model_len;
-        if (fit_len > 0) {
-            v.fixes.push_back("--max-model-len " + std::to_string(fit_len));
-        }
-        if (!fp8_kv && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) && !m.is_mla()) {
-            v.fixes.push_back("--kv-cache-dtype fp8 (halves the KV cache per token)");
-        }
-        break;
-    }
-    // CUDA-graph capture after the KV cache (≤ v0.20, V0): out of the card's remaining headroom.
-    if (v.starts && c.cuda_graphs && !first.cuda_graphs_in_budget) {
-        const WorkerPlan& tight = *std::min_element(plan.workers.begin(), plan.workers.end(),
-                                                   [](const WorkerPlan& a, const WorkerPlan& b) { return a.graph_headroom < b.graph_headroom; });
-        if (tight.graph_headroom < 0) {
-            v.starts = false;
-            v.failure = Failure::graph_capture_oom;
-            const SignedBytes left = tight.graph_headroom + to_signed(tight.cuda_graphs);
-            v.error = "OOM during CUDA-graph capture likely: capturing " + std::to_string(tight.capture_sizes) + " graph sizes needs about " +
-                      gib2(to_signed(tight.cuda_graphs)) + " GiB after the KV cache is allocated, but only " + gib2(left) +
-                      " GiB is left on the card (" + gib2(-tight.graph_headroom) +
-                      " GiB short). vLLM would fail with torch.OutOfMemoryError: CUDA out of memory after loading the model.";
-            // The largest utilization whose headroom covers the graphs, re-planned: a smaller KV
-            // cache may no longer hold one request, and then the context must shrink too.
-            const double max_u = std::floor((static_cast<double>(requested) + static_cast<double>(tight.graph_headroom)) /
-                                            static_cast<double>(total) * 100.0) / 100.0;
-            if (max_u > 0.0 && !r.kv_cache_memory_bytes) {
-                PlanRequest lower = r;
-                lower.gpu_memory_utilization = max_u;
-                const Plan check = make_plan(lower);
-                if (check.verdict.starts) {
-                    v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2));
-                } else if (check.verdict.failure == Failure::kv_too_small && check.verdict.estimated_max_model_len &&
-                           *check.verdict.estimated_max_model_len > 0) {
-                    v.fixes.push_back("--gpu-memory-utilization " + fixed(max_u, 2) + " --max-model-len " +
-                                      std::to_string(*check.verdict.estimated_max_model_len));
-                }
-            }
-            v.fixes.push_back("--enforce-eager (no CUDA graphs; slower decoding)");
-            if (era.engine == Engine::v1 && r.version >= VllmVersion{0, 18, 0}) {
-                v.fixes.push_back("VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1 (counts the graphs in the budget)");
-            }
-        }
-    }
-    if (v.starts) {
-        v.error.clear();
-    }
-    if (first.cuda_graphs_in_budget && first.cuda_graphs > 0) {
-        plan.notes.push_back("vLLM " + r.version.str() + " subtracts its CUDA-graph estimate (" + gib2(to_signed(first.cuda_graphs)) +
-                             " GiB) from the budget; that estimate is known to run high (2x and more in some configs, vLLM #45178 "
-                             "#50780 #53013), so the real capture may leave part of it unused");
-    }
-    v.margin_note = margin_note(plan);
+    // 5. Verdict: the deciding worker's capacity, whether vLLM starts, and the fixes when not.
+    settle_capacity(plan);
+    judge(plan);
     return plan;
 }
 

@@ -1,35 +1,17 @@
 #include <vramplan/recommend.hpp>
 
+#include <vramplan/utilization.hpp>
+
 #include <algorithm>
-#include <cmath>
+#include <optional>
 
 namespace vramplan {
 
 namespace {
 
-constexpr int k_steps = 100;   // utilization in steps of 0.01
-
-double step_value(int pct) { return pct / static_cast<double>(k_steps); }
-
-/// The smallest step whose budget ceil(total × u) covers `need` bytes; k_steps + 1 when none does.
-int min_step_covering(Bytes total, Bytes need) {
-    // Closed form, then corrected for the rounding of fraction_of (at most one step either way).
-    // Capped before the conversion: need / total can exceed INT_MAX (a large model on a small card).
-    const double closed = std::ceil(static_cast<double>(need) / static_cast<double>(total) * k_steps);
-    int pct = closed <= k_steps + 1 ? static_cast<int>(closed) : k_steps + 1;
-    pct = std::max(pct, 1);
-    while (pct > 1 && fraction_of(total, step_value(pct - 1)) >= need) {
-        --pct;
-    }
-    while (pct <= k_steps && fraction_of(total, step_value(pct)) < need) {
-        ++pct;
-    }
-    return pct;
-}
-
-Plan plan_at(const PlanRequest& r, double u) {
+Plan plan_at(const PlanRequest& r, UtilizationStep u) {
     PlanRequest q = r;
-    q.gpu_memory_utilization = u;
+    q.gpu_memory_utilization = u.value();
     return make_plan(q);
 }
 
@@ -89,29 +71,34 @@ UtilizationAnswer min_utilization_for(const PlanRequest& r, const ServeTarget& t
         return a;
     }
     const std::uint64_t blocks = std::max<std::uint64_t>(blocks_for_target(base, t), 1);
-    int pct = 1;
+    UtilizationStep u = k_min_utilization_step;
+    bool covered = true;   // false: some worker needs more than its whole card
     for (const WorkerPlan& w : base.workers) {
         // The KV bytes this worker needs: the target's blocks, and at least one max-length request
         // (vLLM's start-up check).
         const Bytes kv = std::max(checked_mul(blocks, worker_block_bytes(base.kv, w.layer_counts)), w.request_bytes);
         a.kv_bytes = std::max(a.kv_bytes, kv);
-        pct = std::max(pct, min_step_covering(w.total, checked_add(w.charged, kv)));
+        if (const std::optional<UtilizationStep> covering = min_utilization_covering(w.total, checked_add(w.charged, kv))) {
+            u = std::max(u, *covering);
+        } else {
+            covered = false;
+        }
     }
-    if (pct > k_steps) {
+    if (!covered) {
         a.why_not = "the weights, activation peak and KV cache for this target need more than the whole card (" +
                     gib2(to_signed(checked_add(base.workers.front().charged, a.kv_bytes))) + " GiB per GPU of " +
                     gib2(to_signed(base.workers.front().total)) + ")";
         return a;
     }
-    Plan p = plan_at(r, step_value(pct));
+    Plan p = plan_at(r, u);
     if (!meets(p, t)) {
         // The KV cache fits but vLLM would still not start (free memory, CUDA-graph capture).
         a.why_not = p.verdict.starts ? "the target is not met" : p.verdict.error;
         return a;
     }
-    a.utilization = step_value(pct);
-    if (pct > 1) {
-        a.adjacent = plan_at(r, step_value(pct - 1));
+    a.utilization = u.value();
+    if (u > k_min_utilization_step) {
+        a.adjacent = plan_at(r, UtilizationStep{u.hundredths - 1});
     }
     a.plan = std::move(p);
     return a;
@@ -119,29 +106,27 @@ UtilizationAnswer min_utilization_for(const PlanRequest& r, const ServeTarget& t
 
 UtilizationAnswer max_safe_utilization(const PlanRequest& r, Bytes margin) {
     UtilizationAnswer a;
-    const Plan base = plan_at(r, 0.5);
+    const Plan base = plan_at(r, UtilizationStep{50});
     // free(u) = total − ceil(total × u) − what sits outside the budget; the outside part does not
-    // depend on u, so the largest u with free ≥ margin is a closed form.
-    int pct = k_steps;
+    // depend on u, so the largest u with free ≥ margin is the largest whose budget fits the room.
+    int hundredths = k_max_utilization_step.hundredths;
     // In 128 bits: a margin near 2^63 takes the room below INT64_MIN.
     __extension__ typedef __int128 Wide;
     for (const WorkerPlan& w : base.workers) {
         const SignedBytes outside = to_signed(w.total) - to_signed(w.budget) - w.free;
         const Wide room = Wide{to_signed(w.total)} - outside - margin;
-        int p = room <= 0 ? 0 : static_cast<int>(std::floor(static_cast<double>(room) / static_cast<double>(w.total) * k_steps));
-        while (p > 0 && to_signed(fraction_of(w.total, step_value(p))) > room) {
-            --p;
-        }
-        pct = std::min(pct, p);
+        // room ≤ total (what sits outside the budget is never negative), so it fits int64 when positive.
+        const std::optional<UtilizationStep> within = room <= 0 ? std::nullopt : max_utilization_within(w.total, static_cast<SignedBytes>(room));
+        hundredths = std::min(hundredths, within ? within->hundredths : 0);
     }
     // vLLM 0.9.1+ also needs the budget free at start-up.
-    for (; pct > 0; --pct) {
-        Plan p = plan_at(r, step_value(pct));
+    for (UtilizationStep u{hundredths}; u >= k_min_utilization_step; --u.hundredths) {
+        Plan p = plan_at(r, u);
         if (p.verdict.starts) {
-            a.utilization = step_value(pct);
+            a.utilization = u.value();
             a.plan = std::move(p);
-            if (pct < k_steps) {
-                a.adjacent = plan_at(r, step_value(pct + 1));
+            if (u < k_max_utilization_step) {
+                a.adjacent = plan_at(r, UtilizationStep{u.hundredths + 1});
             }
             return a;
         }

@@ -63,6 +63,59 @@ std::string engine_unavailable(VllmVersion v, Engine engine) {
     return {};
 }
 
+namespace {
+
+/// The V1 engine's rules (spec §2.3) over the defaults `rules_for` set.
+void apply_v1_rules(EraRules& r, VllmVersion v) {
+    // Global until #18974 (v0.9.1), per instance with a free-memory check after.
+    r.budget_rule = v >= VllmVersion{0, 9, 1} ? BudgetRule::per_instance : BudgetRule::global;
+    r.free_memory_check = v >= VllmVersion{0, 9, 1};
+    if (v < VllmVersion{0, 9, 1}) {
+        r.token_rule = TokenRule::v0_blocks;   // concurrency = blocks * block_size / L (spec §1.4)
+    }
+    if (v >= VllmVersion{0, 9, 0}) {
+        r.batch_defaults = BatchDefaults::v1_by_size_no_a100;       // #17885 (2025-05-11)
+    } else if (v >= VllmVersion{0, 8, 5}) {
+        r.batch_defaults = BatchDefaults::v1_by_size;               // #17073 (2025-04-23)
+    } else if (v >= VllmVersion{0, 8, 4}) {
+        r.batch_defaults = BatchDefaults::v1_by_name_seqs;          // #16158 (2025-04-08)
+    } else {
+        r.batch_defaults = BatchDefaults::v1_by_name;               // #13726 (2025-03-15)
+    }
+}
+
+/// The V0 engine's rules (spec §4, `vllm/worker/worker.py determine_num_available_blocks`) over
+/// the defaults `rules_for` set.
+void apply_v0_rules(EraRules& r, VllmVersion v) {
+    r.free_memory_check = false;
+    r.cuda_graph_in_budget = false;
+    r.default_utilization = 0.9;
+    r.token_rule = TokenRule::v0_blocks;
+    r.batch_defaults = BatchDefaults::v0;
+    r.capture_schedule = CaptureSchedule::v0_to_seqs;
+    r.hybrid_group_ratio = 0.0;
+    r.full_and_piecewise = false;
+    if (v <= VllmVersion{0, 2, 4}) {
+        r.budget_rule = BudgetRule::torch_peak;
+    } else if (v <= VllmVersion{0, 3, 0}) {
+        r.budget_rule = BudgetRule::device_peak;                        // #2031 (2023-12-12)
+    } else if (v <= VllmVersion{0, 6, 3}) {
+        r.budget_rule = BudgetRule::init_free_peak;                     // #2863 (2024-02-13)
+    } else if (v <= VllmVersion{0, 6, 4}) {
+        r.budget_rule = BudgetRule::global;                             // #9352 + #9516 (2024-10)
+    } else {
+        r.budget_rule = BudgetRule::per_instance;                       // #10511 (2024-12-16)
+    }
+    if (v >= VllmVersion{0, 6, 5}) {
+        r.v0_chunked_prefill_tokens = 2048;                             // #10544
+    } else if (v >= VllmVersion{0, 4, 2}) {
+        r.v0_chunked_prefill_tokens = 512;
+    }
+    r.v0_chunked_prefill_auto = v >= VllmVersion{0, 5, 3};              // #6666
+}
+
+} // namespace
+
 EraRules rules_for(VllmVersion v) { return rules_for(v, default_engine(v)); }
 
 EraRules rules_for(VllmVersion v, Engine engine) {
@@ -102,49 +155,10 @@ EraRules rules_for(VllmVersion v, Engine engine) {
     r.cuda_graphs_supported = v >= VllmVersion{0, 2, 6};               // #1926 (v0.2.6 release notes)
 
     if (engine == Engine::v1) {
-        // V1 (spec §2.3): global until #18974 (v0.9.1), per instance with a free-memory check after.
-        r.budget_rule = v >= VllmVersion{0, 9, 1} ? BudgetRule::per_instance : BudgetRule::global;
-        r.free_memory_check = v >= VllmVersion{0, 9, 1};
-        if (v < VllmVersion{0, 9, 1}) {
-            r.token_rule = TokenRule::v0_blocks;   // concurrency = blocks * block_size / L (spec §1.4)
-        }
-        if (v >= VllmVersion{0, 9, 0}) {
-            r.batch_defaults = BatchDefaults::v1_by_size_no_a100;       // #17885 (2025-05-11)
-        } else if (v >= VllmVersion{0, 8, 5}) {
-            r.batch_defaults = BatchDefaults::v1_by_size;               // #17073 (2025-04-23)
-        } else if (v >= VllmVersion{0, 8, 4}) {
-            r.batch_defaults = BatchDefaults::v1_by_name_seqs;          // #16158 (2025-04-08)
-        } else {
-            r.batch_defaults = BatchDefaults::v1_by_name;               // #13726 (2025-03-15)
-        }
-        return r;
-    }
-    // V0 (spec §4, `vllm/worker/worker.py determine_num_available_blocks`).
-    r.free_memory_check = false;
-    r.cuda_graph_in_budget = false;
-    r.default_utilization = 0.9;
-    r.token_rule = TokenRule::v0_blocks;
-    r.batch_defaults = BatchDefaults::v0;
-    r.capture_schedule = CaptureSchedule::v0_to_seqs;
-    r.hybrid_group_ratio = 0.0;
-    r.full_and_piecewise = false;
-    if (v <= VllmVersion{0, 2, 4}) {
-        r.budget_rule = BudgetRule::torch_peak;
-    } else if (v <= VllmVersion{0, 3, 0}) {
-        r.budget_rule = BudgetRule::device_peak;                        // #2031 (2023-12-12)
-    } else if (v <= VllmVersion{0, 6, 3}) {
-        r.budget_rule = BudgetRule::init_free_peak;                     // #2863 (2024-02-13)
-    } else if (v <= VllmVersion{0, 6, 4}) {
-        r.budget_rule = BudgetRule::global;                             // #9352 + #9516 (2024-10)
+        apply_v1_rules(r, v);
     } else {
-        r.budget_rule = BudgetRule::per_instance;                       // #10511 (2024-12-16)
+        apply_v0_rules(r, v);
     }
-    if (v >= VllmVersion{0, 6, 5}) {
-        r.v0_chunked_prefill_tokens = 2048;                             // #10544
-    } else if (v >= VllmVersion{0, 4, 2}) {
-        r.v0_chunked_prefill_tokens = 512;
-    }
-    r.v0_chunked_prefill_auto = v >= VllmVersion{0, 5, 3};              // #6666
     return r;
 }
 

@@ -85,113 +85,156 @@ struct LayerBytes {
     Bytes mla_absorbed = 0;
 };
 
-LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t d, std::uint32_t tp) {
-    LayerBytes out;
-    const QuantSpec& q = m.quant;
+/// A gated delta-net layer's weights (vllm/model_executor/layers/mamba/…): in_proj_qkvz,
+/// in_proj_ba, conv1d, dt_bias, A_log, gated norm, out_proj.
+Bytes linear_attention_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+    const LinearAttentionShape& la = m.linear_attention;
     const std::uint64_t h = m.hidden_size;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    const std::uint64_t k = checked_mul(la.num_k_heads, la.k_head_dim);
+    const std::uint64_t v = checked_mul(la.num_v_heads, la.v_head_dim);
+    const std::uint64_t ba = checked_mul(2, la.num_v_heads);
+    Bytes attn = 0;
+    attn = checked_add(attn, lin(h, checked_mul(checked_add(k, v), 2) / tp));
+    attn = checked_add(attn, lin(h, ba / tp));
+    attn = checked_add(attn, vec(checked_mul(checked_add(checked_mul(2, k), v) / tp, la.conv_kernel)));
+    attn = checked_add(attn, vec(checked_add(ba / tp, la.v_head_dim)));
+    attn = checked_add(attn, lin(v / tp, h));
+    return attn;
+}
+
+/// A DeepSeek MLA layer's attention weights; `absorbed` receives the dequantized copies of
+/// kv_b_proj that MLACommonImpl.process_weights_after_loading keeps (W_UV and W_UK_T, in the model
+/// dtype, vllm/v1/attention/backends/mla/common.py).
+Bytes mla_attention_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, Bytes& absorbed) {
     const AttentionShape& a = m.attention;
+    const std::uint64_t h = m.hidden_size;
     const std::uint64_t heads = a.num_heads / tp;
-    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(q, in, o, d, true, false); };
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
     auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
     Bytes attn = 0;
-    if (layer.attention == LayerAttention::linear) {
-        const LinearAttentionShape& la = m.linear_attention;
-        const std::uint64_t k = checked_mul(la.num_k_heads, la.k_head_dim);
-        const std::uint64_t v = checked_mul(la.num_v_heads, la.v_head_dim);
-        const std::uint64_t ba = checked_mul(2, la.num_v_heads);
-        // Gated delta-net (vllm/model_executor/layers/mamba/…): in_proj_qkvz, in_proj_ba, conv1d,
-        // dt_bias, A_log, gated norm, out_proj.
-        attn = checked_add(attn, lin(h, checked_mul(checked_add(k, v), 2) / tp));
-        attn = checked_add(attn, lin(h, ba / tp));
-        attn = checked_add(attn, vec(checked_mul(checked_add(checked_mul(2, k), v) / tp, la.conv_kernel)));
-        attn = checked_add(attn, vec(checked_add(ba / tp, la.v_head_dim)));
-        attn = checked_add(attn, lin(v / tp, h));
-    } else if (layer.attention == LayerAttention::mla) {
-        const std::uint64_t q_out = checked_mul(heads, checked_add(a.qk_nope_head_dim, a.qk_rope_head_dim));
-        if (a.q_lora_rank > 0) {
-            attn = checked_add(attn, lin(h, a.q_lora_rank));                 // q_a_proj (replicated)
-            attn = checked_add(attn, vec(a.q_lora_rank));                    // q_a_layernorm
-            attn = checked_add(attn, lin(a.q_lora_rank, q_out));             // q_b_proj
-        } else {
-            attn = checked_add(attn, lin(h, q_out));                         // q_proj
-        }
-        attn = checked_add(attn, lin(h, checked_add(a.kv_lora_rank, a.qk_rope_head_dim))); // kv_a_proj_with_mqa
-        attn = checked_add(attn, vec(a.kv_lora_rank));                         // kv_a_layernorm
-        const std::uint64_t kv_b_out = checked_mul(heads, checked_add(a.qk_nope_head_dim, a.v_head_dim));
-        attn = checked_add(attn, lin(a.kv_lora_rank, kv_b_out));               // kv_b_proj
-        attn = checked_add(attn, lin(checked_mul(heads, a.v_head_dim), h));    // o_proj
-        // MLACommonImpl.process_weights_after_loading keeps W_UV and W_UK_T, dequantized copies of
-        // kv_b_proj in the model dtype (vllm/v1/attention/backends/mla/common.py).
-        out.mla_absorbed = checked_mul(checked_mul(a.kv_lora_rank, kv_b_out), d);
+    const std::uint64_t q_out = checked_mul(heads, checked_add(a.qk_nope_head_dim, a.qk_rope_head_dim));
+    if (a.q_lora_rank > 0) {
+        attn = checked_add(attn, lin(h, a.q_lora_rank));                 // q_a_proj (replicated)
+        attn = checked_add(attn, vec(a.q_lora_rank));                    // q_a_layernorm
+        attn = checked_add(attn, lin(a.q_lora_rank, q_out));             // q_b_proj
     } else {
-        // QKVParallelLinear: KV heads are split over ranks, or replicated when there are fewer
-        // KV heads than ranks (num_kv_head_replicas = tp / kv_heads).
-        const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / tp);
-        const std::uint64_t qkv_out =
-            checked_add(checked_mul(heads, a.head_dim), checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v)));
-        attn = checked_add(attn, lin(h, qkv_out));
-        attn = checked_add(attn, lin(checked_mul(heads, a.head_dim_v), h));
-        if (a.qkv_bias) {
-            attn = checked_add(attn, vec(qkv_out));
-        }
-        if (a.o_bias) {
-            attn = checked_add(attn, vec(h));
-        }
-        if (a.qk_norm) {
-            attn = checked_add(attn, vec(checked_mul(2, a.head_dim)));
-        }
-        if (a.sinks) {
-            attn = checked_add(attn, vec(heads));
-        }
+        attn = checked_add(attn, lin(h, q_out));                         // q_proj
     }
-    out.attention = attn;
+    attn = checked_add(attn, lin(h, checked_add(a.kv_lora_rank, a.qk_rope_head_dim))); // kv_a_proj_with_mqa
+    attn = checked_add(attn, vec(a.kv_lora_rank));                         // kv_a_layernorm
+    const std::uint64_t kv_b_out = checked_mul(heads, checked_add(a.qk_nope_head_dim, a.v_head_dim));
+    attn = checked_add(attn, lin(a.kv_lora_rank, kv_b_out));               // kv_b_proj
+    attn = checked_add(attn, lin(checked_mul(heads, a.v_head_dim), h));    // o_proj
+    absorbed = checked_mul(checked_mul(a.kv_lora_rank, kv_b_out), d);
+    return attn;
+}
 
-    Bytes mlp = 0;
-    if (layer.moe) {
-        const MoeShape& e = m.moe;
-        std::uint64_t inter = e.expert_intermediate / tp;
-        std::uint64_t hid = h;
-        if (q.method == QuantMethod::mxfp4) {
-            // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
-            // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB).
-            inter = round_up(inter, 256);
-            hid = round_up(h, 256);
-        }
-        const std::uint64_t gate_up = checked_mul(2, inter);
-        Bytes expert = checked_add(linear_bytes(q, hid, gate_up, d, true, true), linear_bytes(q, inter, hid, d, true, true));
-        if (m.mlp_bias) {
-            expert = checked_add(expert, vec(checked_add(gate_up, hid)));
-        }
-        mlp = checked_mul(expert, e.num_experts);
-        mlp = checked_add(mlp, linear_bytes(q, h, e.num_experts, d, false, false)); // router, kept unquantized
-        if (e.router_bias) {
-            mlp = checked_add(mlp, vec(e.num_experts));
-        }
-        if (e.shared_intermediate > 0) {
-            const std::uint64_t si = e.shared_intermediate / tp;
-            mlp = checked_add(mlp, checked_add(lin(h, checked_mul(2, si)), lin(si, h)));
-            if (e.shared_gate) {
-                mlp = checked_add(mlp, linear_bytes(q, h, 1, d, false, false));
-            }
-        }
-    } else if (m.intermediate_size > 0) {
-        const std::uint64_t inter = m.intermediate_size / tp;
-        if (m.mlp_kind == MlpKind::gated) {
-            const std::uint64_t gate_up = checked_mul(2, inter);
-            mlp = checked_add(lin(h, gate_up), lin(inter, h));
-            if (m.mlp_bias) {
-                mlp = checked_add(mlp, vec(checked_add(gate_up, h)));
-            }
-        } else {
-            mlp = checked_add(lin(h, inter), lin(inter, h));
-            if (m.mlp_bias) {
-                mlp = checked_add(mlp, vec(checked_add(inter, h)));
-            }
+/// A multi-head (or grouped-query) attention layer's weights.
+Bytes mha_attention_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+    const AttentionShape& a = m.attention;
+    const std::uint64_t h = m.hidden_size;
+    const std::uint64_t heads = a.num_heads / tp;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    // QKVParallelLinear: KV heads are split over ranks, or replicated when there are fewer
+    // KV heads than ranks (num_kv_head_replicas = tp / kv_heads).
+    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / tp);
+    const std::uint64_t qkv_out =
+        checked_add(checked_mul(heads, a.head_dim), checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v)));
+    Bytes attn = 0;
+    attn = checked_add(attn, lin(h, qkv_out));
+    attn = checked_add(attn, lin(checked_mul(heads, a.head_dim_v), h));
+    if (a.qkv_bias) {
+        attn = checked_add(attn, vec(qkv_out));
+    }
+    if (a.o_bias) {
+        attn = checked_add(attn, vec(h));
+    }
+    if (a.qk_norm) {
+        attn = checked_add(attn, vec(checked_mul(2, a.head_dim)));
+    }
+    if (a.sinks) {
+        attn = checked_add(attn, vec(heads));
+    }
+    return attn;
+}
+
+/// A mixture-of-experts layer's MLP: the experts, the router (kept unquantized) and the shared
+/// expert.
+Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+    const QuantSpec& q = m.quant;
+    const MoeShape& e = m.moe;
+    const std::uint64_t h = m.hidden_size;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(q, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    std::uint64_t inter = e.expert_intermediate / tp;
+    std::uint64_t hid = h;
+    if (q.method == QuantMethod::mxfp4) {
+        // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
+        // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB).
+        inter = round_up(inter, 256);
+        hid = round_up(h, 256);
+    }
+    const std::uint64_t gate_up = checked_mul(2, inter);
+    Bytes expert = checked_add(linear_bytes(q, hid, gate_up, d, true, true), linear_bytes(q, inter, hid, d, true, true));
+    if (m.mlp_bias) {
+        expert = checked_add(expert, vec(checked_add(gate_up, hid)));
+    }
+    Bytes mlp = checked_mul(expert, e.num_experts);
+    mlp = checked_add(mlp, linear_bytes(q, h, e.num_experts, d, false, false)); // router, kept unquantized
+    if (e.router_bias) {
+        mlp = checked_add(mlp, vec(e.num_experts));
+    }
+    if (e.shared_intermediate > 0) {
+        const std::uint64_t si = e.shared_intermediate / tp;
+        mlp = checked_add(mlp, checked_add(lin(h, checked_mul(2, si)), lin(si, h)));
+        if (e.shared_gate) {
+            mlp = checked_add(mlp, linear_bytes(q, h, 1, d, false, false));
         }
     }
-    out.mlp = mlp;
-    const std::uint64_t per_norm = m.norm == NormKind::layer ? checked_mul(2, h) : h;
-    out.norms = vec(checked_mul(per_norm, m.norms_per_layer));
+    return mlp;
+}
+
+/// A dense layer's MLP: gated (gate_up + down) or plain (up + down).
+Bytes dense_mlp_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+    if (m.intermediate_size == 0) {
+        return 0;
+    }
+    const std::uint64_t h = m.hidden_size;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    const std::uint64_t inter = m.intermediate_size / tp;
+    Bytes mlp = 0;
+    if (m.mlp_kind == MlpKind::gated) {
+        const std::uint64_t gate_up = checked_mul(2, inter);
+        mlp = checked_add(lin(h, gate_up), lin(inter, h));
+        if (m.mlp_bias) {
+            mlp = checked_add(mlp, vec(checked_add(gate_up, h)));
+        }
+    } else {
+        mlp = checked_add(lin(h, inter), lin(inter, h));
+        if (m.mlp_bias) {
+            mlp = checked_add(mlp, vec(checked_add(inter, h)));
+        }
+    }
+    return mlp;
+}
+
+/// One decoder layer's weights on one GPU, by part.
+LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t d, std::uint32_t tp) {
+    LayerBytes out;
+    if (layer.attention == LayerAttention::linear) {
+        out.attention = linear_attention_bytes(m, d, tp);
+    } else if (layer.attention == LayerAttention::mla) {
+        out.attention = mla_attention_bytes(m, d, tp, out.mla_absorbed);
+    } else {
+        out.attention = mha_attention_bytes(m, d, tp);
+    }
+    out.mlp = layer.moe ? moe_bytes(m, d, tp) : dense_mlp_bytes(m, d, tp);
+    const std::uint64_t per_norm = m.norm == NormKind::layer ? checked_mul(2, m.hidden_size) : m.hidden_size;
+    out.norms = checked_mul(checked_mul(per_norm, m.norms_per_layer), d);
     return out;
 }
 
