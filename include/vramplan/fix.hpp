@@ -20,9 +20,15 @@ struct Fix {
         smaller_model_or_more_gpus,///< nothing fits in `bytes` per GPU
         enforce_eager_or_smaller,  ///< --enforce-eager, a smaller model or a faster link (restore time)
         env_graph_estimate,        ///< VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1: graphs counted in the budget
-        planner_text,              ///< a verdict fix the planner still writes as text (`why`)
+    };
+    /// What the flags cost, said beside them.
+    enum class Effect {
+        none,
+        halves_kv_per_token,   ///< an fp8 KV cache
+        no_cuda_graphs,        ///< --enforce-eager: slower decoding
     };
     Action action = Action::set_flags;
+    Effect effect = Effect::none;
     std::optional<double> gpu_memory_utilization;
     std::optional<std::uint64_t> max_model_len;
     std::optional<Bytes> kv_cache_memory_bytes;

@@ -3,6 +3,7 @@
 /// capacity and verdict, per worker, as vLLM V1 computes them (reference spec §1).
 
 #include <vramplan/bytes.hpp>
+#include <vramplan/fix.hpp>
 #include <vramplan/estimates.hpp>
 #include <vramplan/kv.hpp>
 #include <vramplan/model.hpp>
@@ -157,7 +158,7 @@ struct Verdict {
     Failure failure = Failure::none;
     std::string error;                              ///< the text vLLM would print
     std::optional<std::uint64_t> estimated_max_model_len;
-    std::vector<std::string> fixes;                 ///< flag changes that make it start
+    std::vector<Fix> fixes;                         ///< changes that make it start, best first
     /// Set when the outcome would flip within the estimate's error ("starts, with 0.30 GiB to
     /// spare, within the estimate's error").
     std::string margin_note;

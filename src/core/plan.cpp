@@ -549,7 +549,9 @@ std::optional<Verdict> model_len_failure(const Plan& plan) {
     v.error = "User-specified max_model_len (" + std::to_string(*r.max_model_len) + ") is greater than the derived max_model_len (" +
               m.max_len_source + "=" + std::to_string(m.max_model_len) +
               " in model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.";
-    v.fixes.push_back("--max-model-len " + std::to_string(m.max_model_len));
+    Fix f;
+    f.max_model_len = m.max_model_len;
+    v.fixes.push_back(f);
     return v;
 }
 
@@ -566,10 +568,13 @@ std::optional<Verdict> free_memory_failure(const Plan& plan) {
               " GiB) on startup is less than desired GPU memory utilization (" + py_float(plan.config.gpu_memory_utilization) + ", " +
               gib2(to_signed(first.requested)) + " GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.";
     if (const std::optional<UtilizationStep> u = max_utilization_within(first.total, to_signed(first.free_at_startup))) {
-        v.fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
+        v.fixes.push_back(Fix::utilization(u->value()));
     }
     if (r.other_processes_memory > 0) {
-        v.fixes.push_back("free the " + gib2(to_signed(r.other_processes_memory)) + " GiB other processes hold on the card");
+        Fix f;
+        f.action = Fix::Action::free_other_processes;
+        f.bytes = to_signed(r.other_processes_memory);
+        v.fixes.push_back(f);
     }
     return v;
 }
@@ -588,23 +593,30 @@ std::string kv_too_small_error(const Plan& plan, const WorkerPlan& w) {
 
 /// What makes room for one request of `w`: the smallest utilization that fits it, a context of
 /// `fit_len` tokens, an fp8 KV cache.
-std::vector<std::string> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint64_t fit_len) {
+std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint64_t fit_len) {
     const PlanRequest& r = plan.request;
-    std::vector<std::string> fixes;
+    std::vector<Fix> fixes;
     if (!r.kv_cache_memory_bytes) {
         const std::optional<UtilizationStep> u = min_utilization_covering(w.total, checked_add(w.charged, w.request_bytes));
         if (u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
-            fixes.push_back("--gpu-memory-utilization " + fixed(u->value(), 2));
+            fixes.push_back(Fix::utilization(u->value()));
         }
     } else {
-        fixes.push_back("--kv-cache-memory-bytes " + std::to_string(w.request_bytes));
+        Fix f;
+        f.kv_cache_memory_bytes = w.request_bytes;
+        fixes.push_back(f);
     }
     if (fit_len > 0) {
-        fixes.push_back("--max-model-len " + std::to_string(fit_len));
+        Fix f;
+        f.max_model_len = fit_len;
+        fixes.push_back(f);
     }
     if (!is_fp8_kv(plan.config.kv_cache_dtype) && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
         !r.model.is_mla()) {
-        fixes.push_back("--kv-cache-dtype fp8 (halves the KV cache per token)");
+        Fix f;
+        f.kv_cache_dtype = "fp8";
+        f.effect = Fix::Effect::halves_kv_per_token;
+        fixes.push_back(f);
     }
     return fixes;
 }
@@ -640,9 +652,9 @@ std::optional<Verdict> kv_cache_failure(const Plan& plan) {
 /// The fixes for a graph-capture OOM on `tight`: the largest utilization whose headroom covers
 /// the graphs, re-planned (a smaller KV cache may no longer hold one request, and then the
 /// context must shrink too); eager mode; counting the graphs in the budget.
-std::vector<std::string> graph_capture_fixes(const Plan& plan, const WorkerPlan& tight) {
+std::vector<Fix> graph_capture_fixes(const Plan& plan, const WorkerPlan& tight) {
     const PlanRequest& r = plan.request;
-    std::vector<std::string> fixes;
+    std::vector<Fix> fixes;
     if (!r.kv_cache_memory_bytes) {
         // Lowering the budget by d raises the headroom by d: the budget may be at most requested + headroom.
         const std::optional<UtilizationStep> u =
@@ -651,18 +663,24 @@ std::vector<std::string> graph_capture_fixes(const Plan& plan, const WorkerPlan&
             PlanRequest lower = r;
             lower.gpu_memory_utilization = u->value();
             const Plan check = make_plan(lower);
-            const std::string flag = "--gpu-memory-utilization " + fixed(u->value(), 2);
+            Fix flag = Fix::utilization(u->value());
             if (check.verdict.starts) {
                 fixes.push_back(flag);
             } else if (check.verdict.failure == Failure::kv_too_small && check.verdict.estimated_max_model_len &&
                        *check.verdict.estimated_max_model_len > 0) {
-                fixes.push_back(flag + " --max-model-len " + std::to_string(*check.verdict.estimated_max_model_len));
+                flag.max_model_len = *check.verdict.estimated_max_model_len;
+                fixes.push_back(flag);
             }
         }
     }
-    fixes.push_back("--enforce-eager (no CUDA graphs; slower decoding)");
+    Fix eager;
+    eager.enforce_eager = true;
+    eager.effect = Fix::Effect::no_cuda_graphs;
+    fixes.push_back(eager);
     if (plan.era.engine == Engine::v1 && r.version >= VllmVersion{0, 18, 0}) {
-        fixes.push_back("VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1 (counts the graphs in the budget)");
+        Fix env;
+        env.action = Fix::Action::env_graph_estimate;
+        fixes.push_back(env);
     }
     return fixes;
 }

@@ -1,10 +1,10 @@
 // Policy evaluation (policy.hpp): rules, numbers and fixes as data.
 #include <vramplan/policy.hpp>
 #include <vramplan/recommend.hpp>
+#include <vramplan/utilization.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <charconv>
 
 namespace vramplan {
 
@@ -13,35 +13,36 @@ namespace {
 /// The largest utilization (0.01 steps) whose vLLM use stays within `cap` bytes per GPU,
 /// re-planned; with the context shortened when the KV cache no longer holds one request.
 Fix fix_for_cap(const PlanRequest& r, const Plan& p, SignedBytes cap) {
-    double u = 1.0;
-    for (const WorkerPlan& w : p.workers) {
-        const SignedBytes outside = vllm_use(w) - to_signed(w.budget);
-        u = std::min(u, std::floor(static_cast<double>(cap - outside) / static_cast<double>(w.total) * 100.0) / 100.0);
-    }
     Fix none;
     none.action = Fix::Action::smaller_model_or_more_gpus;
     none.bytes = cap;
-    while (u > 0.0) {
+    // The budget may grow to the cap less what vLLM takes outside it, on every worker.
+    std::optional<UtilizationStep> step = k_max_utilization_step;
+    for (const WorkerPlan& w : p.workers) {
+        const std::optional<UtilizationStep> u = max_utilization_within(w.total, cap - (vllm_use(w) - to_signed(w.budget)));
+        step = u && step ? std::optional<UtilizationStep>(std::min(*u, *step)) : std::nullopt;
+    }
+    for (; step && step->hundredths > 0; --step->hundredths) {
         PlanRequest q = r;
-        q.gpu_memory_utilization = u;
+        q.gpu_memory_utilization = step->value();
         const Plan at = make_plan(q);
         bool within = true;
         for (const WorkerPlan& w : at.workers) {
             within = within && vllm_use(w) <= cap;
         }
-        if (within) {
-            if (at.verdict.starts) {
-                return Fix::utilization(u);
-            }
-            const std::uint64_t len = max_model_len_for(q, std::nullopt);
-            if (len == 0) {
-                return none;
-            }
-            Fix f = Fix::utilization(u);
-            f.max_model_len = len;
-            return f;
+        if (!within) {
+            continue;   // what vLLM takes outside the budget moved with it
         }
-        u = std::round(u * 100.0 - 1.0) / 100.0;
+        if (at.verdict.starts) {
+            return Fix::utilization(step->value());
+        }
+        const std::uint64_t len = max_model_len_for(q, std::nullopt);
+        if (len == 0) {
+            return none;
+        }
+        Fix f = Fix::utilization(step->value());
+        f.max_model_len = len;
+        return f;
     }
     return none;
 }
@@ -55,24 +56,6 @@ Fix target_fix(const PlanRequest& r, const ServeTarget& t) {
     Fix f;
     f.action = Fix::Action::more_gpus_or_fp8;
     f.why = a.why_not;
-    return f;
-}
-
-/// The planner's first fix. TODO(issue 12): Verdict::fixes become Fix data with the make_plan
-/// phases; until then its one utilization-only form is read back here.
-Fix verdict_fix(const std::string& text) {
-    const std::string flag = "--gpu-memory-utilization ";
-    if (text.rfind(flag, 0) == 0 && text.find(' ', flag.size()) == std::string::npos) {
-        double u = 0.0;
-        const char* first = text.data() + flag.size();
-        const char* last = text.data() + text.size();
-        if (const auto r = std::from_chars(first, last, u); r.ec == std::errc{} && r.ptr == last) {
-            return Fix::utilization(u);
-        }
-    }
-    Fix f;
-    f.action = Fix::Action::planner_text;
-    f.why = text;
     return f;
 }
 
@@ -161,13 +144,15 @@ void restore_rule(const PlanRequest& r, const Plan& p, const Policy& pol, const 
     v.actual = t;
     v.limit = *pol.max_restore_seconds;
     v.calibrated = snap.restore_s.has_value();
-    for (int pct = static_cast<int>(std::floor(p.config.gpu_memory_utilization * 100.0)) - 1; pct > 0 && !v.fix; --pct) {
+    // Every step below the deployment's utilization, largest first (0.57 is step 57: ceil, not floor).
+    const int below = static_cast<int>(std::ceil(p.config.gpu_memory_utilization * 100.0 - 1e-9)) - 1;
+    for (UtilizationStep step{below}; step.hundredths > 0 && !v.fix; --step.hundredths) {
         PlanRequest q = r;
-        q.gpu_memory_utilization = pct / 100.0;
+        q.gpu_memory_utilization = step.value();
         const Plan at = make_plan(q);
         const SnapshotEstimate s2 = estimate_snapshot(at, SnapshotParams{}, fit);
         if (at.verdict.starts && s2.restore_s.value_or(s2.restore_lower_s) <= *pol.max_restore_seconds) {
-            v.fix = Fix::utilization(pct / 100.0);
+            v.fix = Fix::utilization(step.value());
         }
     }
     if (!v.fix) {
@@ -242,8 +227,8 @@ PolicyResult evaluate_policy(const PlanRequest& r, const Plan& p, const Policy& 
         v.rule = Violation::Rule::starts;
         v.error = p.verdict.error;
         if (!p.verdict.fixes.empty()) {
-            v.fix = verdict_fix(p.verdict.fixes.front());
-            v.fix_changes_context = p.verdict.fixes.front().rfind("--max-model-len", 0) == 0;
+            v.fix = p.verdict.fixes.front();
+            v.fix_changes_context = v.fix->max_model_len && !v.fix->gpu_memory_utilization;
         }
         out.violations.push_back(v);
     }

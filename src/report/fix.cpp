@@ -13,7 +13,6 @@ std::string fix_text(const Fix& f) {
     case Fix::Action::smaller_model_or_more_gpus: return "a smaller model or more GPUs (nothing fits in " + gib2(f.bytes) + " GiB per GPU)";
     case Fix::Action::enforce_eager_or_smaller: return "--enforce-eager, a smaller model or a faster link";
     case Fix::Action::env_graph_estimate: return "VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1 (counts the graphs in the budget)";
-    case Fix::Action::planner_text: return f.why;
     }
     std::string s;
     const auto add = [&s](const std::string& part) { s += (s.empty() ? "" : " ") + part; };
@@ -32,7 +31,20 @@ std::string fix_text(const Fix& f) {
     if (f.enforce_eager) {
         add("--enforce-eager");
     }
+    switch (f.effect) {
+    case Fix::Effect::none: break;
+    case Fix::Effect::halves_kv_per_token: add("(halves the KV cache per token)"); break;
+    case Fix::Effect::no_cuda_graphs: add("(no CUDA graphs; slower decoding)"); break;
+    }
     return s;
+}
+
+std::vector<std::string> fix_texts(const std::vector<Fix>& fixes) {
+    std::vector<std::string> out;
+    for (const Fix& f : fixes) {
+        out.push_back(fix_text(f));
+    }
+    return out;
 }
 
 } // namespace vramplan

@@ -1,5 +1,7 @@
 #include <vramplan/report/render.hpp>
 
+#include <vramplan/report/fix.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -189,7 +191,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     } else {
         out += "verdict: vLLM fails to start\n";
         out += "  error: " + p.verdict.error + "\n";
-        for (const std::string& f : p.verdict.fixes) {
+        for (const std::string& f : fix_texts(p.verdict.fixes)) {
             out += "  fix:   " + f + "\n";
         }
         if (!p.verdict.margin_note.empty()) {
@@ -389,7 +391,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     for (const WorkerPlan& w : p.workers) {
         workers.push_back(worker_json(w));
     }
-    json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", p.verdict.fixes}};
+    json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", fix_texts(p.verdict.fixes)}};
     static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small",
                                                "graph_capture_oom"};
     verdict["failure"] = failures[static_cast<int>(p.verdict.failure)];

@@ -146,7 +146,8 @@ TEST_CASE("era: V0 and early V1 error wording (spec §3)", "[era][verdict]") {
     const std::string tokens = std::to_string(p.capacity.num_blocks * 16);
     CHECK(p.verdict.error == "The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (" +
                                  tokens + "). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.");
-    CHECK(p.verdict.fixes.at(1) == "--max-model-len " + tokens);
+    REQUIRE(p.verdict.fixes.at(1).max_model_len);
+    CHECK(*p.verdict.fixes.at(1).max_model_len == p.capacity.num_blocks * 16);
     r.version = {0, 8, 2};
     r.gpu_memory_utilization = 0.22;   // global: the context is charged too; about 0.9 GiB of KV
     const Plan early = plan_checked(r);
@@ -176,9 +177,9 @@ TEST_CASE("era: CUDA-graph capture after the KV cache can run out of memory (spe
     CHECK(p.verdict.error.rfind("OOM during CUDA-graph capture likely", 0) == 0);
     // The fix is the largest utilization whose headroom covers the graphs.
     REQUIRE_FALSE(p.verdict.fixes.empty());
-    const std::string fix = p.verdict.fixes.front();
-    REQUIRE(fix.rfind("--gpu-memory-utilization ", 0) == 0);
-    r.gpu_memory_utilization = std::stod(fix.substr(25));
+    const std::optional<double> fix = p.verdict.fixes.front().only_utilization();
+    REQUIRE(fix);
+    r.gpu_memory_utilization = *fix;
     CHECK(plan_checked(r).verdict.starts);
     // --enforce-eager captures nothing; v0.21 subtracts the graphs from the budget instead.
     r.gpu_memory_utilization = 0.99;

@@ -67,13 +67,14 @@ TEST_CASE("recommend report: notes say why the answer differs from the request",
     n.kind = SolveNote::Kind::fp8_kv_cache;
     n.max_gpus = 8;
     n.kv_cache_dtype = "bfloat16";
-    n.why = "";
+    n.why.clear();
     CHECK(note_text(n) == "does not fit on 8 GPU(s) with a bfloat16 KV cache: an fp8 KV cache halves it");
-    n.kind = SolveNote::Kind::preset_target_out_of_reach;
-    n.concurrency = 64;
-    n.to_tp = 1;
-    n.why = "x";
-    CHECK(note_text(n) == "the preset's 64 requests are out of reach on 1 GPU(s) (x); this is the largest safe utilization instead");
+    SolveNote reach;
+    reach.kind = SolveNote::Kind::preset_target_out_of_reach;
+    reach.concurrency = 64;
+    reach.to_tp = 1;
+    reach.why = std::string(1, 'x');
+    CHECK(note_text(reach) == "the preset's 64 requests are out of reach on 1 GPU(s) (x); this is the largest safe utilization instead");
 }
 
 TEST_CASE("recommend report: serve flags leave vLLM's defaults out", "[report][recommend]") {
