@@ -425,6 +425,10 @@ public:
     VllmLog run(string_view text);
 
 private:
+    std::size_t scan(string_view text);
+    void fill(VllmLog& out) const;
+    [[nodiscard]] std::vector<double> kv_per_rank() const;
+    [[nodiscard]] std::string wording(bool v1) const;
     void segment(string_view raw, std::size_t line_no);
     static bool strip_tag(string_view& s, Line& line);
     static void header(string_view s, Line& line);
@@ -435,6 +439,13 @@ private:
     void setting(string_view key, string_view value, const Line& line, int src);
     void engine_config(string_view msg, const Line& line);
     void measurements(string_view msg, const Line& line);
+    void weights(string_view m, const Line& line);
+    void v0_profiling(string_view m, const Line& line);
+    void v1_profiling(string_view m, const Line& line);
+    void free_memory_line(string_view m, const Line& line);
+    void kv_capacity(string_view m, const Line& line);
+    void cuda_graphs(string_view m, const Line& line);
+    void echoed_config(string_view m, const Line& line);
     void errors(string_view msg, const Line& line);
     void kv_value(double gib, const Line& line, int src, bool per_rank);
     void constrain(std::optional<VllmVersion> lo, std::optional<VllmVersion> hi);
@@ -477,40 +488,53 @@ void Parser::constrain(std::optional<VllmVersion> lo, std::optional<VllmVersion>
 // ---------------------------------------------------------------------------------------------
 // Line prefixes.
 
-/// Strips one `(Name key=value ...)` process tag: `(Worker_TP0 pid=1)`, `(VllmWorker rank=1
-/// pid=2)`, `(EngineCore_DP0 pid=3)`, `(RayWorkerWrapper pid=4, ip=10.0.0.1)`, `(EngineCore)`.
-bool Parser::strip_tag(string_view& s, Line& line) {
+/// The leading identifier of a tag's content ("Worker_TP0" of "Worker_TP0 pid=1").
+string_view tag_name(string_view content) {
+    std::size_t n = 0;
+    while (n < content.size() && is_ident(content[n])) {
+        ++n;
+    }
+    return content.substr(0, n);
+}
+
+/// The inside of a `(Name key=value ...)` process tag at the start of `s` (without its
+/// parentheses), or nullopt when `s` does not start with one ("(see below)" is not a tag).
+std::optional<string_view> tag_content(string_view s) {
     if (s.size() < 3 || s[0] != '(') {
-        return false;
+        return std::nullopt;
     }
     const std::size_t close = head(s, 160).find(')');
     if (close == string_view::npos || close < 2) {
-        return false;
+        return std::nullopt;
     }
     const string_view content = s.substr(1, close - 1);
     if (!is_alpha(content[0]) && content[0] != '_') {
-        return false;
+        return std::nullopt;
     }
     for (char c : content) {
         if (!(is_ident(c) || c == '=' || c == '.' || c == ',' || c == ':' || c == ' ' || c == '-')) {
-            return false;
+            return std::nullopt;
         }
     }
-    std::size_t name_len = 0;
-    while (name_len < content.size() && is_ident(content[name_len])) {
-        ++name_len;
+    const std::size_t name_len = tag_name(content).size();
+    if (!contains(content, "=") && (name_len != content.size() || !(content[0] >= 'A' && content[0] <= 'Z'))) {
+        return std::nullopt; // "(EngineCore)" is a tag; "(see below)" is not
     }
-    const string_view name = content.substr(0, name_len);
-    const bool has_kv = contains(content, "=");
-    if (!has_kv && (name_len != content.size() || !(name[0] >= 'A' && name[0] <= 'Z'))) {
-        return false; // "(EngineCore)" is a tag; "(see below)" is not
-    }
+    return content;
+}
 
+/// The ranks and pid a tag states.
+struct TagNumbers {
     std::optional<int> dp, pp, tp, rank;
     std::optional<std::uint64_t> pid;
-    auto small_int = [](string_view t) -> std::optional<int> {
-        const auto c = count_at(t);
-        if (!c || c->second != t.size() || c->first > 1'000'000) {
+};
+
+TagNumbers tag_numbers(string_view content) {
+    TagNumbers t;
+    const string_view name = tag_name(content);
+    auto small_int = [](string_view w) -> std::optional<int> {
+        const auto c = count_at(w);
+        if (!c || c->second != w.size() || c->first > 1'000'000) {
             return std::nullopt;
         }
         return static_cast<int>(c->first);
@@ -519,10 +543,10 @@ bool Parser::strip_tag(string_view& s, Line& line) {
         // Name parts: "TP1", "PP0", "DP2"; a bare number after EngineCore_ is the DP rank (v0.10.1).
         if (p.size() > 2 && (starts_with(p, "TP") || starts_with(p, "PP") || starts_with(p, "DP"))) {
             if (const auto n = small_int(p.substr(2))) {
-                (p[0] == 'T' ? tp : p[0] == 'P' ? pp : dp) = *n;
+                (p[0] == 'T' ? t.tp : p[0] == 'P' ? t.pp : t.dp) = *n;
             }
         } else if (const auto n = small_int(p); n && starts_with(name, "EngineCore")) {
-            dp = *n;
+            t.dp = *n;
         }
     };
     std::size_t start = 0;
@@ -535,7 +559,7 @@ bool Parser::strip_tag(string_view& s, Line& line) {
         }
     }
     // Other words: "rank=1", "pid=123", "ip=...", "TP0" (a bare "(pid=123)" is a Ray task).
-    string_view rest = content.substr(name_len);
+    string_view rest = content.substr(name.size());
     while (!rest.empty()) {
         while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) {
             rest.remove_prefix(1);
@@ -552,32 +576,43 @@ bool Parser::strip_tag(string_view& s, Line& line) {
     }
     if (const auto r = after(content, "rank=")) {
         if (const auto c = count_at(*r); c && c->first <= 1'000'000) {
-            rank = static_cast<int>(c->first);
+            t.rank = static_cast<int>(c->first);
         }
     }
     if (const auto p = after(content, "pid=")) {
         if (const auto c = count_at(*p)) {
-            pid = c->first;
+            t.pid = c->first;
         }
     }
+    return t;
+}
 
+/// Strips one `(Name key=value ...)` process tag: `(Worker_TP0 pid=1)`, `(VllmWorker rank=1
+/// pid=2)`, `(EngineCore_DP0 pid=3)`, `(RayWorkerWrapper pid=4, ip=10.0.0.1)`, `(EngineCore)`.
+bool Parser::strip_tag(string_view& s, Line& line) {
+    const auto content = tag_content(s);
+    if (!content) {
+        return false;
+    }
+    const string_view name = tag_name(*content);
+    const TagNumbers t = tag_numbers(*content);
     line.tagged = true;
     const bool is_worker = contains(name, "Worker") || name == "pid";
     Rank& r = line.rank;
-    if (dp) {
-        r.dp = *dp;
+    if (t.dp) {
+        r.dp = *t.dp;
     }
     if (is_worker) {
-        if (rank || tp || pp) {
+        if (t.rank || t.tp || t.pp) {
             r.known = true;
-            r.tp = rank ? *rank : tp.value_or(0);
-            r.pp = rank ? 0 : pp.value_or(0);
+            r.tp = t.rank ? *t.rank : t.tp.value_or(0);
+            r.pp = t.rank ? 0 : t.pp.value_or(0);
         } else {
             r.known = false; // VllmWorkerProcess / RayWorkerWrapper: not rank 0, or unknown
-            r.pid = pid.value_or(0);
+            r.pid = t.pid.value_or(0);
         }
     }
-    s = ltrim(tail(s, close + 1));
+    s = ltrim(tail(s, content->size() + 2));
     return true;
 }
 
@@ -877,8 +912,21 @@ void Parser::kv_value(double gib, const Line& line, int src, bool per_rank) {
     }
 }
 
+/// Every measurement wording family, in a fixed order (offers to one slot from one line keep
+/// their order).
 void Parser::measurements(string_view m, const Line& line) {
-    // --- Weights (§8). "GB" is GiB: the number is bytes / 2^30 in every era.
+    weights(m, line);
+    v0_profiling(m, line);
+    v1_profiling(m, line);
+    free_memory_line(m, line);
+    kv_capacity(m, line);
+    cuda_graphs(m, line);
+    echoed_config(m, line);
+}
+
+/// Weights (§8): `Loading model weights took`, `Model loading took`.
+void Parser::weights(string_view m, const Line& line) {
+    // Weights (§8). "GB" is GiB: the number is bytes / 2^30 in every era.
     if (const auto w = number_after(m, "Loading model weights took")) {
         m_weights.offer(w->value, line, k_src_direct);
         constrain(std::nullopt, k_any_patch_0_7); // renamed by #14063 (2025-03-01, v0.8.0)
@@ -907,8 +955,11 @@ void Parser::measurements(string_view m, const Line& line) {
             }
         }
     }
+}
 
-    // --- V0 v0.6.4 (§4): `Memory profiling results: total_gpu_memory=47.54GiB
+/// V0 memory profiling (§4): v0.6.4 `Memory profiling results:`, v0.6.5 – v0.10 three-line message.
+void Parser::v0_profiling(string_view m, const Line& line) {
+    // V0 v0.6.4 (§4): `Memory profiling results: total_gpu_memory=47.54GiB
     // initial_memory_usage=… peak_torch_memory=… memory_usage_post_profile=… non_torch_memory=0.44GiB
     // kv_cache_size=22.74GiB gpu_memory_utilization=0.90`.
     if (const auto rest = after(m, "Memory profiling results:")) {
@@ -928,7 +979,7 @@ void Parser::measurements(string_view m, const Line& line) {
         }
     }
 
-    // --- V0 v0.6.5 – v0.10 three-line message (§4).
+    // V0 v0.6.5 – v0.10 three-line message (§4).
     if (const auto rest = after(m, "the current vLLM instance can use total_gpu_memory (")) {
         m_saw_three_line = true;
         constrain(release(0, 6, 5), k_last_v0);
@@ -958,8 +1009,11 @@ void Parser::measurements(string_view m, const Line& line) {
             kv_value(k->value, line, k_src_direct, true);
         }
     }
+}
 
-    // --- V1 v0.9.1+ (§2.3, §2.4).
+/// V1 profiling (§2.3, §2.4): `Initial free memory`, the DEBUG `MemoryProfilingResult`.
+void Parser::v1_profiling(string_view m, const Line& line) {
+    // V1 v0.9.1+ (§2.3, §2.4).
     if (const auto rest = after(m, "Initial free memory")) {
         string_view r = ltrim(*rest); // "Initial free memory: X GiB; …" or "Initial free memory X GiB, …"
         if (starts_with(r, ":")) {
@@ -1004,6 +1058,10 @@ void Parser::measurements(string_view m, const Line& line) {
             m_weights.offer(w->value, line, k_src_summary);
         }
     }
+}
+
+/// V1 `Free memory on device (F0/T GiB)` (§2.5, §3): the summary line or the start-up error.
+void Parser::free_memory_line(string_view m, const Line& line) {
     if (const auto rest = after(m, "Free memory on device")) {
         // `Free memory on device (F0/T GiB) on startup. Desired GPU memory utilization is (u, R GiB).
         // Actual usage is W GiB for weight, A GiB for peak activation, N GiB for non-torch memory, and
@@ -1056,6 +1114,10 @@ void Parser::measurements(string_view m, const Line& line) {
             }
         }
     }
+}
+
+/// KV cache: `Available KV cache memory`, blocks, tokens, concurrency (§1.4, §2.3, §4, §9).
+void Parser::kv_capacity(string_view m, const Line& line) {
     if (const auto k = number_after(m, "Available KV cache memory:")) {
         m_saw_v1_instance = true;
         // v0.9.1+ (§2.3); printed with str(round(x, 2)) since #31865 (≈v0.14): "58.1", "42.8".
@@ -1063,7 +1125,7 @@ void Parser::measurements(string_view m, const Line& line) {
         kv_value(k->value, line, k_src_direct, true);
     }
 
-    // --- Blocks, tokens, concurrency (§1.4, §4, §9).
+    // Blocks, tokens, concurrency (§1.4, §4, §9).
     if (const auto n = count_after(m, "GPU KV cache size:")) {
         m_saw_tokens = true;
         constrain(release(0, 8, 0), std::nullopt);
@@ -1107,8 +1169,11 @@ void Parser::measurements(string_view m, const Line& line) {
     if (const auto n = count_after(m, "num_gpu_blocks is:")) {
         m_gpu_blocks.offer(*n, line, k_src_direct);
     }
+}
 
-    // --- CUDA graphs (§7.2).
+/// CUDA graphs (§7.2).
+void Parser::cuda_graphs(string_view m, const Line& line) {
+    // CUDA graphs (§7.2).
     if (const auto rest = after(m, "Graph capturing finished in")) {
         if (const auto g = number_after(*rest, "took")) {
             constrain(release(0, 6, 4), std::nullopt); // #10027 (2024-11-05)
@@ -1137,8 +1202,11 @@ void Parser::measurements(string_view m, const Line& line) {
             m_util.offer(u->value, line, k_src_echo_exact);
         }
     }
+}
 
-    // --- Configuration echoed by vLLM.
+/// Configuration vLLM echoes, versions, and Unsloth's own lines.
+void Parser::echoed_config(string_view m, const Line& line) {
+    // Configuration echoed by vLLM.
     if (const auto b = count_after(m, "Chunked prefill is enabled with max_num_batched_tokens=")) {
         m_max_num_batched_tokens.offer(*b, line, k_src_effective);
     }
@@ -1336,7 +1404,8 @@ void Parser::segment(string_view raw, std::size_t line_no) {
     errors(m, line);
 }
 
-VllmLog Parser::run(string_view text) {
+/// Each line, and each bare-CR segment of it, through segment(); returns the number of lines.
+std::size_t Parser::scan(string_view text) {
     if (starts_with(text, "\xEF\xBB\xBF")) {
         text.remove_prefix(3); // UTF-8 byte-order mark
     }
@@ -1364,9 +1433,10 @@ VllmLog Parser::run(string_view text) {
         }
         pos = end + 1;
     }
+    return line_no;
+}
 
-    VllmLog out;
-    out.lines = line_no;
+void Parser::fill(VllmLog& out) const {
     out.version = m_version.value;
     out.engine = m_engine.value;
     out.model = m_model.value;
@@ -1397,8 +1467,13 @@ VllmLog Parser::run(string_view text) {
     out.max_concurrency = m_concurrency.value;
     out.concurrency_tokens_per_request = m_concurrency_tokens.value;
     out.error = m_error.value;
+}
 
-    std::stable_sort(m_kv_entries.begin(), m_kv_entries.end(), [](const KvEntry& a, const KvEntry& b) {
+/// The KV GiB of every worker: rank 0 first, then by (DP, PP, TP) rank, then workers without a
+/// rank number in order of appearance.
+std::vector<double> Parser::kv_per_rank() const {
+    std::vector<KvEntry> entries = m_kv_entries;
+    std::stable_sort(entries.begin(), entries.end(), [](const KvEntry& a, const KvEntry& b) {
         if (a.rank.known != b.rank.known) {
             return a.rank.known;
         }
@@ -1407,24 +1482,40 @@ VllmLog Parser::run(string_view text) {
         }
         return a.order < b.order;
     });
-    for (const KvEntry& e : m_kv_entries) {
-        out.kv_cache_gib_per_rank.push_back(e.gib);
+    std::vector<double> out;
+    out.reserve(entries.size());
+    for (const KvEntry& e : entries) {
+        out.push_back(e.gib);
     }
+    return out;
+}
 
-    const bool v1 = out.engine && out.engine->value == "V1";
+/// The most specific wording family seen (VllmLog::wording).
+std::string Parser::wording(bool v1) const {
     if (m_saw_v021) {
-        out.wording = "v1-0.21";
-    } else if (m_saw_v1_instance) {
-        out.wording = "v1";
-    } else if (m_saw_three_line) {
-        out.wording = "v0-memory-profiling";
-    } else if (m_saw_v064) {
-        out.wording = "v0.6.4-global";
-    } else if ((m_saw_blocks || m_saw_tokens) && (v1 || m_saw_tokens)) {
-        out.wording = "v1-global";
-    } else if (m_saw_blocks) {
-        out.wording = "v0-blocks";
+        return "v1-0.21";
     }
+    if (m_saw_v1_instance) {
+        return "v1";
+    }
+    if (m_saw_three_line) {
+        return "v0-memory-profiling";
+    }
+    if (m_saw_v064) {
+        return "v0.6.4-global";
+    }
+    if ((m_saw_blocks || m_saw_tokens) && (v1 || m_saw_tokens)) {
+        return "v1-global";
+    }
+    return m_saw_blocks ? "v0-blocks" : "";
+}
+
+VllmLog Parser::run(string_view text) {
+    VllmLog out;
+    out.lines = scan(text);
+    fill(out);
+    out.kv_cache_gib_per_rank = kv_per_rank();
+    out.wording = wording(out.engine && out.engine->value == "V1");
     if (!m_contradiction) {
         out.wording_min = m_min;
         out.wording_max = m_max;
