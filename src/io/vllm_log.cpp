@@ -1,7 +1,11 @@
 #include <vramplan/io/vllm_log.hpp>
 
-#include <vramplan/io/catalog.hpp>
+#include "shell_words.hpp"
+#include "vllm_argv.hpp"
 
+#include <vramplan/engine_args.hpp>
+#include <vramplan/io/catalog.hpp>
+#include <vramplan/io/deployment.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
@@ -300,55 +304,6 @@ std::size_t top_level_find(string_view item, char sep) {
     return string_view::npos;
 }
 
-/// Shell words (quotes removed, no expansion). `continued` is set when the line ends with a
-/// lone backslash.
-std::vector<std::string> shell_words(string_view s, bool& continued) {
-    std::vector<std::string> words;
-    continued = false;
-    std::string cur;
-    bool in_word = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (is_space(c)) {
-            if (in_word) {
-                words.push_back(std::move(cur));
-                cur.clear();
-                in_word = false;
-            }
-        } else if (c == '\'') {
-            in_word = true;
-            const std::size_t close = s.find('\'', i + 1);
-            const std::size_t end = close == string_view::npos ? s.size() : close;
-            cur.append(s.substr(i + 1, end - (i + 1)));
-            i = end;
-        } else if (c == '"') {
-            in_word = true;
-            std::size_t j = i + 1;
-            for (; j < s.size() && s[j] != '"'; ++j) {
-                if (s[j] == '\\' && j + 1 < s.size()) {
-                    ++j;
-                }
-                cur += s[j];
-            }
-            i = j;
-        } else if (c == '\\') {
-            if (i + 1 >= s.size()) {
-                continued = true; // a line continuation, as in bash
-                break;
-            }
-            in_word = true;
-            cur += s[++i];
-        } else {
-            in_word = true;
-            cur += c;
-        }
-    }
-    if (in_word) {
-        words.push_back(std::move(cur));
-    }
-    return words;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Versions that bound each wording (spec sections in the comments at the call sites).
 
@@ -420,6 +375,13 @@ struct KvEntry {
     double gib = 0;
 };
 
+/// A command line being read: the text after its entry point, then the lines continuing it.
+struct PendingCommand {
+    std::string entrypoint;          ///< "vllm serve", "api_server" or "docker" (as in a script)
+    std::string text;                ///< the pieces, joined by '\n' (each but the last ends with '\\')
+    std::vector<std::size_t> lines;  ///< the log line of each piece
+};
+
 class Parser {
 public:
     VllmLog run(string_view text);
@@ -434,9 +396,11 @@ private:
     static void header(string_view s, Line& line);
     void infer_engine(const Line& line, string_view tag_names);
     bool command(string_view s, const Line& line);
-    void command_words(const std::vector<std::string>& words, std::size_t first, const Line& line, bool serve);
+    void command_piece(string_view text, const Line& line);
+    void flush_command();
     void llm_call(string_view s, const Line& line);
     void setting(string_view key, string_view value, const Line& line, int src);
+    void set_field(PlanField field, string_view value, const Line& line, int src);
     void engine_config(string_view msg, const Line& line);
     void measurements(string_view msg, const Line& line);
     void weights(string_view m, const Line& line);
@@ -452,7 +416,7 @@ private:
     void set_engine(const char* name, const Line& line, int src) { m_engine.offer(name, line, src); }
 
     std::string m_buffer; // ANSI-stripped copy of the current segment
-    std::size_t m_continuation = 0; // > 0: the previous line ended a command with '\'
+    std::optional<PendingCommand> m_command; // a command whose last line ended with '\'
     bool m_contradiction = false;
     std::optional<VllmVersion> m_min, m_max;
 
@@ -688,9 +652,22 @@ void Parser::infer_engine(const Line& line, string_view tag_names) {
 // ---------------------------------------------------------------------------------------------
 // Configuration.
 
-void Parser::setting(string_view key_in, string_view value, const Line& line, int src) {
-    std::string key(key_in);
-    std::replace(key.begin(), key.end(), '-', '_');
+/// A setting as vLLM names it (an engine argument in any spelling: the engine-config line, the
+/// non-default args, a command line, an `LLM(...)` keyword), read through engine_args().
+void Parser::setting(string_view key, string_view value, const Line& line, int src) {
+    // Names vLLM prints that are not engine arguments: the engine-config line calls
+    // max_model_len `max_seq_len`; `vllm serve`'s non-default args repeat the positional model
+    // as `model_tag` (the resolved `model` is more direct).
+    if (key == "max_seq_len") {
+        set_field(PlanField::max_model_len, value, line, src);
+    } else if (key == "model_tag") {
+        set_field(PlanField::model, value, line, src + 1);
+    } else if (const EngineArg* arg = find_engine_arg(key); arg != nullptr && arg->field) {
+        set_field(*arg->field, value, line, src);
+    }
+}
+
+void Parser::set_field(PlanField field, string_view value, const Line& line, int src) {
     value = trim(value);
     if (value.empty() || value == "None" || contains(value, "...")) {
         return; // absent, or cut short in a trimmed excerpt
@@ -702,45 +679,39 @@ void Parser::setting(string_view key_in, string_view value, const Line& line, in
         }
         return s;
     };
-    if (key == "model") {
-        m_model.offer(unquote(value), line, src);
-    } else if (key == "model_tag") {
-        m_model.offer(unquote(value), line, src + 1); // 'model' is the resolved name
-    } else if (key == "max_model_len" || key == "max_seq_len") {
+    auto offer_count = [&](Config<std::uint64_t>& slot) {
         if (const auto n = parse_uint_value(value)) {
-            m_max_model_len.offer(*n, line, src);
+            slot.offer(*n, line, src);
         }
-    } else if (key == "max_num_seqs") {
-        if (const auto n = parse_uint_value(value)) {
-            m_max_num_seqs.offer(*n, line, src);
-        }
-    } else if (key == "max_num_batched_tokens") {
-        if (const auto n = parse_uint_value(value)) {
-            m_max_num_batched_tokens.offer(*n, line, src);
-        }
-    } else if (key == "block_size") {
-        if (const auto n = parse_uint_value(value)) {
-            m_block_size.offer(*n, line, src);
-        }
-    } else if (key == "tensor_parallel_size" || key == "tp" || key == "pipeline_parallel_size" || key == "pp") {
+    };
+    auto offer_ranks = [&](Config<std::uint32_t>& slot) {
         const auto n = parse_uint_value(value);
         if (n && *n <= std::numeric_limits<std::uint32_t>::max()) {
-            (key[0] == 't' ? m_tp : m_pp).offer(static_cast<std::uint32_t>(*n), line, src);
+            slot.offer(static_cast<std::uint32_t>(*n), line, src);
         }
-    } else if (key == "gpu_memory_utilization") {
+    };
+    switch (field) {
+    case PlanField::model: m_model.offer(unquote(value), line, src); return;
+    case PlanField::gpu_memory_utilization:
         if (const auto d = parse_double_value(value)) {
             m_util.offer(*d, line, src);
         }
-    } else if (key == "dtype") {
-        m_dtype.offer(text(), line, src);
-    } else if (key == "kv_cache_dtype") {
-        m_kv_cache_dtype.offer(text(), line, src);
-    } else if (key == "quantization" || key == "q") {
-        m_quantization.offer(text(), line, src);
-    } else if (key == "enforce_eager") {
+        return;
+    case PlanField::max_model_len: offer_count(m_max_model_len); return;
+    case PlanField::max_num_seqs: offer_count(m_max_num_seqs); return;
+    case PlanField::max_num_batched_tokens: offer_count(m_max_num_batched_tokens); return;
+    case PlanField::block_size: offer_count(m_block_size); return;
+    case PlanField::tensor_parallel_size: offer_ranks(m_tp); return;
+    case PlanField::pipeline_parallel_size: offer_ranks(m_pp); return;
+    case PlanField::dtype: m_dtype.offer(text(), line, src); return;
+    case PlanField::kv_cache_dtype: m_kv_cache_dtype.offer(text(), line, src); return;
+    case PlanField::quantization: m_quantization.offer(text(), line, src); return;
+    case PlanField::enforce_eager:
         if (const auto b = parse_bool_value(value)) {
             m_enforce_eager.offer(*b, line, src);
         }
+        return;
+    case PlanField::kv_cache_memory_bytes: return; // VllmLog has no such field
     }
 }
 
@@ -792,82 +763,87 @@ void Parser::engine_config(string_view msg, const Line& line) {
 }
 
 /// `vllm serve MODEL --flag value --flag=value`, `python -m vllm.entrypoints.openai.api_server
-/// --model=…`, `docker run … vllm/vllm-openai:TAG --model …`. Returns true when the line was one.
+/// --model=…`, `docker run … vllm/vllm-openai:TAG [MODEL] --flag …`: the words after the entry
+/// point, and the next lines starting with '-' while each line ends with a lone backslash, are
+/// one command, read by the tokenizer and argument parser of scripts (deployment.hpp) in their
+/// lenient mode. Returns true when the line was (part of) one.
 bool Parser::command(string_view s, const Line& line) {
-    bool continued = false;
-    if (m_continuation > 0) {
+    if (m_command) {
         const string_view t = trim(s);
-        if (starts_with(t, "-") && m_continuation < k_max_continuation_lines) {
-            const auto words = shell_words(t, continued);
-            command_words(words, 0, line, false);
-            m_continuation = continued ? m_continuation + 1 : 0;
+        if (starts_with(t, "-") && m_command->lines.size() < k_max_continuation_lines) {
+            command_piece(t, line);
             return true;
         }
-        m_continuation = 0;
+        flush_command();
     }
     struct Marker {
         string_view text;
-        bool serve;
+        const char* entrypoint;
     };
-    static constexpr std::array<Marker, 4> k_markers = {{{"vllm serve", true},
-                                                        {"vllm.entrypoints.openai.api_server", false},
-                                                        {"vllm.entrypoints.api_server", false},
-                                                        {"vllm/vllm-openai", false}}};
+    static constexpr std::array<Marker, 4> k_markers = {{{"vllm serve", "vllm serve"},
+                                                        {"vllm.entrypoints.openai.api_server", "api_server"},
+                                                        {"vllm.entrypoints.api_server", "api_server"},
+                                                        {"vllm/vllm-openai", "docker"}}};
     for (const Marker& mk : k_markers) {
         const std::size_t pos = s.find(mk.text);
         if (pos == string_view::npos || (pos > 0 && (is_ident(s[pos - 1]) || s[pos - 1] == '.'))) {
             continue;
         }
+        const bool serve = mk.text == k_markers[0].text;
         std::size_t end = pos + mk.text.size();
         if (end < s.size() && !is_space(s[end])) {
-            if (mk.serve) {
+            if (serve) {
                 continue; // "vllm served", "vllm serve_x"
             }
             while (end < s.size() && !is_space(s[end])) {
                 ++end; // the rest of the image / module name
             }
         }
-        const auto words = shell_words(tail(s, end), continued);
-        command_words(words, 0, line, mk.serve);
-        m_continuation = continued ? 1 : 0;
+        m_command = PendingCommand{mk.entrypoint, {}, {}};
+        command_piece(tail(s, end), line);
         return true;
     }
     return false;
 }
 
-void Parser::command_words(const std::vector<std::string>& words, std::size_t first, const Line& line, bool serve) {
-    static constexpr std::array<string_view, 14> k_valued = {
-        "model", "tensor-parallel-size", "tp", "pipeline-parallel-size", "pp", "gpu-memory-utilization",
-        "max-model-len", "max-num-seqs", "max-num-batched-tokens", "block-size", "dtype", "kv-cache-dtype",
-        "quantization", "q"};
-    if (serve && first < words.size() && !starts_with(words[first], "-")) {
-        setting("model", words[first], line, k_src_command); // `vllm serve MODEL`
-        ++first;
+constexpr const char* k_log_source = "log"; // lenient parsing names no source
+
+/// Adds one line of the pending command; reads the command when the line does not continue it.
+void Parser::command_piece(string_view text, const Line& line) {
+    PendingCommand& c = *m_command;
+    if (!c.lines.empty()) {
+        c.text += '\n';
     }
-    for (std::size_t i = first; i < words.size(); ++i) {
-        const string_view w = words[i];
-        if (!starts_with(w, "-") || w.size() < 2) {
-            continue;
-        }
-        string_view name = w.substr(w[1] == '-' ? 2 : 1);
-        std::optional<string_view> inline_value;
-        if (const std::size_t eq = name.find('='); eq != string_view::npos) {
-            inline_value = name.substr(eq + 1);
-            name = name.substr(0, eq);
-        }
-        std::string norm(name);
-        std::replace(norm.begin(), norm.end(), '_', '-');
-        if (norm == "enforce-eager") {
-            setting("enforce_eager", inline_value ? *inline_value : "True", line, k_src_command);
-        } else if (norm == "no-enforce-eager") {
-            setting("enforce_eager", "False", line, k_src_command);
-        } else if (std::find(k_valued.begin(), k_valued.end(), norm) != k_valued.end()) {
-            if (inline_value) {
-                setting(norm, *inline_value, line, k_src_command);
-            } else if (i + 1 < words.size() && !starts_with(words[i + 1], "--")) {
-                setting(norm, words[i + 1], line, k_src_command);
-                ++i;
-            }
+    c.text += text;
+    c.lines.push_back(line.number);
+    const bool continued = split_shell_commands(text, k_log_source, ShellSplitOptions{.first_line = 1, .lenient = true},
+                                                [](const std::vector<ShellWord>&) {});
+    if (!continued) {
+        flush_command();
+    }
+}
+
+/// Reads the pending command, as a script's `vllm serve` line would be read, and offers its
+/// modelled flags (each with the line it is on).
+void Parser::flush_command() {
+    if (!m_command) {
+        return;
+    }
+    const PendingCommand c = std::move(*m_command);
+    m_command.reset();
+    std::vector<ShellWord> words;
+    split_shell_commands(c.text, k_log_source, ShellSplitOptions{.first_line = 1, .lenient = true, .first_command_only = true},
+                         [&](const std::vector<ShellWord>& w) { words = w; });
+    Deployment d;
+    d.entrypoint = c.entrypoint;
+    parse_vllm_arguments(words, 0, k_log_source, ArgvMode::lenient, d);
+    for (const DeploymentFlag& f : d.flags) {
+        Line at;
+        at.number = c.lines[std::min(std::max<std::size_t>(f.line, 1), c.lines.size()) - 1];
+        if (const EngineArg* arg = find_engine_arg(f.name); arg != nullptr && arg->field) {
+            set_field(*arg->field, f.value, at, k_src_command);
+        } else if (const EngineArg* negated = find_negated_switch(f.name); negated != nullptr && negated->field && f.boolean) {
+            set_field(*negated->field, f.value == "true" ? "false" : "true", at, k_src_command);
         }
     }
 }
@@ -890,7 +866,7 @@ void Parser::llm_call(string_view s, const Line& line) {
         } else if (!positional_done) {
             positional_done = true;
             if (!item.empty() && (item.front() == '"' || item.front() == '\'')) {
-                setting("model", item, line, k_src_command);
+                set_field(PlanField::model, item, line, k_src_command);
             }
         }
     });
@@ -1396,7 +1372,7 @@ void Parser::segment(string_view raw, std::size_t line_no) {
         }
         llm_call(s, line);
     } else {
-        m_continuation = 0;
+        flush_command(); // a log line ends a command continued with '\'
     }
     infer_engine(line, tag_names);
     engine_config(m, line);
@@ -1433,6 +1409,7 @@ std::size_t Parser::scan(string_view text) {
         }
         pos = end + 1;
     }
+    flush_command(); // a command whose last line ended with '\'
     return line_no;
 }
 
