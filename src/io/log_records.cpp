@@ -1,5 +1,6 @@
 #include <vramplan/io/log_records.hpp>
 
+#include <vramplan/engine_args.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/hf_config.hpp>
 
@@ -17,7 +18,7 @@ namespace {
 
 constexpr std::size_t k_max_records_bytes = 256u << 20;
 
-std::optional<double> num(const json& r, const char* k) {
+std::optional<double> num(const json& r, const std::string& k) {
     auto it = r.find(k);
     if (it == r.end() || !it->is_number()) {
         return std::nullopt;
@@ -27,12 +28,12 @@ std::optional<double> num(const json& r, const char* k) {
 }
 
 /// A GiB figure no GPU could print (beyond 1 PiB) is treated as absent.
-std::optional<double> gib(const json& r, const char* k) {
+std::optional<double> gib(const json& r, const std::string& k) {
     const auto v = num(r, k);
     return v && std::fabs(*v) <= 1048576.0 ? v : std::nullopt;
 }
 
-std::optional<std::uint64_t> count(const json& r, const char* k) {
+std::optional<std::uint64_t> count(const json& r, const std::string& k) {
     const auto v = num(r, k);
     if (!v || *v < 0 || *v > 1e15) {
         return std::nullopt;
@@ -40,10 +41,14 @@ std::optional<std::uint64_t> count(const json& r, const char* k) {
     return static_cast<std::uint64_t>(*v);
 }
 
-std::string str(const json& r, const char* k) {
+std::string str(const json& r, const std::string& k) {
     auto it = r.find(k);
     return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+
+/// The key of a vLLM setting in a record: the argument's Python name ("max_num_batched_tokens"),
+/// as the engine-config line and `non-default args` print it.
+std::string key(PlanField field) { return engine_arg_dest(engine_arg_for(field)); }
 
 } // namespace
 
@@ -70,7 +75,7 @@ std::vector<LogRecord> parse_log_records(const std::string& text, const std::str
         if (rec.id.empty()) {
             rec.id = path + ":" + std::to_string(n);
         }
-        rec.model = str(r, "model");
+        rec.model = str(r, key(PlanField::model));
         rec.config = str(r, "config");
         rec.engine = str(r, "engine");
         rec.version = str(r, "vllm_version_effective");
@@ -80,11 +85,11 @@ std::vector<LogRecord> parse_log_records(const std::string& text, const std::str
         rec.gpu_id = str(r, "gpu_id");
         rec.slice = str(r, "slice");
         rec.outcome = str(r, "outcome");
-        rec.quantization = str(r, "quantization");
-        rec.dtype = str(r, "dtype");
-        rec.kv_cache_dtype = str(r, "kv_cache_dtype");
+        rec.quantization = str(r, key(PlanField::quantization));
+        rec.dtype = str(r, key(PlanField::dtype));
+        rec.kv_cache_dtype = str(r, key(PlanField::kv_cache_dtype));
         rec.log = str(r, "log");
-        rec.gpu_memory_utilization = num(r, "gpu_memory_utilization");
+        rec.gpu_memory_utilization = num(r, key(PlanField::gpu_memory_utilization));
         rec.total_gib = num(r, "total_gpu_memory_gib");
         rec.weights_gib = gib(r, "weights_gib");
         rec.activation_gib = gib(r, "activation_peak_gib");
@@ -92,15 +97,16 @@ std::vector<LogRecord> parse_log_records(const std::string& text, const std::str
         rec.cuda_graph_gib = gib(r, "cuda_graph_gib");
         rec.kv_cache_gib = gib(r, "kv_cache_gib");
         rec.max_concurrency = num(r, "max_concurrency");
-        rec.max_model_len = count(r, "max_model_len");
-        rec.max_num_seqs = count(r, "max_num_seqs");
-        rec.max_num_batched_tokens = count(r, "max_num_batched_tokens");
-        rec.block_size = count(r, "block_size");
+        rec.max_model_len = count(r, key(PlanField::max_model_len));
+        rec.max_num_seqs = count(r, key(PlanField::max_num_seqs));
+        rec.max_num_batched_tokens = count(r, key(PlanField::max_num_batched_tokens));
+        rec.block_size = count(r, key(PlanField::block_size));
         rec.gpu_blocks = count(r, "gpu_blocks");
         rec.kv_tokens = count(r, "kv_cache_tokens");
-        rec.tensor_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, "tensor_parallel_size").value_or(1), 1024));
-        rec.pipeline_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, "pipeline_parallel_size").value_or(1), 1024));
-        rec.enforce_eager = r.contains("enforce_eager") && r["enforce_eager"].is_boolean() && r["enforce_eager"].get<bool>();
+        rec.tensor_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, key(PlanField::tensor_parallel_size)).value_or(1), 1024));
+        rec.pipeline_parallel_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(count(r, key(PlanField::pipeline_parallel_size)).value_or(1), 1024));
+        const auto eager = r.find(key(PlanField::enforce_eager));
+        rec.enforce_eager = eager != r.end() && eager->is_boolean() && eager->get<bool>();
         out.push_back(std::move(rec));
     }
     if (out.empty()) {

@@ -1,7 +1,11 @@
 #include <vramplan/io/vllm_log.hpp>
 
-#include <vramplan/io/catalog.hpp>
+#include "shell_words.hpp"
+#include "vllm_argv.hpp"
 
+#include <vramplan/engine_args.hpp>
+#include <vramplan/io/catalog.hpp>
+#include <vramplan/io/deployment.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
@@ -300,55 +304,6 @@ std::size_t top_level_find(string_view item, char sep) {
     return string_view::npos;
 }
 
-/// Shell words (quotes removed, no expansion). `continued` is set when the line ends with a
-/// lone backslash.
-std::vector<std::string> shell_words(string_view s, bool& continued) {
-    std::vector<std::string> words;
-    continued = false;
-    std::string cur;
-    bool in_word = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (is_space(c)) {
-            if (in_word) {
-                words.push_back(std::move(cur));
-                cur.clear();
-                in_word = false;
-            }
-        } else if (c == '\'') {
-            in_word = true;
-            const std::size_t close = s.find('\'', i + 1);
-            const std::size_t end = close == string_view::npos ? s.size() : close;
-            cur.append(s.substr(i + 1, end - (i + 1)));
-            i = end;
-        } else if (c == '"') {
-            in_word = true;
-            std::size_t j = i + 1;
-            for (; j < s.size() && s[j] != '"'; ++j) {
-                if (s[j] == '\\' && j + 1 < s.size()) {
-                    ++j;
-                }
-                cur += s[j];
-            }
-            i = j;
-        } else if (c == '\\') {
-            if (i + 1 >= s.size()) {
-                continued = true; // a line continuation, as in bash
-                break;
-            }
-            in_word = true;
-            cur += s[++i];
-        } else {
-            in_word = true;
-            cur += c;
-        }
-    }
-    if (in_word) {
-        words.push_back(std::move(cur));
-    }
-    return words;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Versions that bound each wording (spec sections in the comments at the call sites).
 
@@ -420,28 +375,48 @@ struct KvEntry {
     double gib = 0;
 };
 
+/// A command line being read: the text after its entry point, then the lines continuing it.
+struct PendingCommand {
+    std::string entrypoint;          ///< "vllm serve", "api_server" or "docker" (as in a script)
+    std::string text;                ///< the pieces, joined by '\n' (each but the last ends with '\\')
+    std::vector<std::size_t> lines;  ///< the log line of each piece
+};
+
 class Parser {
 public:
     VllmLog run(string_view text);
 
 private:
+    std::size_t scan(string_view text);
+    void fill(VllmLog& out) const;
+    [[nodiscard]] std::vector<double> kv_per_rank() const;
+    [[nodiscard]] std::string wording(bool v1) const;
     void segment(string_view raw, std::size_t line_no);
     static bool strip_tag(string_view& s, Line& line);
     static void header(string_view s, Line& line);
     void infer_engine(const Line& line, string_view tag_names);
     bool command(string_view s, const Line& line);
-    void command_words(const std::vector<std::string>& words, std::size_t first, const Line& line, bool serve);
+    void command_piece(string_view text, const Line& line);
+    void flush_command();
     void llm_call(string_view s, const Line& line);
     void setting(string_view key, string_view value, const Line& line, int src);
+    void set_field(PlanField field, string_view value, const Line& line, int src);
     void engine_config(string_view msg, const Line& line);
     void measurements(string_view msg, const Line& line);
+    void weights(string_view m, const Line& line);
+    void v0_profiling(string_view m, const Line& line);
+    void v1_profiling(string_view m, const Line& line);
+    void free_memory_line(string_view m, const Line& line);
+    void kv_capacity(string_view m, const Line& line);
+    void cuda_graphs(string_view m, const Line& line);
+    void echoed_config(string_view m, const Line& line);
     void errors(string_view msg, const Line& line);
     void kv_value(double gib, const Line& line, int src, bool per_rank);
     void constrain(std::optional<VllmVersion> lo, std::optional<VllmVersion> hi);
     void set_engine(const char* name, const Line& line, int src) { m_engine.offer(name, line, src); }
 
     std::string m_buffer; // ANSI-stripped copy of the current segment
-    std::size_t m_continuation = 0; // > 0: the previous line ended a command with '\'
+    std::optional<PendingCommand> m_command; // a command whose last line ended with '\'
     bool m_contradiction = false;
     std::optional<VllmVersion> m_min, m_max;
 
@@ -477,40 +452,53 @@ void Parser::constrain(std::optional<VllmVersion> lo, std::optional<VllmVersion>
 // ---------------------------------------------------------------------------------------------
 // Line prefixes.
 
-/// Strips one `(Name key=value ...)` process tag: `(Worker_TP0 pid=1)`, `(VllmWorker rank=1
-/// pid=2)`, `(EngineCore_DP0 pid=3)`, `(RayWorkerWrapper pid=4, ip=10.0.0.1)`, `(EngineCore)`.
-bool Parser::strip_tag(string_view& s, Line& line) {
+/// The leading identifier of a tag's content ("Worker_TP0" of "Worker_TP0 pid=1").
+string_view tag_name(string_view content) {
+    std::size_t n = 0;
+    while (n < content.size() && is_ident(content[n])) {
+        ++n;
+    }
+    return content.substr(0, n);
+}
+
+/// The inside of a `(Name key=value ...)` process tag at the start of `s` (without its
+/// parentheses), or nullopt when `s` does not start with one ("(see below)" is not a tag).
+std::optional<string_view> tag_content(string_view s) {
     if (s.size() < 3 || s[0] != '(') {
-        return false;
+        return std::nullopt;
     }
     const std::size_t close = head(s, 160).find(')');
     if (close == string_view::npos || close < 2) {
-        return false;
+        return std::nullopt;
     }
     const string_view content = s.substr(1, close - 1);
     if (!is_alpha(content[0]) && content[0] != '_') {
-        return false;
+        return std::nullopt;
     }
     for (char c : content) {
         if (!(is_ident(c) || c == '=' || c == '.' || c == ',' || c == ':' || c == ' ' || c == '-')) {
-            return false;
+            return std::nullopt;
         }
     }
-    std::size_t name_len = 0;
-    while (name_len < content.size() && is_ident(content[name_len])) {
-        ++name_len;
+    const std::size_t name_len = tag_name(content).size();
+    if (!contains(content, "=") && (name_len != content.size() || !(content[0] >= 'A' && content[0] <= 'Z'))) {
+        return std::nullopt; // "(EngineCore)" is a tag; "(see below)" is not
     }
-    const string_view name = content.substr(0, name_len);
-    const bool has_kv = contains(content, "=");
-    if (!has_kv && (name_len != content.size() || !(name[0] >= 'A' && name[0] <= 'Z'))) {
-        return false; // "(EngineCore)" is a tag; "(see below)" is not
-    }
+    return content;
+}
 
+/// The ranks and pid a tag states.
+struct TagNumbers {
     std::optional<int> dp, pp, tp, rank;
     std::optional<std::uint64_t> pid;
-    auto small_int = [](string_view t) -> std::optional<int> {
-        const auto c = count_at(t);
-        if (!c || c->second != t.size() || c->first > 1'000'000) {
+};
+
+TagNumbers tag_numbers(string_view content) {
+    TagNumbers t;
+    const string_view name = tag_name(content);
+    auto small_int = [](string_view w) -> std::optional<int> {
+        const auto c = count_at(w);
+        if (!c || c->second != w.size() || c->first > 1'000'000) {
             return std::nullopt;
         }
         return static_cast<int>(c->first);
@@ -519,10 +507,10 @@ bool Parser::strip_tag(string_view& s, Line& line) {
         // Name parts: "TP1", "PP0", "DP2"; a bare number after EngineCore_ is the DP rank (v0.10.1).
         if (p.size() > 2 && (starts_with(p, "TP") || starts_with(p, "PP") || starts_with(p, "DP"))) {
             if (const auto n = small_int(p.substr(2))) {
-                (p[0] == 'T' ? tp : p[0] == 'P' ? pp : dp) = *n;
+                (p[0] == 'T' ? t.tp : p[0] == 'P' ? t.pp : t.dp) = *n;
             }
         } else if (const auto n = small_int(p); n && starts_with(name, "EngineCore")) {
-            dp = *n;
+            t.dp = *n;
         }
     };
     std::size_t start = 0;
@@ -535,7 +523,7 @@ bool Parser::strip_tag(string_view& s, Line& line) {
         }
     }
     // Other words: "rank=1", "pid=123", "ip=...", "TP0" (a bare "(pid=123)" is a Ray task).
-    string_view rest = content.substr(name_len);
+    string_view rest = content.substr(name.size());
     while (!rest.empty()) {
         while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) {
             rest.remove_prefix(1);
@@ -552,32 +540,43 @@ bool Parser::strip_tag(string_view& s, Line& line) {
     }
     if (const auto r = after(content, "rank=")) {
         if (const auto c = count_at(*r); c && c->first <= 1'000'000) {
-            rank = static_cast<int>(c->first);
+            t.rank = static_cast<int>(c->first);
         }
     }
     if (const auto p = after(content, "pid=")) {
         if (const auto c = count_at(*p)) {
-            pid = c->first;
+            t.pid = c->first;
         }
     }
+    return t;
+}
 
+/// Strips one `(Name key=value ...)` process tag: `(Worker_TP0 pid=1)`, `(VllmWorker rank=1
+/// pid=2)`, `(EngineCore_DP0 pid=3)`, `(RayWorkerWrapper pid=4, ip=10.0.0.1)`, `(EngineCore)`.
+bool Parser::strip_tag(string_view& s, Line& line) {
+    const auto content = tag_content(s);
+    if (!content) {
+        return false;
+    }
+    const string_view name = tag_name(*content);
+    const TagNumbers t = tag_numbers(*content);
     line.tagged = true;
     const bool is_worker = contains(name, "Worker") || name == "pid";
     Rank& r = line.rank;
-    if (dp) {
-        r.dp = *dp;
+    if (t.dp) {
+        r.dp = *t.dp;
     }
     if (is_worker) {
-        if (rank || tp || pp) {
+        if (t.rank || t.tp || t.pp) {
             r.known = true;
-            r.tp = rank ? *rank : tp.value_or(0);
-            r.pp = rank ? 0 : pp.value_or(0);
+            r.tp = t.rank ? *t.rank : t.tp.value_or(0);
+            r.pp = t.rank ? 0 : t.pp.value_or(0);
         } else {
             r.known = false; // VllmWorkerProcess / RayWorkerWrapper: not rank 0, or unknown
-            r.pid = pid.value_or(0);
+            r.pid = t.pid.value_or(0);
         }
     }
-    s = ltrim(tail(s, close + 1));
+    s = ltrim(tail(s, content->size() + 2));
     return true;
 }
 
@@ -653,9 +652,22 @@ void Parser::infer_engine(const Line& line, string_view tag_names) {
 // ---------------------------------------------------------------------------------------------
 // Configuration.
 
-void Parser::setting(string_view key_in, string_view value, const Line& line, int src) {
-    std::string key(key_in);
-    std::replace(key.begin(), key.end(), '-', '_');
+/// A setting as vLLM names it (an engine argument in any spelling: the engine-config line, the
+/// non-default args, a command line, an `LLM(...)` keyword), read through engine_args().
+void Parser::setting(string_view key, string_view value, const Line& line, int src) {
+    // Names vLLM prints that are not engine arguments: the engine-config line calls
+    // max_model_len `max_seq_len`; `vllm serve`'s non-default args repeat the positional model
+    // as `model_tag` (the resolved `model` is more direct).
+    if (key == "max_seq_len") {
+        set_field(PlanField::max_model_len, value, line, src);
+    } else if (key == "model_tag") {
+        set_field(PlanField::model, value, line, src + 1);
+    } else if (const EngineArg* arg = find_engine_arg(key); arg != nullptr && arg->field) {
+        set_field(*arg->field, value, line, src);
+    }
+}
+
+void Parser::set_field(PlanField field, string_view value, const Line& line, int src) {
     value = trim(value);
     if (value.empty() || value == "None" || contains(value, "...")) {
         return; // absent, or cut short in a trimmed excerpt
@@ -667,45 +679,39 @@ void Parser::setting(string_view key_in, string_view value, const Line& line, in
         }
         return s;
     };
-    if (key == "model") {
-        m_model.offer(unquote(value), line, src);
-    } else if (key == "model_tag") {
-        m_model.offer(unquote(value), line, src + 1); // 'model' is the resolved name
-    } else if (key == "max_model_len" || key == "max_seq_len") {
+    auto offer_count = [&](Config<std::uint64_t>& slot) {
         if (const auto n = parse_uint_value(value)) {
-            m_max_model_len.offer(*n, line, src);
+            slot.offer(*n, line, src);
         }
-    } else if (key == "max_num_seqs") {
-        if (const auto n = parse_uint_value(value)) {
-            m_max_num_seqs.offer(*n, line, src);
-        }
-    } else if (key == "max_num_batched_tokens") {
-        if (const auto n = parse_uint_value(value)) {
-            m_max_num_batched_tokens.offer(*n, line, src);
-        }
-    } else if (key == "block_size") {
-        if (const auto n = parse_uint_value(value)) {
-            m_block_size.offer(*n, line, src);
-        }
-    } else if (key == "tensor_parallel_size" || key == "tp" || key == "pipeline_parallel_size" || key == "pp") {
+    };
+    auto offer_ranks = [&](Config<std::uint32_t>& slot) {
         const auto n = parse_uint_value(value);
         if (n && *n <= std::numeric_limits<std::uint32_t>::max()) {
-            (key[0] == 't' ? m_tp : m_pp).offer(static_cast<std::uint32_t>(*n), line, src);
+            slot.offer(static_cast<std::uint32_t>(*n), line, src);
         }
-    } else if (key == "gpu_memory_utilization") {
+    };
+    switch (field) {
+    case PlanField::model: m_model.offer(unquote(value), line, src); return;
+    case PlanField::gpu_memory_utilization:
         if (const auto d = parse_double_value(value)) {
             m_util.offer(*d, line, src);
         }
-    } else if (key == "dtype") {
-        m_dtype.offer(text(), line, src);
-    } else if (key == "kv_cache_dtype") {
-        m_kv_cache_dtype.offer(text(), line, src);
-    } else if (key == "quantization" || key == "q") {
-        m_quantization.offer(text(), line, src);
-    } else if (key == "enforce_eager") {
+        return;
+    case PlanField::max_model_len: offer_count(m_max_model_len); return;
+    case PlanField::max_num_seqs: offer_count(m_max_num_seqs); return;
+    case PlanField::max_num_batched_tokens: offer_count(m_max_num_batched_tokens); return;
+    case PlanField::block_size: offer_count(m_block_size); return;
+    case PlanField::tensor_parallel_size: offer_ranks(m_tp); return;
+    case PlanField::pipeline_parallel_size: offer_ranks(m_pp); return;
+    case PlanField::dtype: m_dtype.offer(text(), line, src); return;
+    case PlanField::kv_cache_dtype: m_kv_cache_dtype.offer(text(), line, src); return;
+    case PlanField::quantization: m_quantization.offer(text(), line, src); return;
+    case PlanField::enforce_eager:
         if (const auto b = parse_bool_value(value)) {
             m_enforce_eager.offer(*b, line, src);
         }
+        return;
+    case PlanField::kv_cache_memory_bytes: return; // VllmLog has no such field
     }
 }
 
@@ -757,82 +763,87 @@ void Parser::engine_config(string_view msg, const Line& line) {
 }
 
 /// `vllm serve MODEL --flag value --flag=value`, `python -m vllm.entrypoints.openai.api_server
-/// --model=…`, `docker run … vllm/vllm-openai:TAG --model …`. Returns true when the line was one.
+/// --model=…`, `docker run … vllm/vllm-openai:TAG [MODEL] --flag …`: the words after the entry
+/// point, and the next lines starting with '-' while each line ends with a lone backslash, are
+/// one command, read by the tokenizer and argument parser of scripts (deployment.hpp) in their
+/// lenient mode. Returns true when the line was (part of) one.
 bool Parser::command(string_view s, const Line& line) {
-    bool continued = false;
-    if (m_continuation > 0) {
+    if (m_command) {
         const string_view t = trim(s);
-        if (starts_with(t, "-") && m_continuation < k_max_continuation_lines) {
-            const auto words = shell_words(t, continued);
-            command_words(words, 0, line, false);
-            m_continuation = continued ? m_continuation + 1 : 0;
+        if (starts_with(t, "-") && m_command->lines.size() < k_max_continuation_lines) {
+            command_piece(t, line);
             return true;
         }
-        m_continuation = 0;
+        flush_command();
     }
     struct Marker {
         string_view text;
-        bool serve;
+        const char* entrypoint;
     };
-    static constexpr std::array<Marker, 4> k_markers = {{{"vllm serve", true},
-                                                        {"vllm.entrypoints.openai.api_server", false},
-                                                        {"vllm.entrypoints.api_server", false},
-                                                        {"vllm/vllm-openai", false}}};
+    static constexpr std::array<Marker, 4> k_markers = {{{"vllm serve", "vllm serve"},
+                                                        {"vllm.entrypoints.openai.api_server", "api_server"},
+                                                        {"vllm.entrypoints.api_server", "api_server"},
+                                                        {"vllm/vllm-openai", "docker"}}};
     for (const Marker& mk : k_markers) {
         const std::size_t pos = s.find(mk.text);
         if (pos == string_view::npos || (pos > 0 && (is_ident(s[pos - 1]) || s[pos - 1] == '.'))) {
             continue;
         }
+        const bool serve = mk.text == k_markers[0].text;
         std::size_t end = pos + mk.text.size();
         if (end < s.size() && !is_space(s[end])) {
-            if (mk.serve) {
+            if (serve) {
                 continue; // "vllm served", "vllm serve_x"
             }
             while (end < s.size() && !is_space(s[end])) {
                 ++end; // the rest of the image / module name
             }
         }
-        const auto words = shell_words(tail(s, end), continued);
-        command_words(words, 0, line, mk.serve);
-        m_continuation = continued ? 1 : 0;
+        m_command = PendingCommand{mk.entrypoint, {}, {}};
+        command_piece(tail(s, end), line);
         return true;
     }
     return false;
 }
 
-void Parser::command_words(const std::vector<std::string>& words, std::size_t first, const Line& line, bool serve) {
-    static constexpr std::array<string_view, 14> k_valued = {
-        "model", "tensor-parallel-size", "tp", "pipeline-parallel-size", "pp", "gpu-memory-utilization",
-        "max-model-len", "max-num-seqs", "max-num-batched-tokens", "block-size", "dtype", "kv-cache-dtype",
-        "quantization", "q"};
-    if (serve && first < words.size() && !starts_with(words[first], "-")) {
-        setting("model", words[first], line, k_src_command); // `vllm serve MODEL`
-        ++first;
+constexpr const char* k_log_source = "log"; // lenient parsing names no source
+
+/// Adds one line of the pending command; reads the command when the line does not continue it.
+void Parser::command_piece(string_view text, const Line& line) {
+    PendingCommand& c = *m_command;
+    if (!c.lines.empty()) {
+        c.text += '\n';
     }
-    for (std::size_t i = first; i < words.size(); ++i) {
-        const string_view w = words[i];
-        if (!starts_with(w, "-") || w.size() < 2) {
-            continue;
-        }
-        string_view name = w.substr(w[1] == '-' ? 2 : 1);
-        std::optional<string_view> inline_value;
-        if (const std::size_t eq = name.find('='); eq != string_view::npos) {
-            inline_value = name.substr(eq + 1);
-            name = name.substr(0, eq);
-        }
-        std::string norm(name);
-        std::replace(norm.begin(), norm.end(), '_', '-');
-        if (norm == "enforce-eager") {
-            setting("enforce_eager", inline_value ? *inline_value : "True", line, k_src_command);
-        } else if (norm == "no-enforce-eager") {
-            setting("enforce_eager", "False", line, k_src_command);
-        } else if (std::find(k_valued.begin(), k_valued.end(), norm) != k_valued.end()) {
-            if (inline_value) {
-                setting(norm, *inline_value, line, k_src_command);
-            } else if (i + 1 < words.size() && !starts_with(words[i + 1], "--")) {
-                setting(norm, words[i + 1], line, k_src_command);
-                ++i;
-            }
+    c.text += text;
+    c.lines.push_back(line.number);
+    const bool continued = split_shell_commands(text, k_log_source, ShellSplitOptions{.first_line = 1, .lenient = true},
+                                                [](const std::vector<ShellWord>&) {});
+    if (!continued) {
+        flush_command();
+    }
+}
+
+/// Reads the pending command, as a script's `vllm serve` line would be read, and offers its
+/// modelled flags (each with the line it is on).
+void Parser::flush_command() {
+    if (!m_command) {
+        return;
+    }
+    const PendingCommand c = std::move(*m_command);
+    m_command.reset();
+    std::vector<ShellWord> words;
+    split_shell_commands(c.text, k_log_source, ShellSplitOptions{.first_line = 1, .lenient = true, .first_command_only = true},
+                         [&](const std::vector<ShellWord>& w) { words = w; });
+    Deployment d;
+    d.entrypoint = c.entrypoint;
+    parse_vllm_arguments(words, 0, k_log_source, ArgvMode::lenient, d);
+    for (const DeploymentFlag& f : d.flags) {
+        Line at;
+        at.number = c.lines[std::min(std::max<std::size_t>(f.line, 1), c.lines.size()) - 1];
+        if (const EngineArg* arg = find_engine_arg(f.name); arg != nullptr && arg->field) {
+            set_field(*arg->field, f.value, at, k_src_command);
+        } else if (const EngineArg* negated = find_negated_switch(f.name); negated != nullptr && negated->field && f.boolean) {
+            set_field(*negated->field, f.value == "true" ? "false" : "true", at, k_src_command);
         }
     }
 }
@@ -855,7 +866,7 @@ void Parser::llm_call(string_view s, const Line& line) {
         } else if (!positional_done) {
             positional_done = true;
             if (!item.empty() && (item.front() == '"' || item.front() == '\'')) {
-                setting("model", item, line, k_src_command);
+                set_field(PlanField::model, item, line, k_src_command);
             }
         }
     });
@@ -877,8 +888,21 @@ void Parser::kv_value(double gib, const Line& line, int src, bool per_rank) {
     }
 }
 
+/// Every measurement wording family, in a fixed order (offers to one slot from one line keep
+/// their order).
 void Parser::measurements(string_view m, const Line& line) {
-    // --- Weights (§8). "GB" is GiB: the number is bytes / 2^30 in every era.
+    weights(m, line);
+    v0_profiling(m, line);
+    v1_profiling(m, line);
+    free_memory_line(m, line);
+    kv_capacity(m, line);
+    cuda_graphs(m, line);
+    echoed_config(m, line);
+}
+
+/// Weights (§8): `Loading model weights took`, `Model loading took`.
+void Parser::weights(string_view m, const Line& line) {
+    // Weights (§8). "GB" is GiB: the number is bytes / 2^30 in every era.
     if (const auto w = number_after(m, "Loading model weights took")) {
         m_weights.offer(w->value, line, k_src_direct);
         constrain(std::nullopt, k_any_patch_0_7); // renamed by #14063 (2025-03-01, v0.8.0)
@@ -907,8 +931,11 @@ void Parser::measurements(string_view m, const Line& line) {
             }
         }
     }
+}
 
-    // --- V0 v0.6.4 (§4): `Memory profiling results: total_gpu_memory=47.54GiB
+/// V0 memory profiling (§4): v0.6.4 `Memory profiling results:`, v0.6.5 – v0.10 three-line message.
+void Parser::v0_profiling(string_view m, const Line& line) {
+    // V0 v0.6.4 (§4): `Memory profiling results: total_gpu_memory=47.54GiB
     // initial_memory_usage=… peak_torch_memory=… memory_usage_post_profile=… non_torch_memory=0.44GiB
     // kv_cache_size=22.74GiB gpu_memory_utilization=0.90`.
     if (const auto rest = after(m, "Memory profiling results:")) {
@@ -928,7 +955,7 @@ void Parser::measurements(string_view m, const Line& line) {
         }
     }
 
-    // --- V0 v0.6.5 – v0.10 three-line message (§4).
+    // V0 v0.6.5 – v0.10 three-line message (§4).
     if (const auto rest = after(m, "the current vLLM instance can use total_gpu_memory (")) {
         m_saw_three_line = true;
         constrain(release(0, 6, 5), k_last_v0);
@@ -958,8 +985,11 @@ void Parser::measurements(string_view m, const Line& line) {
             kv_value(k->value, line, k_src_direct, true);
         }
     }
+}
 
-    // --- V1 v0.9.1+ (§2.3, §2.4).
+/// V1 profiling (§2.3, §2.4): `Initial free memory`, the DEBUG `MemoryProfilingResult`.
+void Parser::v1_profiling(string_view m, const Line& line) {
+    // V1 v0.9.1+ (§2.3, §2.4).
     if (const auto rest = after(m, "Initial free memory")) {
         string_view r = ltrim(*rest); // "Initial free memory: X GiB; …" or "Initial free memory X GiB, …"
         if (starts_with(r, ":")) {
@@ -1004,6 +1034,10 @@ void Parser::measurements(string_view m, const Line& line) {
             m_weights.offer(w->value, line, k_src_summary);
         }
     }
+}
+
+/// V1 `Free memory on device (F0/T GiB)` (§2.5, §3): the summary line or the start-up error.
+void Parser::free_memory_line(string_view m, const Line& line) {
     if (const auto rest = after(m, "Free memory on device")) {
         // `Free memory on device (F0/T GiB) on startup. Desired GPU memory utilization is (u, R GiB).
         // Actual usage is W GiB for weight, A GiB for peak activation, N GiB for non-torch memory, and
@@ -1056,6 +1090,10 @@ void Parser::measurements(string_view m, const Line& line) {
             }
         }
     }
+}
+
+/// KV cache: `Available KV cache memory`, blocks, tokens, concurrency (§1.4, §2.3, §4, §9).
+void Parser::kv_capacity(string_view m, const Line& line) {
     if (const auto k = number_after(m, "Available KV cache memory:")) {
         m_saw_v1_instance = true;
         // v0.9.1+ (§2.3); printed with str(round(x, 2)) since #31865 (≈v0.14): "58.1", "42.8".
@@ -1063,7 +1101,7 @@ void Parser::measurements(string_view m, const Line& line) {
         kv_value(k->value, line, k_src_direct, true);
     }
 
-    // --- Blocks, tokens, concurrency (§1.4, §4, §9).
+    // Blocks, tokens, concurrency (§1.4, §4, §9).
     if (const auto n = count_after(m, "GPU KV cache size:")) {
         m_saw_tokens = true;
         constrain(release(0, 8, 0), std::nullopt);
@@ -1107,8 +1145,11 @@ void Parser::measurements(string_view m, const Line& line) {
     if (const auto n = count_after(m, "num_gpu_blocks is:")) {
         m_gpu_blocks.offer(*n, line, k_src_direct);
     }
+}
 
-    // --- CUDA graphs (§7.2).
+/// CUDA graphs (§7.2).
+void Parser::cuda_graphs(string_view m, const Line& line) {
+    // CUDA graphs (§7.2).
     if (const auto rest = after(m, "Graph capturing finished in")) {
         if (const auto g = number_after(*rest, "took")) {
             constrain(release(0, 6, 4), std::nullopt); // #10027 (2024-11-05)
@@ -1137,8 +1178,11 @@ void Parser::measurements(string_view m, const Line& line) {
             m_util.offer(u->value, line, k_src_echo_exact);
         }
     }
+}
 
-    // --- Configuration echoed by vLLM.
+/// Configuration vLLM echoes, versions, and Unsloth's own lines.
+void Parser::echoed_config(string_view m, const Line& line) {
+    // Configuration echoed by vLLM.
     if (const auto b = count_after(m, "Chunked prefill is enabled with max_num_batched_tokens=")) {
         m_max_num_batched_tokens.offer(*b, line, k_src_effective);
     }
@@ -1328,7 +1372,7 @@ void Parser::segment(string_view raw, std::size_t line_no) {
         }
         llm_call(s, line);
     } else {
-        m_continuation = 0;
+        flush_command(); // a log line ends a command continued with '\'
     }
     infer_engine(line, tag_names);
     engine_config(m, line);
@@ -1336,7 +1380,8 @@ void Parser::segment(string_view raw, std::size_t line_no) {
     errors(m, line);
 }
 
-VllmLog Parser::run(string_view text) {
+/// Each line, and each bare-CR segment of it, through segment(); returns the number of lines.
+std::size_t Parser::scan(string_view text) {
     if (starts_with(text, "\xEF\xBB\xBF")) {
         text.remove_prefix(3); // UTF-8 byte-order mark
     }
@@ -1364,9 +1409,11 @@ VllmLog Parser::run(string_view text) {
         }
         pos = end + 1;
     }
+    flush_command(); // a command whose last line ended with '\'
+    return line_no;
+}
 
-    VllmLog out;
-    out.lines = line_no;
+void Parser::fill(VllmLog& out) const {
     out.version = m_version.value;
     out.engine = m_engine.value;
     out.model = m_model.value;
@@ -1397,8 +1444,13 @@ VllmLog Parser::run(string_view text) {
     out.max_concurrency = m_concurrency.value;
     out.concurrency_tokens_per_request = m_concurrency_tokens.value;
     out.error = m_error.value;
+}
 
-    std::stable_sort(m_kv_entries.begin(), m_kv_entries.end(), [](const KvEntry& a, const KvEntry& b) {
+/// The KV GiB of every worker: rank 0 first, then by (DP, PP, TP) rank, then workers without a
+/// rank number in order of appearance.
+std::vector<double> Parser::kv_per_rank() const {
+    std::vector<KvEntry> entries = m_kv_entries;
+    std::stable_sort(entries.begin(), entries.end(), [](const KvEntry& a, const KvEntry& b) {
         if (a.rank.known != b.rank.known) {
             return a.rank.known;
         }
@@ -1407,24 +1459,40 @@ VllmLog Parser::run(string_view text) {
         }
         return a.order < b.order;
     });
-    for (const KvEntry& e : m_kv_entries) {
-        out.kv_cache_gib_per_rank.push_back(e.gib);
+    std::vector<double> out;
+    out.reserve(entries.size());
+    for (const KvEntry& e : entries) {
+        out.push_back(e.gib);
     }
+    return out;
+}
 
-    const bool v1 = out.engine && out.engine->value == "V1";
+/// The most specific wording family seen (VllmLog::wording).
+std::string Parser::wording(bool v1) const {
     if (m_saw_v021) {
-        out.wording = "v1-0.21";
-    } else if (m_saw_v1_instance) {
-        out.wording = "v1";
-    } else if (m_saw_three_line) {
-        out.wording = "v0-memory-profiling";
-    } else if (m_saw_v064) {
-        out.wording = "v0.6.4-global";
-    } else if ((m_saw_blocks || m_saw_tokens) && (v1 || m_saw_tokens)) {
-        out.wording = "v1-global";
-    } else if (m_saw_blocks) {
-        out.wording = "v0-blocks";
+        return "v1-0.21";
     }
+    if (m_saw_v1_instance) {
+        return "v1";
+    }
+    if (m_saw_three_line) {
+        return "v0-memory-profiling";
+    }
+    if (m_saw_v064) {
+        return "v0.6.4-global";
+    }
+    if ((m_saw_blocks || m_saw_tokens) && (v1 || m_saw_tokens)) {
+        return "v1-global";
+    }
+    return m_saw_blocks ? "v0-blocks" : "";
+}
+
+VllmLog Parser::run(string_view text) {
+    VllmLog out;
+    out.lines = scan(text);
+    fill(out);
+    out.kv_cache_gib_per_rank = kv_per_rank();
+    out.wording = wording(out.engine && out.engine->value == "V1");
     if (!m_contradiction) {
         out.wording_min = m_min;
         out.wording_max = m_max;

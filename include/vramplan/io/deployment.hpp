@@ -11,9 +11,12 @@
 /// Flag grammar (vLLM's FlexibleArgumentParser, in vllm/utils): `--flag value`,
 /// `--flag=value`, `--flag_name` = `--flag-name` (only the part before a first '.' is rewritten:
 /// `--compilation-config.cudagraph_capture_sizes`), short forms `-tp` `-pp` `-dp` `-q` `-O3`.
-/// A switch (see vllm_boolean_flags()) takes no value; `--switch=true|false` is accepted. For a
-/// flag vramplan does not know, the next token is its value unless it starts with '-' (a negative
-/// number such as -1 is a value); otherwise it is taken as a switch.
+/// The vocabulary is engine_args() (vramplan/engine_args.hpp): a switch takes no value
+/// (`--switch=true|false` is accepted), a known flag that is not a switch needs one, a nargs='+'
+/// flag takes every following word that is not an option. For a flag vramplan does not know, the
+/// next token is its value unless it starts with '-' (a negative number such as -1 is a value);
+/// otherwise it is taken as a switch. The same parser reads the command lines of vLLM logs
+/// (vllm_log.hpp), leniently.
 
 #include <cstddef>
 #include <optional>
@@ -23,11 +26,9 @@
 
 namespace vramplan {
 
-/// One flag as written, normalised: leading dashes removed, '_' → '-', short forms expanded
-/// (-tp → tensor-parallel-size, -pp → pipeline-parallel-size, -q → quantization,
-/// -dp → data-parallel-size, -dpl → data-parallel-size-local, -dpa → data-parallel-address,
-/// -dpp → data-parallel-rpc-port, -dpr → data-parallel-start-rank, -dcp →
-/// decode-context-parallel-size, -O → compilation-config: `-O3` is value "3", `-O.level=3` is
+/// One flag as written, normalised by normalize_engine_arg_name(): leading dashes removed,
+/// '_' → '-' before a first '.', short forms expanded (-tp → tensor-parallel-size, -pp, -q, -dp,
+/// -dpl, -dpa, -dpp, -dpr, -dcp; -O → compilation-config: `-O3` is value "3", `-O.level=3` is
 /// name "compilation-config.level"). `--no-X` keeps its name ("no-enable-prefix-caching").
 struct DeploymentFlag {
     std::string name;  ///< normalised: "max-model-len", "no-enable-prefix-caching"
@@ -101,9 +102,8 @@ Deployment parse_vllm_yaml(std::string_view text, const std::string& source);
 /// 16 MiB, and directories with no deployments.
 std::vector<Deployment> read_deployments(const std::string& path);
 
-/// The switches vramplan knows (vLLM's store_true / BooleanOptionalAction flags, from
-/// vllm/engine/arg_utils.py and vllm/entrypoints/openai/cli_args.py), normalised names, sorted.
-/// `no-X` is a switch whenever X is.
+/// The switches vramplan knows (the ArgType::boolean rows of engine_args(): vLLM's store_true /
+/// BooleanOptionalAction flags), normalised names, sorted. `no-X` is a switch whenever X is.
 const std::vector<std::string>& vllm_boolean_flags();
 
 } // namespace vramplan

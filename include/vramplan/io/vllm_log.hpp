@@ -9,6 +9,12 @@
 /// wording listed there is recognised, and the wordings seen bound the vLLM version when the log
 /// does not print it.
 ///
+/// Settings are read through engine_args() (any spelling of an argument). A command line (after
+/// `vllm serve`, the api_server module or a `vllm/vllm-openai` image, continued over lines ending
+/// with a backslash) is read by the shell tokenizer and vLLM argument parser of deployment.hpp, as the
+/// same line in a script, but leniently: what a script would refuse (an unterminated quote, a
+/// second positional, a flag without its value) is dropped, and `<placeholder>` words are text.
+///
 /// Lines may carry Ray / multiprocess tags (`(Worker_TP1 pid=7)`, `(VllmWorker rank=1 pid=7)`,
 /// `(EngineCore_DP0 pid=7) (RayWorkerWrapper pid=9)`, `(VllmWorkerProcess pid=7)`), ANSI colours,
 /// CRLF or bare-CR (progress bar) line ends, `vLLM STDOUT:` (Unsloth) prefixes and Ray's

@@ -1,0 +1,366 @@
+#include <vramplan/engine_args.hpp>
+
+#include <array>
+
+namespace vramplan {
+
+namespace {
+
+using std::string_view;
+
+constexpr EngineArg modelled(string_view name, string_view short_form, ArgType type, PlanField field, string_view defaults,
+                             string_view note = {}) {
+    return EngineArg{name, short_form, type, ArgTreatment::modelled, field, defaults, note, {}};
+}
+constexpr EngineArg not_modelled(string_view name, string_view short_form, ArgType type, string_view defaults, string_view note) {
+    return EngineArg{name, short_form, type, ArgTreatment::not_modelled, std::nullopt, defaults, note, {}};
+}
+constexpr EngineArg no_effect(string_view name, string_view short_form, ArgType type, string_view defaults, string_view note = {}) {
+    return EngineArg{name, short_form, type, ArgTreatment::no_memory_effect, std::nullopt, defaults, note, {}};
+}
+constexpr EngineArg with_alias(EngineArg arg, string_view alias) {
+    arg.alias = alias;
+    return arg;
+}
+
+using T = ArgType;
+using F = PlanField;
+
+// vLLM's engine arguments. Sources: vllm/engine/arg_utils.py (EngineArgs.add_cli_args: the
+// engine's flags, their short forms and types; get_batch_defaults for S and B),
+// vllm/entrypoints/openai/cli_args.py (make_arg_parser: the API server's flags), vllm/config/*.py
+// (the defaults), reference/vllm-memory-model.md (spec) and vllm-memory-model-3.md (addendum 3:
+// which flag moves which memory term, §20–§26). A switch is a store_true or BooleanOptionalAction
+// flag; `no-X` negates every switch.
+constexpr auto k_engine_args = std::to_array<EngineArg>({
+    // ---- Modelled: the planner's inputs, in PlanField order.
+    modelled("model", "", T::text, F::model,
+             "facebook/opt-125m (EngineArgs.model); `vllm serve` takes it as its positional argument"),
+    modelled("gpu-memory-utilization", "", T::fraction, F::gpu_memory_utilization,
+             "0.9; 0.92 from 0.21 (vllm/config/cache.py, #38284)"),
+    modelled("max-model-len", "", T::count, F::max_model_len,
+             "the model's derived maximum (config.json); -1 / auto fits one request from ≈0.14 (#29431)",
+             "-1 / auto (auto-fit) is not modelled: give the length"),
+    modelled("tensor-parallel-size", "tp", T::count, F::tensor_parallel_size, "1 (vllm/config/parallel.py)"),
+    modelled("pipeline-parallel-size", "pp", T::count, F::pipeline_parallel_size, "1 (vllm/config/parallel.py)"),
+    modelled("dtype", "", T::choice, F::dtype, "auto: the checkpoint's torch_dtype, float32 loaded as 16-bit (vllm/config/model.py)"),
+    modelled("kv-cache-dtype", "", T::choice, F::kv_cache_dtype, "auto: the model dtype (vllm/config/cache.py)"),
+    modelled("quantization", "q", T::choice, F::quantization, "none: the checkpoint's quantization_config (vllm/config/model.py)"),
+    modelled("max-num-seqs", "", T::count, F::max_num_seqs,
+             "V1: 1024 on GPUs of ≥ 70 GiB other than A100, else 256 (get_batch_defaults, since ≈0.9.0; spec §6.3); V0: 256"),
+    modelled("max-num-batched-tokens", "", T::count, F::max_num_batched_tokens,
+             "V1 serve: 8192 on GPUs of ≥ 70 GiB other than A100, else 2048; LLM: 16384 / 8192 (get_batch_defaults, "
+             "spec §6.3); V0: max(max-model-len, 2048), or the chunked-prefill budget"),
+    modelled("block-size", "", T::count, F::block_size, "16 on CUDA (vllm/config/cache.py); MLA and hybrid models force larger blocks"),
+    modelled("enforce-eager", "", T::boolean, F::enforce_eager, "off (CUDA graphs captured)"),
+    with_alias(modelled("kv-cache-memory-bytes", "", T::size, F::kv_cache_memory_bytes,
+                        "unset: profiling sizes the KV cache; the flag exists from 0.10.2 (#21489, V1)",
+                        "bytes per GPU; `40G` = 40 GiB, `40g` = 40 GB (human_readable_int)"),
+               "kv-cache-memory"),
+
+    // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
+    not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
+                 "MoE all-to-all buffers: DeepEP adds ≥ 1 GiB per GPU and lowers the batch default (§22.4)"),
+    not_modelled("async-scheduling", "", T::boolean, "on in recent releases unless pooling or an unsupported speculation (addendum 2 §15.2)",
+                 "KV bytes unchanged; changes the per-request block cap of sliding-window models (addendum 2 §16.2)"),
+    not_modelled("compilation-config", "O", T::json_value, "",
+                 "capture sizes and graph modes change CUDA-graph memory (§25); -O means --optimization-level from ≈0.12 (#26847)"),
+    not_modelled("config", "", T::text, "", "a YAML file of more flags: `vramplan check` reads such a file itself, but not one named here"),
+    not_modelled("cpu-offload-gb", "", T::size, "0", "GiB of decoder weights moved to pinned host memory: weights shrink by about that much (§24.1)"),
+    not_modelled("cuda-graph-sizes", "", T::multi_value, "", "explicit capture sizes change CUDA-graph memory (§25.3); removed ≈0.13"),
+    not_modelled("data-parallel-size", "dp", T::count, "1", "per GPU like one engine, except MoE experts sharded over TP×DP (§22.1)"),
+    not_modelled("decode-context-parallel-size", "dcp", T::count, "1", "KV per request split over the ranks (§22.5)"),
+    not_modelled("disable-custom-all-reduce", "", T::boolean, "off", "drops the custom all-reduce buffers of non-torch memory at TP ≥ 2 (§26.6)"),
+    not_modelled("disable-hybrid-kv-cache-manager", "", T::boolean, "off",
+                 "sliding-window layers sized as full attention (spec §5.4, §26.3)"),
+    not_modelled("disable-sliding-window", "", T::boolean, "off", "caps the context at the window, SWA layers become full (§26.3)"),
+    not_modelled("enable-chunked-prefill", "", T::boolean, "V1: on; V0: on above 32K tokens (≥ 0.5.3)",
+                 "V0 without chunked prefill batches max-model-len tokens: a larger activation peak"),
+    not_modelled("enable-dbo", "", T::boolean, "off", "dual-batch overlap captures micro-batched graphs (§26.6, unverified)"),
+    not_modelled("enable-eplb", "", T::boolean, "off", "redundant experts and an expert buffer per GPU (§22.3)"),
+    not_modelled("enable-expert-parallel", "", T::boolean, "off", "routed experts split over TP×DP (§22.2)"),
+    not_modelled("enable-lora", "", T::boolean, "off", "LoRA weight stacks (max-loras × max-lora-rank) and twice the CUDA graphs (§20)"),
+    not_modelled("enable-lora-bias", "", T::boolean, "off", "LoRA bias stacks (§20.7); removed ≈0.11.1"),
+    not_modelled("enable-prefix-caching", "", T::boolean, "V1: on; V0: off",
+                 "no bytes for attention models; Mamba hybrids hold 2 state pages per request from 0.28 (addendum 2 §16.4)"),
+    not_modelled("enable-prompt-adapter", "", T::boolean, "off", "prompt-adapter embeddings on the GPU (V0)"),
+    not_modelled("enable-prompt-embeds", "", T::boolean, "off", "prompt-embedding input buffers"),
+    not_modelled("enable-sleep-mode", "", T::boolean, "off",
+                 "cuMem pools: repacked weights over-size the KV cache before 0.27 (§24.4)"),
+    not_modelled("fully-sharded-loras", "", T::boolean, "off", "LoRA stacks split over TP instead of replicated (§20.3)"),
+    not_modelled("hf-overrides", "", T::json_value, "", "edits config.json (layers, heads, lengths, RoPE) before everything (§26.2)"),
+    not_modelled("kv-offloading-backend", "", T::choice, "native", "a KV connector; LMCache may disable the hybrid KV manager (§24.3)"),
+    not_modelled("kv-offloading-size", "", T::size, "", "GiB of host memory for offloaded KV; may disable the hybrid KV manager (§24.3)"),
+    not_modelled("kv-sharing-fast-prefill", "", T::boolean, "off", "forces the V1 model runner (§26.3)"),
+    not_modelled("kv-transfer-config", "", T::json_value, "", "KV connector buffers and registration (§26.6)"),
+    not_modelled("limit-mm-per-prompt", "", T::json_value, "V1: 999 per modality; V0: 1",
+                 "number of dummy items profiled; 0 for every modality skips the encoder (§23.1, §23.4)"),
+    not_modelled("load-format", "", T::choice, "auto", "bitsandbytes and gguf change the weights (§26.6)"),
+    not_modelled("lora-dtype", "", T::choice, "auto", "dtype of the LoRA stacks (§20.7)"),
+    not_modelled("lora-modules", "", T::multi_value, "", "LoRA adapters: their slots (enable-lora, max-loras, max-lora-rank) are not modelled"),
+    not_modelled("mamba-cache-dtype", "", T::choice, "auto", "state pages of Mamba / linear-attention layers (§26.6)"),
+    not_modelled("max-lora-rank", "", T::count, "16", "LoRA stacks grow with the rank (§20.1)"),
+    not_modelled("max-loras", "", T::count, "1", "LoRA stacks grow with the number of slots (§20.1)"),
+    not_modelled("max-seq-len-to-capture", "", T::count, "8192",
+                 "V0: longer sequences run eagerly (fewer graphs); removed ≈0.11.0 (§25.3)"),
+    not_modelled("mm-encoder-tp-mode", "", T::choice, "weights", "data: the vision encoder replicated on every TP rank (§23.5)"),
+    not_modelled("mm-processor-kwargs", "", T::json_value, "", "tokens per multimodal item, hence the encoder's profile (§23.3)"),
+    not_modelled("num-gpu-blocks-override", "", T::count, "", "fixes the number of KV blocks regardless of memory"),
+    not_modelled("performance-mode", "", T::choice, "", "throughput doubles the batch defaults; interactivity changes capture sizes (§26.6)"),
+    not_modelled("prefill-context-parallel-size", "", T::count, "1", "KV split over prefill context-parallel ranks (§26.6)"),
+    not_modelled("prompt-adapters", "", T::multi_value, "", "prompt adapters (V0): see enable-prompt-adapter"),
+    not_modelled("rope-scaling", "", T::json_value, "", "changes the derived context length and the RoPE cache; removed ≈0.11.1 (§26.2)"),
+    not_modelled("skip-mm-profiling", "", T::boolean, "off", "the encoder is not profiled: a smaller activation peak (§23.2)"),
+    not_modelled("speculative-config", "", T::json_value, "",
+                 "draft weights, draft KV layers and more CUDA graphs (§21); ngram and suffix add nothing"),
+
+    // ---- No effect on GPU memory at startup (addendum 3 §26.7 unless the note says otherwise).
+    no_effect("allow-credentials", "", T::boolean, "off", "CORS"),
+    no_effect("allowed-origins", "", T::json_value, "[\"*\"]", "CORS"),
+    no_effect("api-key", "", T::text, "", "API server authentication"),
+    no_effect("calculate-kv-scales", "", T::boolean, "off", "the first step runs eagerly (§26.4)"),
+    no_effect("chat-template", "", T::text, "", "prompt formatting"),
+    no_effect("chat-template-content-format", "", T::choice, "auto", "prompt formatting"),
+    no_effect("code-revision", "", T::text, "", "which revision of the model's code"),
+    no_effect("config-format", "", T::choice, "auto", "how config.json is read"),
+    no_effect("data-parallel-address", "dpa", T::text, "", "networking"),
+    no_effect("data-parallel-external-lb", "", T::boolean, "off", "load balancing"),
+    no_effect("data-parallel-hybrid-lb", "", T::boolean, "off", "load balancing"),
+    no_effect("data-parallel-rpc-port", "dpp", T::count, "", "networking"),
+    no_effect("data-parallel-size-local", "dpl", T::count, "", "placement of DP ranks; per GPU unchanged"),
+    no_effect("data-parallel-start-rank", "dpr", T::count, "", "placement of DP ranks; per GPU unchanged"),
+    no_effect("disable-async-output-proc", "", T::boolean, "off", "V0 output processing on the host"),
+    no_effect("disable-cascade-attn", "", T::boolean, "off", "an attention kernel choice"),
+    no_effect("disable-chunked-mm-input", "", T::boolean, "off", "scheduling"),
+    no_effect("disable-fastapi-docs", "", T::boolean, "off", "API server"),
+    no_effect("disable-frontend-multiprocessing", "", T::boolean, "off", "API server process layout"),
+    no_effect("disable-log-requests", "", T::boolean, "off", "logging"),
+    no_effect("disable-log-stats", "", T::boolean, "off", "logging"),
+    no_effect("disable-mm-preprocessor-cache", "", T::boolean, "off", "a host-memory cache"),
+    no_effect("disable-uvicorn-access-log", "", T::boolean, "off", "logging"),
+    no_effect("distributed-executor-backend", "", T::choice, "mp on one node, ray across nodes", "process launcher"),
+    no_effect("download-dir", "", T::text, "the Hugging Face cache", "disk"),
+    no_effect("enable-auto-tool-choice", "", T::boolean, "off", "tool calling"),
+    no_effect("enable-force-include-usage", "", T::boolean, "off", "API responses"),
+    no_effect("enable-log-outputs", "", T::boolean, "off", "logging"),
+    no_effect("enable-log-requests", "", T::boolean, "off", "logging"),
+    no_effect("enable-prompt-tokens-details", "", T::boolean, "off", "API responses"),
+    no_effect("enable-reasoning", "", T::boolean, "off", "output parsing"),
+    no_effect("enable-request-id-headers", "", T::boolean, "off", "API responses"),
+    no_effect("enable-server-load-tracking", "", T::boolean, "off", "metrics"),
+    no_effect("enable-ssl-refresh", "", T::boolean, "off", "TLS"),
+    no_effect("enable-tokenizer-info-endpoint", "", T::boolean, "off", "API server"),
+    no_effect("exclude-tools-when-tool-choice-none", "", T::boolean, "off", "prompt formatting"),
+    no_effect("generation-config", "", T::text, "auto", "sampling defaults"),
+    no_effect("guided-decoding-backend", "", T::text, "", "structured output runs on the host"),
+    no_effect("headless", "", T::boolean, "off", "no API server on this node"),
+    no_effect("host", "", T::text, "all interfaces", "networking"),
+    no_effect("long-prefill-token-threshold", "", T::count, "0", "scheduling"),
+    no_effect("max-cpu-loras", "", T::count, "max-loras", "a host-memory cache of adapters (§20.7)"),
+    no_effect("max-logprobs", "", T::count, "20", "sampling output"),
+    no_effect("max-long-partial-prefills", "", T::count, "1", "V0 scheduling (§26.4)"),
+    no_effect("max-num-partial-prefills", "", T::count, "1", "V0 scheduling (§26.4)"),
+    no_effect("max-parallel-loading-workers", "", T::count, "", "load speed"),
+    no_effect("mm-processor-cache-gb", "", T::size, "4", "GiB of host memory"),
+    no_effect("otlp-traces-endpoint", "", T::text, "", "tracing"),
+    no_effect("override-generation-config", "", T::json_value, "", "sampling defaults"),
+    no_effect("port", "", T::count, "8000", "networking"),
+    no_effect("ray-workers-use-nsight", "", T::boolean, "off", "profiling"),
+    no_effect("reasoning-parser", "", T::text, "", "output parsing"),
+    no_effect("response-role", "", T::text, "assistant", "API responses"),
+    no_effect("return-tokens-as-token-ids", "", T::boolean, "off", "API responses"),
+    no_effect("revision", "", T::text, "main", "which checkpoint revision (the planner reads the config it is given)"),
+    no_effect("root-path", "", T::text, "", "API server"),
+    no_effect("scheduling-policy", "", T::choice, "fcfs", "scheduling"),
+    no_effect("seed", "", T::count, "", "sampling"),
+    no_effect("served-model-name", "", T::multi_value, "the model", "API names"),
+    no_effect("skip-tokenizer-init", "", T::boolean, "off", "host"),
+    no_effect("ssl-certfile", "", T::text, "", "TLS"),
+    no_effect("ssl-keyfile", "", T::text, "", "TLS"),
+    no_effect("structured-outputs-config", "", T::json_value, "", "a host-side bitmask at run time"),
+    no_effect("swap-space", "", T::size, "4 (GiB)", "host memory only: V0's CPU blocks, V1 ignores it; removed ≈0.18 (§24.2)"),
+    no_effect("tokenizer", "", T::text, "the model", "host"),
+    no_effect("tokenizer-mode", "", T::choice, "auto", "host"),
+    no_effect("tokenizer-revision", "", T::text, "", "host"),
+    no_effect("tool-call-parser", "", T::text, "", "output parsing"),
+    no_effect("trust-remote-code", "", T::boolean, "off", "allows the model's own code; the model is the same"),
+    no_effect("use-tqdm-on-load", "", T::boolean, "on", "a progress bar"),
+    no_effect("use-v2-block-manager", "", T::boolean, "off", "V0 block bookkeeping on the host"),
+    no_effect("uvicorn-log-level", "", T::choice, "info", "logging"),
+    no_effect("worker-extension-cls", "", T::text, "", "worker plug-in"),
+    no_effect("worker-use-ray", "", T::boolean, "off", "process launcher (old spelling of distributed-executor-backend ray)"),
+});
+
+// ---- The table's own rules, checked when it compiles.
+
+constexpr bool valid_name(string_view s) {
+    if (s.empty() || s.front() == '-' || s.back() == '-' || s.substr(0, 3) == "no-") {
+        return false;
+    }
+    for (const char c : s) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+constexpr bool rows_are_valid() {
+    for (const EngineArg& a : k_engine_args) {
+        if (!valid_name(a.name) || (!a.alias.empty() && !valid_name(a.alias))) {
+            return false;
+        }
+        if ((a.treatment == ArgTreatment::modelled) != a.field.has_value()) {
+            return false;
+        }
+        if (a.treatment != ArgTreatment::modelled && a.note.empty()) {
+            return false; // reports say why
+        }
+    }
+    return true;
+}
+
+/// No spelling (name, short form, alias) names two rows.
+constexpr bool spellings_are_unique() {
+    std::array<string_view, k_engine_args.size() * 3> all{};
+    std::size_t n = 0;
+    for (const EngineArg& a : k_engine_args) {
+        for (const string_view s : {a.name, a.short_form, a.alias}) {
+            if (!s.empty()) {
+                all[n++] = s;
+            }
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) {
+            if (all[i] == all[j]) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+constexpr bool one_row_per_field() {
+    for (std::size_t f = 0; f < k_plan_field_count; ++f) {
+        std::size_t rows = 0;
+        for (const EngineArg& a : k_engine_args) {
+            rows += a.field && static_cast<std::size_t>(*a.field) == f ? 1 : 0;
+        }
+        if (rows != 1) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static_assert(static_cast<std::size_t>(PlanField::kv_cache_memory_bytes) + 1 == k_plan_field_count);
+static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
+static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
+static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");
+
+const EngineArg* find_normalized(string_view name) {
+    for (const EngineArg& a : k_engine_args) {
+        if (a.name == name || (!a.alias.empty() && a.alias == name)) {
+            return &a;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::span<const EngineArg> engine_args() { return k_engine_args; }
+
+std::string normalize_engine_arg_name(string_view written) {
+    std::size_t dashes = 0;
+    while (dashes < written.size() && written[dashes] == '-') {
+        ++dashes;
+    }
+    std::string out(written.substr(dashes));
+    const std::size_t dot = out.find('.');
+    for (std::size_t k = 0; k < out.size() && k != dot; ++k) {
+        if (out[k] == '_') {
+            out[k] = '-';
+        }
+    }
+    if (dashes != 1) {
+        return out; // argparse: a short form is written with one dash
+    }
+    const string_view head = string_view(out).substr(0, dot);
+    for (const EngineArg& a : k_engine_args) {
+        if (!a.short_form.empty() && a.short_form == head) {
+            return std::string(a.name) + out.substr(head.size());
+        }
+    }
+    return out;
+}
+
+const EngineArg* find_engine_arg(string_view written) {
+    const std::string name = normalize_engine_arg_name(written);
+    if (const EngineArg* a = find_normalized(name)) {
+        return a;
+    }
+    for (const EngineArg& a : k_engine_args) {
+        if (!a.short_form.empty() && a.short_form == name) {
+            return &a; // "tp", "--tp": a short form written without its dash
+        }
+    }
+    return nullptr;
+}
+
+const EngineArg* find_negated_switch(string_view written) {
+    const std::string name = normalize_engine_arg_name(written);
+    if (name.size() <= 3 || name.compare(0, 3, "no-") != 0) {
+        return nullptr;
+    }
+    const EngineArg* a = find_normalized(string_view(name).substr(3));
+    return a != nullptr && a->is_switch() ? a : nullptr;
+}
+
+const EngineArg& engine_arg_for(PlanField field) {
+    // The static_asserts above guarantee a row; the table is short, a scan is enough.
+    const EngineArg* found = &k_engine_args.front();
+    for (const EngineArg& a : k_engine_args) {
+        if (a.field == field) {
+            found = &a;
+            break;
+        }
+    }
+    return *found;
+}
+
+std::string engine_arg_dest(const EngineArg& arg) {
+    std::string out(arg.name);
+    for (char& c : out) {
+        if (c == '-') {
+            c = '_';
+        }
+    }
+    return out;
+}
+
+string_view arg_type_name(ArgType type) {
+    switch (type) {
+    case ArgType::count: return "count";
+    case ArgType::fraction: return "fraction";
+    case ArgType::size: return "size";
+    case ArgType::text: return "text";
+    case ArgType::choice: return "choice";
+    case ArgType::boolean: return "switch";
+    case ArgType::multi_value: return "multi_value";
+    case ArgType::json_value: return "json";
+    }
+    return "text";
+}
+
+string_view arg_treatment_name(ArgTreatment treatment) {
+    switch (treatment) {
+    case ArgTreatment::modelled: return "modelled";
+    case ArgTreatment::no_memory_effect: return "no_memory_effect";
+    case ArgTreatment::not_modelled: return "not_modelled";
+    }
+    return "not_modelled";
+}
+
+} // namespace vramplan
