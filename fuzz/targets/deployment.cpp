@@ -15,9 +15,9 @@ void plan_deployment(const vramplan::Deployment& d) {
     options.gpu = "h100";
     fuzz::accepts([&] {
         (void)apply_deployment_flags(d, options);
-        options.model = catalog_model_name(fuzz::catalog(), options.model);
-        if (fuzz::catalog().find_model(options.model) == nullptr) {
-            options.model = "qwen2.5-1.5b-instruct";   // never read paths a fuzzed input names
+        options[PlanField::model] = catalog_model_name(fuzz::catalog(), options[PlanField::model]);
+        if (fuzz::catalog().find_model(options[PlanField::model]) == nullptr) {
+            options[PlanField::model] = "qwen2.5-1.5b-instruct";   // never read paths a fuzzed input names
         }
         const BuiltRequest built = build_request(fuzz::catalog(), options, false);
         fuzz::probe_plan(built.request);

@@ -75,6 +75,8 @@ struct EngineArg {
     /// Another spelling vLLM accepts for this argument (an argparse abbreviation people write,
     /// "kv-cache-memory"); empty when none. normalize_engine_arg_name() keeps it as written.
     std::string_view alias;
+    /// Modelled rows: what vramplan's own flag does, for its `--help` and man page.
+    std::string_view help;
 
     [[nodiscard]] constexpr bool is_switch() const { return type == ArgType::boolean; }
 };

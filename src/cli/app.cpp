@@ -2,6 +2,7 @@
 #include "app.hpp"
 
 #include "generate.hpp"
+#include "plan_options.hpp"
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/report/render.hpp>
@@ -89,7 +90,7 @@ std::vector<std::string> arguments(int argc, char** argv) {
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
         std::string a = argv[i];
-        for (const auto& [short_name, long_name] : k_vllm_short_flags) {
+        for (const auto& [short_name, long_name] : vllm_short_flags()) {
             const std::string with_value = std::string(short_name) + "=";
             if (a == short_name) {
                 a = long_name;

@@ -65,7 +65,7 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
         if (o.points.size() < 2) {
             throw InputError("--point: expected at least two measured points (u:checkpoint_s:restore_s)");
         }
-        if (!o.vllm.utilization.empty()) {
+        if (!o.vllm[PlanField::gpu_memory_utilization].empty()) {
             throw InputError("--gpu-memory-utilization: each --point gives its own");
         }
         const Catalog catalog = Catalog::load(profile_directories(global));
@@ -74,7 +74,7 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
         for (const std::string& text : o.points) {
             RestorePoint pt = parse_point(text);
             PlanInputs p = o.vllm;
-            p.utilization = fixed(pt.utilization, 6);
+            p[PlanField::gpu_memory_utilization] = fixed(pt.utilization, 6);
             built = build_request(catalog, p, true);
             const Plan plan = make_plan(built.request);
             pt.held_gib = static_cast<double>(estimate_snapshot(plan, SnapshotParams{}, std::nullopt).held_per_gpu) / static_cast<double>(k_gib);

@@ -23,8 +23,6 @@ constexpr std::size_t k_max_scenarios = 64;
 
 struct CompareOptions {
     PlanInputs vllm;
-    std::string tp_list = "1";
-    std::string pp_list = "1";
     std::string format = "text";
     std::string width;
     std::string presets;
@@ -53,6 +51,27 @@ std::vector<std::string> split(const std::string& s, const std::string& flag) {
     return out;
 }
 
+/// A column's prefix for a value of `field` ("u 0.9", "tp 2"); the model and dtype speak for
+/// themselves.
+std::string column_label(PlanField field) {
+    switch (field) {
+    case PlanField::gpu_memory_utilization: return "u";
+    case PlanField::max_model_len: return "len";
+    case PlanField::kv_cache_dtype: return "kv";
+    case PlanField::kv_cache_memory_bytes: return "kv bytes";
+    case PlanField::max_num_seqs: return "seqs";
+    case PlanField::max_num_batched_tokens: return "batched";
+    case PlanField::block_size: return "block";
+    case PlanField::model:
+    case PlanField::dtype:
+    case PlanField::enforce_eager: return "";
+    case PlanField::tensor_parallel_size:
+    case PlanField::pipeline_parallel_size:
+    case PlanField::quantization: return std::string(engine_arg_for(field).short_form);   // tp, pp, q
+    }
+    return "";
+}
+
 /// --width as given (40 to 1000 columns), else $COLUMNS clamped to that range, else 80.
 std::size_t terminal_width(const std::string& flag) {
     if (!flag.empty()) {
@@ -72,19 +91,10 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<CompareOptions>();
     CLI::App* cmd = app.add_subcommand("compare", "Plans side by side: any flag takes a comma-separated list (0.3,0.5,0.7,0.9)");
     PlanInputs& v = opts->vllm;
-    cmd->add_option("--model,-m", v.model, "Model(s)");
-    cmd->add_option("--gpu,-g", v.gpu, "GPU(s)");
-    cmd->add_option("--gpu-memory", v.gpu_memory, "CUDA-visible total per GPU");
-    cmd->add_option("--gpu-memory-utilization,--gpu_memory_utilization", v.utilization, "Utilization(s)");
-    cmd->add_option("--max-model-len,--max_model_len", v.max_model_len, "Context length(s)");
-    cmd->add_option("--tensor-parallel-size,--tensor_parallel_size", opts->tp_list, "TP size(s)");
-    cmd->add_option("--pipeline-parallel-size,--pipeline_parallel_size", opts->pp_list, "PP size(s)");
-    cmd->add_option("--dtype", v.dtype, "Model dtype(s)");
-    cmd->add_option("--kv-cache-dtype,--kv_cache_dtype", v.kv_cache_dtype, "KV dtype(s)");
-    cmd->add_option("--quantization,-q", v.quantization, "Quantization method(s)");
-    cmd->add_option("--max-num-seqs,--max_num_seqs", v.max_num_seqs, "Max sequences");
-    cmd->add_option("--max-num-batched-tokens,--max_num_batched_tokens", v.max_num_batched_tokens, "Max batched tokens");
-    cmd->add_flag("--enforce-eager,--enforce_eager", v.enforce_eager, "No CUDA graphs");
+    add_engine_options(cmd, v, true, [cmd, &v] {
+        cmd->add_option("--gpu,-g", v.gpu, "GPU(s)");
+        cmd->add_option("--gpu-memory", v.gpu_memory, "CUDA-visible total per GPU");
+    });
     cmd->add_option("--other-processes-memory", v.other_processes_memory, "Memory other processes hold");
     cmd->add_option("--vllm-version", v.vllm_version, "vLLM release(s)");
     cmd->add_option("--engine", v.engine, "auto, v0 or v1");
@@ -107,31 +117,19 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
             std::function<void(Choice&, const std::string&)> set;
         };
         const PlanInputs& base = o.vllm;
-        std::vector<Axis> axes{
-            {"", split(base.model, "--model"), [](Choice& c, const std::string& x) { c.vllm.model = x; }},
-            {"", split(base.gpu, "--gpu"), [](Choice& c, const std::string& x) { c.vllm.gpu = x; }},
-            {"u", split(base.utilization, "--gpu-memory-utilization"), [](Choice& c, const std::string& x) { c.vllm.utilization = x; }},
-            {"len", split(base.max_model_len, "--max-model-len"), [](Choice& c, const std::string& x) { c.vllm.max_model_len = x; }},
-            {"tp", split(o.tp_list, "--tensor-parallel-size"), [](Choice& c, const std::string& x) {
-                 try {
-                     c.vllm.tp = static_cast<unsigned>(std::stoul(x));
-                 } catch (const std::exception&) {
-                     throw InputError("--tensor-parallel-size: expected integers from 1 to 1024, got '" + x + "'");
-                 }
-             }},
-            {"pp", split(o.pp_list, "--pipeline-parallel-size"), [](Choice& c, const std::string& x) {
-                 try {
-                     c.vllm.pp = static_cast<unsigned>(std::stoul(x));
-                 } catch (const std::exception&) {
-                     throw InputError("--pipeline-parallel-size: expected integers from 1 to 1024, got '" + x + "'");
-                 }
-             }},
-            {"", split(base.dtype, "--dtype"), [](Choice& c, const std::string& x) { c.vllm.dtype = x; }},
-            {"kv", split(base.kv_cache_dtype, "--kv-cache-dtype"), [](Choice& c, const std::string& x) { c.vllm.kv_cache_dtype = x; }},
-            {"q", split(base.quantization, "--quantization"), [](Choice& c, const std::string& x) { c.vllm.quantization = x; }},
-            {"vLLM", split(base.vllm_version, "--vllm-version"), [](Choice& c, const std::string& x) { c.vllm.vllm_version = x; }},
-            {"", split(o.presets, "--preset"), [](Choice& c, const std::string& x) { c.preset = x; }},
-        };
+        std::vector<Axis> axes{{"", split(base.gpu, "--gpu"), [](Choice& c, const std::string& x) { c.vllm.gpu = x; }}};
+        for (const EngineArg& arg : engine_args()) {
+            if (!arg.field || arg.is_switch()) {
+                continue;
+            }
+            const PlanField field = *arg.field;
+            Axis axis{column_label(field), split(base[field], "--" + std::string(arg.name)),
+                      [field](Choice& c, const std::string& x) { c.vllm[field] = x; }};
+            // The model first, then the GPU, then the rest in the table's order.
+            axes.insert(field == PlanField::model ? axes.begin() : axes.end(), std::move(axis));
+        }
+        axes.push_back({"vLLM", split(base.vllm_version, "--vllm-version"), [](Choice& c, const std::string& x) { c.vllm.vllm_version = x; }});
+        axes.push_back({"", split(o.presets, "--preset"), [](Choice& c, const std::string& x) { c.preset = x; }});
         std::size_t count = 1;
         for (const Axis& a : axes) {
             count *= a.values.size();
@@ -157,13 +155,13 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
             }
             const PlanInputs& p = choice.vllm;
             const std::string& preset_id = choice.preset;
-            if (!preset_id.empty() && !p.utilization.empty()) {
+            if (!preset_id.empty() && !p[PlanField::gpu_memory_utilization].empty()) {
                 throw InputError("--gpu-memory-utilization: a preset derives it; drop one of them");
             }
             BuiltRequest built = build_request(catalog, p, preset_id.empty());
             PlanRequest req = built.request;
             if (!preset_id.empty()) {
-                const Solved pp = solve_preset(preset_goal(catalog.preset(preset_id)), req, !p.max_model_len.empty(), !p.max_num_seqs.empty(), 8);
+                const Solved pp = solve_preset(preset_goal(catalog.preset(preset_id)), req, !p[PlanField::max_model_len].empty(), !p[PlanField::max_num_seqs].empty(), 8);
                 if (!pp.answer) {
                     throw InputError("--preset " + preset_id + ": nothing fits (" + pp.why_not + ")");
                 }

@@ -51,20 +51,20 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
         const Catalog catalog = Catalog::load(profile_directories(global));
         PlanInputs vllm = o.vllm;
         const PresetProfile* preset = o.preset.empty() ? nullptr : &catalog.preset(o.preset);
-        if (preset != nullptr && !vllm.utilization.empty()) {
+        if (preset != nullptr && !vllm[PlanField::gpu_memory_utilization].empty()) {
             throw InputError("--gpu-memory-utilization: a preset derives it from the model and the card; drop one of them");
         }
-        if ((!o.concurrency.empty() || !o.kv_tokens.empty()) && !vllm.utilization.empty()) {
+        if ((!o.concurrency.empty() || !o.kv_tokens.empty()) && !vllm[PlanField::gpu_memory_utilization].empty()) {
             throw InputError("--gpu-memory-utilization: recommend solves for it; drop it (or use --fit-max-model-len to keep it)");
         }
-        if (!vllm.kv_cache_memory_bytes.empty()) {
+        if (!vllm[PlanField::kv_cache_memory_bytes].empty()) {
             throw InputError("--kv-cache-memory-bytes: recommend prints the value to pin; drop it");
         }
         BuiltRequest built = build_request(catalog, vllm, true);
         PlanRequest base = built.request;
         Solved solved;
         if (preset != nullptr) {
-            solved = solve_preset(preset_goal(*preset), base, !vllm.max_model_len.empty(), !vllm.max_num_seqs.empty(), o.max_gpus);
+            solved = solve_preset(preset_goal(*preset), base, !vllm[PlanField::max_model_len].empty(), !vllm[PlanField::max_num_seqs].empty(), o.max_gpus);
         } else if (!o.concurrency.empty() || !o.kv_tokens.empty()) {
             ServeTarget t;
             if (!o.concurrency.empty()) {
@@ -78,7 +78,7 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
             if (!o.max_model_len_cap.empty()) {
                 cap = parse_count(o.max_model_len_cap, "--max-model-len-cap", std::uint64_t{1} << 40);
             }
-            if (!vllm.max_model_len.empty()) {
+            if (!vllm[PlanField::max_model_len].empty()) {
                 throw InputError("--max-model-len: --fit-max-model-len solves for it; use --max-model-len-cap to bound it");
             }
             base.max_model_len.reset();

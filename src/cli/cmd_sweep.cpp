@@ -82,18 +82,18 @@ Action add_sweep_command(CLI::App& app, const GlobalOptions& global) {
     return [opts, &global]() -> int {
         const SweepOptions& o = *opts;
         const Catalog catalog = Catalog::load(profile_directories(global));
-        const std::vector<double> us = parse_utilizations(o.vllm.utilization.empty() ? o.utilizations : o.vllm.utilization);
+        const std::vector<double> us = parse_utilizations(o.vllm[PlanField::gpu_memory_utilization].empty() ? o.utilizations : o.vllm[PlanField::gpu_memory_utilization]);
         std::vector<std::uint64_t> lens;
         {
-            std::stringstream ss(o.vllm.max_model_len);
+            std::stringstream ss(o.vllm[PlanField::max_model_len]);
             std::string item;
             while (std::getline(ss, item, ',')) {
                 lens.push_back(parse_count(item, "--max-model-len", std::uint64_t{1} << 40));
             }
         }
         PlanInputs base = o.vllm;
-        base.utilization.clear();
-        base.max_model_len.clear();
+        base[PlanField::gpu_memory_utilization].clear();
+        base[PlanField::max_model_len].clear();
         BuiltRequest built = build_request(catalog, base, false);
         if (lens.empty()) {
             lens.push_back(built.request.model.max_model_len);

@@ -2,6 +2,7 @@
 // The tree is first read into plain data (CliSpec), then each format is rendered from it, so the
 // four outputs agree with each other and with the flags the binary parses.
 #include "generate.hpp"
+#include "plan_options.hpp"
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/report/render.hpp>
@@ -89,7 +90,7 @@ GenOption gen_option(const CLI::Option& o) {
     }
     for (const std::string& l : o.get_lnames()) {
         g.names.push_back("--" + l);
-        for (const auto& [short_name, long_name] : k_vllm_short_flags) {
+        for (const auto& [short_name, long_name] : vllm_short_flags()) {
             if (g.names.back() == long_name) {
                 g.names.insert(g.names.begin(), short_name);
             }
@@ -249,7 +250,7 @@ std::string man_page(const CliSpec& spec) {
     s += ".SH DESCRIPTION\n" + roff(spec.description);
     s += ".PP\nvLLM's own flag names are used, so a \\fBvllm serve\\fR line can be pasted; underscore spellings and "
          "vLLM's short flags";
-    for (const auto& [short_name, long_name] : k_vllm_short_flags) {
+    for (const auto& [short_name, long_name] : vllm_short_flags()) {
         s += std::string(" \\fB") + roff_inline(short_name) + "\\fR";
     }
     s += " work too.\n";

@@ -13,12 +13,6 @@
 
 namespace vramplan::cli {
 
-/// vLLM's two-letter short flags, which are not valid CLI11 names: main() rewrites them to the long
-/// flag before parsing, and the generated man page and completions offer them beside it.
-inline const std::array<std::pair<const char*, const char*>, 2> k_vllm_short_flags{{
-    {"-tp", "--tensor-parallel-size"},
-    {"-pp", "--pipeline-parallel-size"},
-}};
 
 /// What `--generate` accepts.
 inline const std::vector<std::string> k_generate_kinds{"man", "bash", "zsh", "fish", "gpus", "models", "presets"};

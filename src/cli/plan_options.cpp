@@ -1,6 +1,8 @@
 // Shared vLLM flags (plan_options.hpp).
 #include "plan_options.hpp"
 
+#include <functional>
+
 #include <vramplan/version.hpp>
 
 namespace vramplan::cli {
@@ -21,26 +23,57 @@ void add_snapshot_options(CLI::App* cmd, SnapshotInputs& o) {
     cmd->add_option("--restore-fit", o.restore_fit, "Snapshot: a fit from `vramplan calibrate-restore` for calibrated times");
 }
 
+std::string engine_option_names(const EngineArg& arg) {
+    const std::string name(arg.name);
+    std::string names = "--" + name;
+    if (const std::string dest = engine_arg_dest(arg); dest != name) {
+        names += ",--" + dest;
+    }
+    if (!arg.alias.empty()) {
+        names += ",--" + std::string(arg.alias);
+    }
+    if (arg.short_form.size() == 1) {
+        names += ",-" + std::string(arg.short_form);   // -q; two-letter forms (-tp) are spelt out before parsing
+    }
+    if (arg.field == PlanField::model) {
+        names += ",-m";   // vramplan's own short form
+    }
+    return names;
+}
+
+void add_engine_options(CLI::App* cmd, PlanInputs& o, bool lists, const std::function<void()>& after_model) {
+    for (const EngineArg& arg : engine_args()) {
+        if (!arg.field) {
+            continue;
+        }
+        std::string& slot = o[*arg.field];
+        const std::string help = std::string(arg.help) + (lists && !arg.is_switch() ? "; a comma-separated list compares each" : "");
+        if (arg.is_switch()) {
+            cmd->add_flag_callback(engine_option_names(arg), [&slot] { slot = "true"; }, help);
+        } else {
+            cmd->add_option(engine_option_names(arg), slot, help);
+        }
+        if (arg.field == PlanField::model && after_model) {
+            after_model();
+        }
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> vllm_short_flags() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const EngineArg& arg : engine_args()) {
+        if (arg.field && arg.short_form.size() > 1) {
+            out.emplace_back("-" + std::string(arg.short_form), "--" + std::string(arg.name));
+        }
+    }
+    return out;
+}
+
 void add_plan_options(CLI::App* cmd, PlanInputs& o) {
-    cmd->add_option("--model,-m", o.model,
-                    "Catalog id, Hugging Face id, config.json path or model directory (default: qwen2.5-1.5b-instruct)");
-    cmd->add_option("--gpu,-g", o.gpu, "GPU catalog id (default: a10; see `vramplan gpus`), or auto: this machine's cards (NVML or nvidia-smi)");
-    cmd->add_option("--gpu-memory", o.gpu_memory, "CUDA-visible total per GPU, overrides the catalog (79.19GiB, 81559MiB)");
-    cmd->add_option("--gpu-memory-utilization,--gpu_memory_utilization", o.utilization,
-                    "Fraction of the GPU vLLM may use (vLLM default: 0.9, 0.92 from v0.21)");
-    cmd->add_option("--max-model-len,--max_model_len", o.max_model_len, "Context length (default: the model's)");
-    cmd->add_option("--tensor-parallel-size,--tensor_parallel_size", o.tp, "Tensor-parallel GPUs")->check(CLI::Range(1u, 1024u));
-    cmd->add_option("--pipeline-parallel-size,--pipeline_parallel_size", o.pp, "Pipeline stages")->check(CLI::Range(1u, 1024u));
-    cmd->add_option("--dtype", o.dtype, "Model dtype: auto, bfloat16, float16, float32");
-    cmd->add_option("--kv-cache-dtype,--kv_cache_dtype", o.kv_cache_dtype, "auto, fp8, fp8_e4m3, fp8_e5m2, fp8_ds_mla, bfloat16, float16");
-    cmd->add_option("--quantization,-q", o.quantization, "Quantization method (fp8, bitsandbytes online; gptq_marlin, awq_marlin …)");
-    cmd->add_option("--max-num-seqs,--max_num_seqs", o.max_num_seqs, "Max sequences per batch (vLLM default by era and GPU)");
-    cmd->add_option("--max-num-batched-tokens,--max_num_batched_tokens", o.max_num_batched_tokens,
-                    "Max tokens per batch (vLLM default by era, GPU and entry point)");
-    cmd->add_option("--block-size,--block_size", o.block_size, "KV block size in tokens (default 16; MLA backends force theirs)");
-    cmd->add_flag("--enforce-eager,--enforce_eager", o.enforce_eager, "No CUDA graphs");
-    cmd->add_option("--kv-cache-memory-bytes,--kv_cache_memory_bytes", o.kv_cache_memory_bytes,
-                    "Pin the KV cache per GPU (40G = 40 GiB, 40g = 40 GB, as vLLM parses it)");
+    add_engine_options(cmd, o, false, [cmd, &o] {
+        cmd->add_option("--gpu,-g", o.gpu, "GPU catalog id (default: a10; see `vramplan gpus`), or auto: this machine's cards (NVML or nvidia-smi)");
+        cmd->add_option("--gpu-memory", o.gpu_memory, "CUDA-visible total per GPU, overrides the catalog (79.19GiB, 81559MiB)");
+    });
     cmd->add_option("--other-processes-memory", o.other_processes_memory,
                     "Memory other processes already hold on each GPU (counted in the budget by the global eras, must be free after 0.9.1)");
     cmd->add_option("--vllm-version", o.vllm_version, "vLLM release whose rules to apply (default and newest modelled: " +

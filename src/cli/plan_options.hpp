@@ -6,14 +6,24 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vramplan::cli {
 
 /// Registers the snapshot (cold start) flags on `cmd`.
 void add_snapshot_options(CLI::App* cmd, SnapshotInputs& options);
-/// Registers the vLLM flags on `cmd`.
+/// Registers the vLLM flags on `cmd`: the engine arguments vramplan models, from the table
+/// (engine_args.hpp), then vramplan's own (GPU, release, engine, entry point).
 void add_plan_options(CLI::App* cmd, PlanInputs& options);
+/// Registers only the modelled engine arguments; `lists` says so in their help (`compare`);
+/// `after_model` registers what comes right after --model in `--help` (the GPU).
+void add_engine_options(CLI::App* cmd, PlanInputs& options, bool lists, const std::function<void()>& after_model);
+/// vLLM's two-letter short flags of modelled arguments ("-tp" → "--tensor-parallel-size"), which
+/// CLI11 cannot name: spelt out before parsing.
+std::vector<std::pair<std::string, std::string>> vllm_short_flags();
 
 } // namespace vramplan::cli

@@ -8,15 +8,15 @@ namespace {
 
 using std::string_view;
 
-constexpr EngineArg modelled(string_view name, string_view short_form, ArgType type, PlanField field, string_view defaults,
-                             string_view note = {}) {
-    return EngineArg{name, short_form, type, ArgTreatment::modelled, field, defaults, note, {}};
+constexpr EngineArg modelled(string_view help, string_view name, string_view short_form, ArgType type, PlanField field,
+                             string_view defaults, string_view note = {}) {
+    return EngineArg{name, short_form, type, ArgTreatment::modelled, field, defaults, note, {}, help};
 }
 constexpr EngineArg not_modelled(string_view name, string_view short_form, ArgType type, string_view defaults, string_view note) {
-    return EngineArg{name, short_form, type, ArgTreatment::not_modelled, std::nullopt, defaults, note, {}};
+    return EngineArg{name, short_form, type, ArgTreatment::not_modelled, std::nullopt, defaults, note, {}, {}};
 }
 constexpr EngineArg no_effect(string_view name, string_view short_form, ArgType type, string_view defaults, string_view note = {}) {
-    return EngineArg{name, short_form, type, ArgTreatment::no_memory_effect, std::nullopt, defaults, note, {}};
+    return EngineArg{name, short_form, type, ArgTreatment::no_memory_effect, std::nullopt, defaults, note, {}, {}};
 }
 constexpr EngineArg with_alias(EngineArg arg, string_view alias) {
     arg.alias = alias;
@@ -34,26 +34,39 @@ using F = PlanField;
 // flag; `no-X` negates every switch.
 constexpr auto k_engine_args = std::to_array<EngineArg>({
     // ---- Modelled: the planner's inputs, in PlanField order.
-    modelled("model", "", T::text, F::model,
+    modelled("Catalog id, Hugging Face id, config.json path or model directory (default: qwen2.5-1.5b-instruct)",
+             "model", "", T::text, F::model,
              "facebook/opt-125m (EngineArgs.model); `vllm serve` takes it as its positional argument"),
-    modelled("gpu-memory-utilization", "", T::fraction, F::gpu_memory_utilization,
+    modelled("Fraction of the GPU vLLM may use (vLLM default: 0.9, 0.92 from v0.21)",
+             "gpu-memory-utilization", "", T::fraction, F::gpu_memory_utilization,
              "0.9; 0.92 from 0.21 (vllm/config/cache.py, #38284)"),
-    modelled("max-model-len", "", T::count, F::max_model_len,
+    modelled("Context length (default: the model's)",
+             "max-model-len", "", T::count, F::max_model_len,
              "the model's derived maximum (config.json); -1 / auto fits one request from ≈0.14 (#29431)",
              "-1 / auto (auto-fit) is not modelled: give the length"),
-    modelled("tensor-parallel-size", "tp", T::count, F::tensor_parallel_size, "1 (vllm/config/parallel.py)"),
-    modelled("pipeline-parallel-size", "pp", T::count, F::pipeline_parallel_size, "1 (vllm/config/parallel.py)"),
-    modelled("dtype", "", T::choice, F::dtype, "auto: the checkpoint's torch_dtype, float32 loaded as 16-bit (vllm/config/model.py)"),
-    modelled("kv-cache-dtype", "", T::choice, F::kv_cache_dtype, "auto: the model dtype (vllm/config/cache.py)"),
-    modelled("quantization", "q", T::choice, F::quantization, "none: the checkpoint's quantization_config (vllm/config/model.py)"),
-    modelled("max-num-seqs", "", T::count, F::max_num_seqs,
+    modelled("Tensor-parallel GPUs",
+             "tensor-parallel-size", "tp", T::count, F::tensor_parallel_size, "1 (vllm/config/parallel.py)"),
+    modelled("Pipeline stages",
+             "pipeline-parallel-size", "pp", T::count, F::pipeline_parallel_size, "1 (vllm/config/parallel.py)"),
+    modelled("Model dtype: auto, bfloat16, float16, float32",
+             "dtype", "", T::choice, F::dtype, "auto: the checkpoint's torch_dtype, float32 loaded as 16-bit (vllm/config/model.py)"),
+    modelled("auto, fp8, fp8_e4m3, fp8_e5m2, fp8_ds_mla, bfloat16, float16",
+             "kv-cache-dtype", "", T::choice, F::kv_cache_dtype, "auto: the model dtype (vllm/config/cache.py)"),
+    modelled("Quantization method (fp8, bitsandbytes online; gptq_marlin, awq_marlin …)",
+             "quantization", "q", T::choice, F::quantization, "none: the checkpoint's quantization_config (vllm/config/model.py)"),
+    modelled("Max sequences per batch (vLLM default by era and GPU)",
+             "max-num-seqs", "", T::count, F::max_num_seqs,
              "V1: 1024 on GPUs of ≥ 70 GiB other than A100, else 256 (get_batch_defaults, since ≈0.9.0; spec §6.3); V0: 256"),
-    modelled("max-num-batched-tokens", "", T::count, F::max_num_batched_tokens,
+    modelled("Max tokens per batch (vLLM default by era, GPU and entry point)",
+             "max-num-batched-tokens", "", T::count, F::max_num_batched_tokens,
              "V1 serve: 8192 on GPUs of ≥ 70 GiB other than A100, else 2048; LLM: 16384 / 8192 (get_batch_defaults, "
              "spec §6.3); V0: max(max-model-len, 2048), or the chunked-prefill budget"),
-    modelled("block-size", "", T::count, F::block_size, "16 on CUDA (vllm/config/cache.py); MLA and hybrid models force larger blocks"),
-    modelled("enforce-eager", "", T::boolean, F::enforce_eager, "off (CUDA graphs captured)"),
-    with_alias(modelled("kv-cache-memory-bytes", "", T::size, F::kv_cache_memory_bytes,
+    modelled("KV block size in tokens (default 16; MLA backends force theirs)",
+             "block-size", "", T::count, F::block_size, "16 on CUDA (vllm/config/cache.py); MLA and hybrid models force larger blocks"),
+    modelled("No CUDA graphs",
+             "enforce-eager", "", T::boolean, F::enforce_eager, "off (CUDA graphs captured)"),
+    with_alias(modelled("Pin the KV cache per GPU (40G = 40 GiB, 40g = 40 GB, as vLLM parses it)",
+             "kv-cache-memory-bytes", "", T::size, F::kv_cache_memory_bytes,
                         "unset: profiling sizes the KV cache; the flag exists from 0.10.2 (#21489, V1)",
                         "bytes per GPU; `40G` = 40 GiB, `40g` = 40 GB (human_readable_int)"),
                "kv-cache-memory"),

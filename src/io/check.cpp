@@ -19,13 +19,13 @@ void check_one(const Catalog& catalog, const Deployment& d, const Policy& pol, c
                DeploymentCheck& res) {
     PlanInputs p;
     const std::vector<std::string> ignored = apply_deployment_flags(d, p);
-    if (p.model.empty()) {
+    if (p[PlanField::model].empty()) {
         throw InputError("expected a model (the positional argument of `vllm serve`, --model, or `model:` in YAML)");
     }
-    res.model = p.model;
-    if (const std::string known = catalog_model_name(catalog, p.model); known != p.model) {
-        res.notes.push_back("model '" + p.model + "' is not on this machine: planned as the catalog's " + known);
-        p.model = known;
+    res.model = p[PlanField::model];
+    if (const std::string known = catalog_model_name(catalog, p[PlanField::model]); known != p[PlanField::model]) {
+        res.notes.push_back("model '" + p[PlanField::model] + "' is not on this machine: planned as the catalog's " + known);
+        p[PlanField::model] = known;
     }
     p.gpu = pol.gpu;
     p.gpu_memory = in.gpu_memory;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 
 namespace vramplan {
@@ -23,6 +24,22 @@ constexpr const char* k_default_gpu = "a10";
 constexpr const char* k_default_model = "qwen2.5-1.5b-instruct";
 constexpr const char* k_default_utilization = "0.5";
 constexpr const char* k_default_max_len = "2048";
+
+/// A flag's name as the user writes it ("--max-num-seqs").
+std::string flag_of(PlanField field) { return "--" + std::string(engine_arg_for(field).name); }
+
+/// A parallel size: a plain integer from 1 to 1024 (vLLM's argparse type int).
+std::uint32_t parse_parallel_size(const std::string& text, PlanField field) {
+    std::uint32_t v = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() || v == 0 || v > 1024) {
+        throw InputError(flag_of(field), "expected an integer from 1 to 1024, got '" + text + "'");
+    }
+    return v;
+}
+
+/// A parallel size as given, 1 when not.
+std::uint32_t parallel_size(const PlanInputs& o, PlanField field) { return o[field].empty() ? 1 : parse_parallel_size(o[field], field); }
 
 } // namespace
 
@@ -144,7 +161,7 @@ SnapshotParams build_snapshot_params(const SnapshotInputs& o, std::optional<Rest
 /// processes hold on it becomes --other-processes-memory unless that flag is given.
 void use_detected_gpus(const Catalog& catalog, const PlanInputs& o, BuiltRequest& out) {
     const std::vector<GpuReading> cards = detect_gpus();
-    const std::size_t needed = std::size_t{o.tp} * o.pp;
+    const std::size_t needed = std::size_t{parallel_size(o, PlanField::tensor_parallel_size)} * parallel_size(o, PlanField::pipeline_parallel_size);
     if (cards.size() < needed) {
         throw InputError("--gpu auto: tensor x pipeline parallel needs " + std::to_string(needed) + " GPUs, this machine shows " +
                          std::to_string(cards.size()));
@@ -188,13 +205,62 @@ void use_detected_gpus(const Catalog& catalog, const PlanInputs& o, BuiltRequest
     }
 }
 
+namespace {
+
+/// A switch as written: "true" / "false" (and vLLM's spellings of them).
+bool parse_switch(const std::string& text, PlanField field) {
+    const std::string t = ascii_lower(text);
+    if (t.empty() || t == "true" || t == "1") {
+        return true;
+    }
+    if (t == "false" || t == "0") {
+        return false;
+    }
+    throw InputError(flag_of(field), "expected true or false, got '" + text + "'");
+}
+
+/// Parses every engine argument given into `req` (the model is resolved before: not here).
+void apply_engine_args(const PlanInputs& o, const std::string& utilization, const std::string& max_len, PlanRequest& req) {
+    using F = PlanField;
+    if (!utilization.empty()) {
+        req.gpu_memory_utilization = parse_fraction(utilization, flag_of(F::gpu_memory_utilization));
+    }
+    if (!max_len.empty()) {
+        req.max_model_len = parse_count(max_len, flag_of(F::max_model_len), std::uint64_t{1} << 40);
+    }
+    if (!o[F::tensor_parallel_size].empty()) {
+        req.tensor_parallel_size = parse_parallel_size(o[F::tensor_parallel_size], F::tensor_parallel_size);
+    }
+    if (!o[F::pipeline_parallel_size].empty()) {
+        req.pipeline_parallel_size = parse_parallel_size(o[F::pipeline_parallel_size], F::pipeline_parallel_size);
+    }
+    req.dtype = o[F::dtype].empty() ? "auto" : o[F::dtype];
+    req.kv_cache_dtype = o[F::kv_cache_dtype].empty() ? "auto" : o[F::kv_cache_dtype];
+    if (!o[F::max_num_seqs].empty()) {
+        req.max_num_seqs = parse_count(o[F::max_num_seqs], flag_of(F::max_num_seqs), std::uint64_t{1} << 32);
+    }
+    if (!o[F::max_num_batched_tokens].empty()) {
+        req.max_num_batched_tokens = parse_count(o[F::max_num_batched_tokens], flag_of(F::max_num_batched_tokens), std::uint64_t{1} << 32);
+    }
+    if (!o[F::block_size].empty()) {
+        req.block_size = parse_count(o[F::block_size], flag_of(F::block_size), 4096);
+    }
+    req.enforce_eager = !o[F::enforce_eager].empty() && parse_switch(o[F::enforce_eager], F::enforce_eager);
+    if (!o[F::kv_cache_memory_bytes].empty()) {
+        req.kv_cache_memory_bytes = parse_size(o[F::kv_cache_memory_bytes], flag_of(F::kv_cache_memory_bytes));
+    }
+}
+
+} // namespace
+
 BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool default_scenario_allowed) {
+    using F = PlanField;
     BuiltRequest out;
-    const bool default_scenario = default_scenario_allowed && o.model.empty() && o.gpu.empty() && o.gpu_memory.empty();
+    const bool default_scenario = default_scenario_allowed && o[F::model].empty() && o.gpu.empty() && o.gpu_memory.empty();
     PlanRequest& req = out.request;
-    out.model = resolve_model(catalog, o.model.empty() ? k_default_model : o.model);
+    out.model = resolve_model(catalog, o[F::model].empty() ? k_default_model : o[F::model]);
     ParsedModel parsed = out.model.parsed;
-    apply_quantization_flag(parsed, o.quantization);
+    apply_quantization_flag(parsed, o[F::quantization]);
     req.model = parsed.spec;
     out.notes = parsed.notes;
     if (ascii_lower(o.gpu) == "auto") {
@@ -207,35 +273,13 @@ BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool def
         req.gpu.total = parse_size(o.gpu_memory, "--gpu-memory");
         req.gpu.total_basis = "--gpu-memory";
     }
-    std::string util = o.utilization;
-    std::string max_len = o.max_model_len;
+    std::string util = o[F::gpu_memory_utilization];
+    std::string max_len = o[F::max_model_len];
     if (default_scenario) {
         util = util.empty() ? k_default_utilization : util;
         max_len = max_len.empty() ? k_default_max_len : max_len;
     }
-    if (!util.empty()) {
-        req.gpu_memory_utilization = parse_fraction(util, "--gpu-memory-utilization");
-    }
-    if (!max_len.empty()) {
-        req.max_model_len = parse_count(max_len, "--max-model-len", std::uint64_t{1} << 40);
-    }
-    req.tensor_parallel_size = o.tp;
-    req.pipeline_parallel_size = o.pp;
-    req.dtype = o.dtype;
-    req.kv_cache_dtype = o.kv_cache_dtype;
-    if (!o.max_num_seqs.empty()) {
-        req.max_num_seqs = parse_count(o.max_num_seqs, "--max-num-seqs", std::uint64_t{1} << 32);
-    }
-    if (!o.max_num_batched_tokens.empty()) {
-        req.max_num_batched_tokens = parse_count(o.max_num_batched_tokens, "--max-num-batched-tokens", std::uint64_t{1} << 32);
-    }
-    if (!o.block_size.empty()) {
-        req.block_size = parse_count(o.block_size, "--block-size", 4096);
-    }
-    req.enforce_eager = o.enforce_eager;
-    if (!o.kv_cache_memory_bytes.empty()) {
-        req.kv_cache_memory_bytes = parse_size(o.kv_cache_memory_bytes, "--kv-cache-memory-bytes");
-    }
+    apply_engine_args(o, util, max_len, req);
     if (!o.other_processes_memory.empty()) {
         req.other_processes_memory = parse_size(o.other_processes_memory, "--other-processes-memory");
     }
@@ -257,43 +301,16 @@ BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool def
 std::vector<std::string> apply_deployment_flags(const Deployment& d, PlanInputs& p) {
     std::vector<std::string> ignored;
     for (const DeploymentFlag& f : d.flags) {
-        const std::string& n = f.name;
-        if (n == "model") {
-            p.model = f.value;
-        } else if (n == "gpu-memory-utilization") {
-            p.utilization = f.value;
-        } else if (n == "max-model-len") {
-            p.max_model_len = f.value;
-        } else if (n == "tensor-parallel-size" || n == "pipeline-parallel-size") {
-            unsigned long v = 0;
-            try {
-                std::size_t used = 0;
-                v = std::stoul(f.value, &used);
-                if (used != f.value.size() || v == 0 || v > 1024) {
-                    throw std::invalid_argument(f.value);
-                }
-            } catch (const std::exception&) {
-                throw InputError("--" + n + ": expected an integer from 1 to 1024, got '" + f.value + "'");
-            }
-            (n == "tensor-parallel-size" ? p.tp : p.pp) = static_cast<unsigned>(v);
-        } else if (n == "dtype") {
-            p.dtype = f.value;
-        } else if (n == "kv-cache-dtype") {
-            p.kv_cache_dtype = f.value;
-        } else if (n == "quantization") {
-            p.quantization = f.value;
-        } else if (n == "max-num-seqs") {
-            p.max_num_seqs = f.value;
-        } else if (n == "max-num-batched-tokens") {
-            p.max_num_batched_tokens = f.value;
-        } else if (n == "block-size") {
-            p.block_size = f.value;
-        } else if (n == "enforce-eager" || n == "no-enforce-eager") {
-            p.enforce_eager = d.switch_state("enforce-eager").value_or(false);   // the last spelling wins
-        } else if (n == "kv-cache-memory-bytes" || n == "kv-cache-memory") {
-            p.kv_cache_memory_bytes = f.value;
+        const EngineArg* arg = find_engine_arg(f.name);
+        if (arg == nullptr) {
+            arg = find_negated_switch(f.name);
+        }
+        if (arg == nullptr || !arg->field) {
+            ignored.push_back("--" + f.name);
+        } else if (arg->is_switch()) {
+            p[*arg->field] = d.switch_state(std::string(arg->name)).value_or(false) ? "true" : "false";   // the last spelling wins
         } else {
-            ignored.push_back("--" + n);
+            p[*arg->field] = f.value;
         }
     }
     return ignored;

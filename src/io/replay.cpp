@@ -22,7 +22,6 @@ SignedBytes gib_to_bytes(double gib, const std::string& where) {
     return static_cast<SignedBytes>(std::llround(bytes));
 }
 
-std::string fmt_double(double x) { return fixed(x, x == std::floor(x) ? 0 : 6); }
 
 /// The catalog GPU whose CUDA total is closest to the logged total, within 0.5 %, or nullptr.
 /// `others` receives the other GPUs within that tolerance.
@@ -83,6 +82,32 @@ const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& 
     return tie ? nullptr : best;
 }
 
+/// The log's numeric settings, as parsed from the log (no round trip through text).
+void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
+    if (log.gpu_memory_utilization) {
+        q.gpu_memory_utilization = log.gpu_memory_utilization->value;
+    }
+    if (log.max_model_len) {
+        q.max_model_len = log.max_model_len->value;
+    }
+    if (log.max_num_seqs) {
+        q.max_num_seqs = log.max_num_seqs->value;
+    }
+    if (log.max_num_batched_tokens) {
+        q.max_num_batched_tokens = log.max_num_batched_tokens->value;
+    }
+    if (log.block_size) {
+        q.block_size = log.block_size->value;
+    }
+    if (log.tensor_parallel_size) {
+        q.tensor_parallel_size = log.tensor_parallel_size->value;
+    }
+    if (log.pipeline_parallel_size) {
+        q.pipeline_parallel_size = log.pipeline_parallel_size->value;
+    }
+    q.enforce_eager = log.enforce_eager && log.enforce_eager->value;
+}
+
 } // namespace
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {
@@ -94,9 +119,9 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
     }
     PlanInputs p;
     if (!o.model.empty()) {
-        p.model = o.model;
+        p[PlanField::model] = o.model;
     } else if (log.model) {
-        p.model = catalog_model_name(catalog, log.model->value);
+        p[PlanField::model] = catalog_model_name(catalog, log.model->value);
     } else {
         throw InputError(path + ": the log names no model; pass --model");
     }
@@ -148,39 +173,22 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
     if (log.engine) {
         p.engine = log.engine->value == "V0" ? "v0" : "v1";
     }
-    if (log.gpu_memory_utilization) {
-        p.utilization = fmt_double(log.gpu_memory_utilization->value);
-    }
-    if (log.max_model_len) {
-        p.max_model_len = std::to_string(log.max_model_len->value);
-    }
-    if (log.max_num_seqs) {
-        p.max_num_seqs = std::to_string(log.max_num_seqs->value);
-    }
-    if (log.max_num_batched_tokens) {
-        p.max_num_batched_tokens = std::to_string(log.max_num_batched_tokens->value);
-    }
-    if (log.block_size) {
-        p.block_size = std::to_string(log.block_size->value);
-    }
-    if (log.tensor_parallel_size) {
-        p.tp = log.tensor_parallel_size->value;
-    }
-    if (log.pipeline_parallel_size) {
-        p.pp = log.pipeline_parallel_size->value;
-    }
+    // Names and dtypes as the log prints them; numbers are applied typed to the request below.
     if (log.dtype && log.dtype->value != "auto") {
-        p.dtype = log.dtype->value;
+        p[PlanField::dtype] = log.dtype->value;
     }
     if (log.kv_cache_dtype) {
-        p.kv_cache_dtype = log.kv_cache_dtype->value;
+        p[PlanField::kv_cache_dtype] = log.kv_cache_dtype->value;
     }
     if (log.quantization && (log.quantization->value == "fp8" || log.quantization->value == "bitsandbytes")) {
-        p.quantization = log.quantization->value;
+        p[PlanField::quantization] = log.quantization->value;
     }
-    p.enforce_eager = log.enforce_eager && log.enforce_eager->value;
     try {
         r.built = build_request(catalog, p, false);
+        apply_logged_settings(log, r.built.request);
+        if (const std::string problem = validate(r.built.request); !problem.empty()) {
+            throw InputError(problem);
+        }
     } catch (const InputError& e) {
         // Name what came from the log rather than flags the user never passed.
         std::string what = e.what();

@@ -6,8 +6,10 @@
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/resolve.hpp>
 #include <vramplan/coldstart.hpp>
+#include <vramplan/engine_args.hpp>
 #include <vramplan/plan.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,23 +18,19 @@ namespace vramplan {
 
 struct Deployment;
 
-/// Plan inputs as written (text); parsed and range-checked by build_request so errors name the flag.
+/// Plan inputs as written (text); parsed and range-checked by build_request so errors name the
+/// flag. vLLM's engine arguments are held by the planner field they set (engine_args.hpp), so
+/// every way in (flags, deployments, logs) fills the same slots.
 struct PlanInputs {
-    std::string model;
+    /// vLLM's modelled engine arguments, as written; "" = not given (vLLM's default). A switch
+    /// holds "true" or "false".
+    std::array<std::string, k_plan_field_count> args{};
+    [[nodiscard]] std::string& operator[](PlanField field) { return args[static_cast<std::size_t>(field)]; }
+    [[nodiscard]] const std::string& operator[](PlanField field) const { return args[static_cast<std::size_t>(field)]; }
+
+    // vramplan's own inputs.
     std::string gpu;
     std::string gpu_memory;
-    std::string utilization;
-    std::string max_model_len;
-    unsigned tp = 1;
-    unsigned pp = 1;
-    std::string dtype = "auto";
-    std::string kv_cache_dtype = "auto";
-    std::string quantization;
-    std::string max_num_seqs;
-    std::string max_num_batched_tokens;
-    std::string block_size;
-    bool enforce_eager = false;
-    std::string kv_cache_memory_bytes;
     std::string other_processes_memory;
     std::string vllm_version;
     std::string engine = "auto";
@@ -82,9 +80,9 @@ std::vector<std::string> apply_calibration_file(const std::string& path, BuiltRe
 /// none matches (or the path exists: a real directory is read as it is).
 std::string catalog_model_name(const Catalog& catalog, const std::string& name);
 
-/// The vLLM flags of a deployment (`vramplan check`) that vramplan reads, copied onto `options`
-/// as typed; returns the others ("--served-model-name"), which are noted and ignored. Throws
-/// InputError for a malformed parallel size.
+/// The vLLM flags of a deployment (`vramplan check`) that vramplan models, copied onto `options`
+/// as written (a switch as its last state); returns the others ("--served-model-name"), which
+/// are noted and ignored.
 std::vector<std::string> apply_deployment_flags(const Deployment& deployment, PlanInputs& options);
 
 /// Parses --vllm-version / --engine values (InputError on bad input).
