@@ -1,6 +1,8 @@
 // Solver answers as text, JSON and YAML (report/recommend.hpp).
 #include <vramplan/report/recommend.hpp>
 
+#include <vramplan/engine_args.hpp>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -34,37 +36,44 @@ std::optional<std::string> pinned_command(const Recommendation& rec, const std::
 
 } // namespace
 
+namespace {
+
+/// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
+/// flag of the command: the model is positional, quantization comes from the checkpoint).
+std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, const ResolvedConfig& c) {
+    const auto count = [](const std::optional<std::uint64_t>& v) { return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt; };
+    switch (field) {
+    case PlanField::model:
+    case PlanField::quantization:
+    case PlanField::kv_cache_memory_bytes: return std::nullopt;   // the pinned form writes it in the utilization's place
+    case PlanField::gpu_memory_utilization: return util_text(c.gpu_memory_utilization);
+    case PlanField::max_model_len: return std::to_string(c.max_model_len);
+    case PlanField::tensor_parallel_size: return r.tensor_parallel_size > 1 ? std::optional(std::to_string(r.tensor_parallel_size)) : std::nullopt;
+    case PlanField::pipeline_parallel_size:
+        return r.pipeline_parallel_size > 1 ? std::optional(std::to_string(r.pipeline_parallel_size)) : std::nullopt;
+    case PlanField::dtype: return r.dtype != "auto" ? std::optional(r.dtype) : std::nullopt;
+    case PlanField::kv_cache_dtype: return r.kv_cache_dtype != "auto" ? std::optional(r.kv_cache_dtype) : std::nullopt;
+    case PlanField::max_num_seqs: return count(r.max_num_seqs);
+    case PlanField::max_num_batched_tokens: return count(r.max_num_batched_tokens);
+    case PlanField::block_size: return count(r.block_size);
+    case PlanField::enforce_eager: return r.enforce_eager ? std::optional(std::string()) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 ServeFlags serve_flags(const PlanRequest& r, const ResolvedConfig& c, bool pinned) {
     ServeFlags f;
-    if (pinned && r.kv_cache_memory_bytes) {
-        f.emplace_back("kv-cache-memory-bytes", std::to_string(*r.kv_cache_memory_bytes));
-    } else {
-        f.emplace_back("gpu-memory-utilization", util_text(c.gpu_memory_utilization));
-    }
-    f.emplace_back("max-model-len", std::to_string(c.max_model_len));
-    if (r.tensor_parallel_size > 1) {
-        f.emplace_back("tensor-parallel-size", std::to_string(r.tensor_parallel_size));
-    }
-    if (r.pipeline_parallel_size > 1) {
-        f.emplace_back("pipeline-parallel-size", std::to_string(r.pipeline_parallel_size));
-    }
-    if (r.dtype != "auto") {
-        f.emplace_back("dtype", r.dtype);
-    }
-    if (r.kv_cache_dtype != "auto") {
-        f.emplace_back("kv-cache-dtype", r.kv_cache_dtype);
-    }
-    if (r.max_num_seqs) {
-        f.emplace_back("max-num-seqs", std::to_string(*r.max_num_seqs));
-    }
-    if (r.max_num_batched_tokens) {
-        f.emplace_back("max-num-batched-tokens", std::to_string(*r.max_num_batched_tokens));
-    }
-    if (r.block_size) {
-        f.emplace_back("block-size", std::to_string(*r.block_size));
-    }
-    if (r.enforce_eager) {
-        f.emplace_back("enforce-eager", "");
+    for (const EngineArg& arg : engine_args()) {
+        if (!arg.field) {
+            continue;
+        }
+        if (*arg.field == PlanField::gpu_memory_utilization && pinned && r.kv_cache_memory_bytes) {
+            f.emplace_back(engine_arg_for(PlanField::kv_cache_memory_bytes).name, std::to_string(*r.kv_cache_memory_bytes));
+        } else if (const std::optional<std::string> v = serve_value(*arg.field, r, c)) {
+            f.emplace_back(arg.name, *v);
+        }
     }
     return f;
 }

@@ -1,5 +1,6 @@
 #include <vramplan/report/render.hpp>
 
+#include <vramplan/engine_args.hpp>
 #include <vramplan/report/fix.hpp>
 
 #include <fmt/format.h>
@@ -76,13 +77,16 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     out += fmt::format("  gpu    {} x{}: {} GiB visible to CUDA ({})\n", p.request.gpu.name,
                        p.request.tensor_parallel_size * p.request.pipeline_parallel_size, gib2(to_signed(p.request.gpu.total)),
                        p.request.gpu.total_basis);
-    out += fmt::format("  flags  --gpu-memory-utilization {}{} --max-model-len {}{} -tp {} -pp {}\n", fixed(c.gpu_memory_utilization, 2),
-                       c.utilization_is_default ? " (default)" : "", c.max_model_len, c.max_model_len_is_default ? " (model default)" : "",
-                       p.request.tensor_parallel_size, p.request.pipeline_parallel_size);
-    out += fmt::format("         --max-num-seqs {}{} --max-num-batched-tokens {}{} --kv-cache-dtype {}{}\n", c.max_num_seqs,
-                       c.max_num_seqs_is_default ? " (default)" : "", c.max_num_batched_tokens,
-                       c.max_num_batched_tokens_is_default ? " (default)" : "", kv_dtype_label(p),
-                       p.request.enforce_eager ? " --enforce-eager" : "");
+    using F = PlanField;
+    const auto flag = [](PlanField f) { return "--" + std::string(engine_arg_for(f).name); };
+    const auto short_flag = [](PlanField f) { return "-" + std::string(engine_arg_for(f).short_form); };
+    out += fmt::format("  flags  {} {}{} {} {}{} {} {} {} {}\n", flag(F::gpu_memory_utilization), fixed(c.gpu_memory_utilization, 2),
+                       c.utilization_is_default ? " (default)" : "", flag(F::max_model_len), c.max_model_len,
+                       c.max_model_len_is_default ? " (model default)" : "", short_flag(F::tensor_parallel_size), p.request.tensor_parallel_size,
+                       short_flag(F::pipeline_parallel_size), p.request.pipeline_parallel_size);
+    out += fmt::format("         {} {}{} {} {}{} {} {}{}\n", flag(F::max_num_seqs), c.max_num_seqs, c.max_num_seqs_is_default ? " (default)" : "",
+                       flag(F::max_num_batched_tokens), c.max_num_batched_tokens, c.max_num_batched_tokens_is_default ? " (default)" : "",
+                       flag(F::kv_cache_dtype), kv_dtype_label(p), p.request.enforce_eager ? " " + flag(F::enforce_eager) : "");
     out += "\n";
 
     // Breakdown table: one column of GiB and % per worker.
