@@ -33,7 +33,7 @@ VRAMPLAN_FUZZ_TARGET(profile) {
         base.model = small;
         base.gpu = a10;
         fuzz::accepts([&] {
-            const Solved p = solve_preset(preset_goal(c.presets().begin()->second), base, false, false, 8);
+            const Solved p = solve_preset(c.presets().begin()->second.spec, base, false, false, 8);
             (void)p;
         });
     }

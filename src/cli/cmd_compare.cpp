@@ -161,7 +161,7 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
             BuiltRequest built = build_request(catalog, p, preset_id.empty());
             PlanRequest req = built.request;
             if (!preset_id.empty()) {
-                const Solved pp = solve_preset(preset_goal(catalog.preset(preset_id)), req, !p[PlanField::max_model_len].empty(), !p[PlanField::max_num_seqs].empty(), 8);
+                const Solved pp = solve_preset(catalog.preset(preset_id).spec, req, !p[PlanField::max_model_len].empty(), !p[PlanField::max_num_seqs].empty(), 8);
                 if (!pp.answer) {
                     throw InputError("--preset " + preset_id + ": nothing fits (" + pp.why_not + ")");
                 }

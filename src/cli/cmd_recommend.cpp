@@ -64,7 +64,7 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
         PlanRequest base = built.request;
         Solved solved;
         if (preset != nullptr) {
-            solved = solve_preset(preset_goal(*preset), base, !vllm[PlanField::max_model_len].empty(), !vllm[PlanField::max_num_seqs].empty(), o.max_gpus);
+            solved = solve_preset(preset->spec, base, !vllm[PlanField::max_model_len].empty(), !vllm[PlanField::max_num_seqs].empty(), o.max_gpus);
         } else if (!o.concurrency.empty() || !o.kv_tokens.empty()) {
             ServeTarget t;
             if (!o.concurrency.empty()) {

@@ -213,13 +213,15 @@ void Catalog::add_preset(const json& j, const std::string& origin) {
     PresetProfile p;
     p.origin = origin;
     p.raw = j;
-    p.id = ascii_lower(need_string(j, "id", origin));
+    PresetGoal& g = p.spec;
+    g.id = ascii_lower(need_string(j, "id", origin));
     p.description = need_string(j, "description", origin);
     p.source = need_string(j, "source", origin);
-    p.goal = need_string(j, "goal", origin);
-    if (p.goal != "min_for_target" && p.goal != "max_safe") {
-        throw InputError(origin + ": /goal: expected \"min_for_target\" or \"max_safe\", got \"" + p.goal + "\"");
+    const std::string goal = need_string(j, "goal", origin);
+    if (goal != "min_for_target" && goal != "max_safe") {
+        throw InputError(origin + ": /goal: expected \"min_for_target\" or \"max_safe\", got \"" + goal + "\"");
     }
+    g.min_for_target = goal == "min_for_target";
     const auto opt_uint = [&](const char* key, std::uint64_t max) -> std::optional<std::uint64_t> {
         if (!j.contains(key)) {
             return std::nullopt;
@@ -230,39 +232,26 @@ void Catalog::add_preset(const json& j, const std::string& origin) {
         }
         return v;
     };
-    p.concurrency = opt_uint("concurrency", std::uint64_t{1} << 32);
-    if (p.goal == "min_for_target" && !p.concurrency) {
+    g.concurrency = opt_uint("concurrency", std::uint64_t{1} << 32);
+    if (g.min_for_target && !g.concurrency) {
         throw InputError(origin + ": /concurrency: expected the number of requests a min_for_target preset serves");
     }
-    p.max_model_len = opt_uint("max_model_len", std::uint64_t{1} << 40).value_or(0);
-    p.max_model_len_cap = opt_uint("max_model_len_cap", std::uint64_t{1} << 40).value_or(0);
-    p.max_num_seqs = opt_uint("max_num_seqs", std::uint64_t{1} << 32);
+    g.max_model_len = opt_uint("max_model_len", std::uint64_t{1} << 40).value_or(0);
+    g.max_model_len_cap = opt_uint("max_model_len_cap", std::uint64_t{1} << 40).value_or(0);
+    g.max_num_seqs = opt_uint("max_num_seqs", std::uint64_t{1} << 32);
     if (auto it = j.find("enforce_eager"); it != j.end()) {
         if (!it->is_boolean()) {
             throw InputError(origin + ": /enforce_eager: expected true or false");
         }
-        p.enforce_eager = it->get<bool>();
+        g.enforce_eager = it->get<bool>();
     }
     if (auto it = j.find("margin_gib"); it != j.end()) {
         if (!it->is_number() || !(it->get<double>() >= 0.0 && it->get<double>() <= 1024.0)) {
             throw InputError(origin + ": /margin_gib: expected a number of GiB from 0 to 1024");
         }
-        p.margin_gib = it->get<double>();
+        g.margin_gib = it->get<double>();
     }
-    m_presets[p.id] = std::move(p);
-}
-
-PresetGoal preset_goal(const PresetProfile& p) {
-    PresetGoal g;
-    g.id = p.id;
-    g.min_for_target = p.goal == "min_for_target";
-    g.concurrency = p.concurrency;
-    g.max_model_len = p.max_model_len;
-    g.max_model_len_cap = p.max_model_len_cap;
-    g.max_num_seqs = p.max_num_seqs;
-    g.enforce_eager = p.enforce_eager;
-    g.margin_gib = p.margin_gib;
-    return g;
+    m_presets[p.spec.id] = std::move(p);
 }
 
 const PresetProfile& Catalog::preset(const std::string& name) const {

@@ -34,22 +34,12 @@ struct ModelProfile {
 /// A recommendation preset (profiles/presets/*.json): what to aim for, never a fixed utilization;
 /// `vramplan recommend --preset` derives the utilization from the model and the card.
 struct PresetProfile {
-    std::string id;
+    PresetGoal spec;   ///< what the solver needs: id, goal, context, batch, margin
     std::string description;
     std::string source;
     std::string origin;
-    std::string goal = "min_for_target";      ///< "min_for_target" or "max_safe"
-    std::optional<std::uint64_t> concurrency; ///< min_for_target: requests of max_model_len at once
-    std::uint64_t max_model_len = 0;          ///< 0: the model's maximum, capped at max_model_len_cap
-    std::uint64_t max_model_len_cap = 0;      ///< 0: no cap
-    std::optional<std::uint64_t> max_num_seqs;
-    bool enforce_eager = false;
-    double margin_gib = 0.5;                  ///< max_safe: what must stay free after vLLM's own use
     nlohmann::json raw;
 };
-
-/// What the solver needs of a preset (solve.hpp).
-PresetGoal preset_goal(const PresetProfile& preset);
 
 /// The three kinds of profile, as the subdirectories of a profiles directory name them.
 enum class ProfileKind { gpu, model, preset };
