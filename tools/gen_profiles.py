@@ -2,10 +2,10 @@
 """Generate vramplan's GPU and model profiles from the shared reference data.
 
 Usage:
-    python3 tools/gen_profiles.py [--ref PATH] [--out PATH] [--check-only]
+    python3 tools/gen_profiles.py --ref PATH [--out PATH] [--check-only]
 
 --ref   reference folder (gpus.json, models.json, specs.md, configs/, ...).
-        Default: ../shared/reference relative to the repository root.
+        Required: the reference data is kept outside the repository.
 --out   profile folder to write (gpus/ and models/ below it).
         Default: <repo root>/profiles.
 --check-only  do not write anything; only validate the existing profile files.
@@ -895,8 +895,8 @@ def validate(outdir):
 # --------------------------------------------------------------------------
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--ref", default=os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "reference")),
-                    help="reference folder (default: ../shared/reference relative to the repo root)")
+    ap.add_argument("--ref", required=True,
+                    help="the reference folder (gpus.json, models.json, configs/), kept outside the repository")
     ap.add_argument("--out", default=os.path.join(REPO_ROOT, "profiles"),
                     help="profile folder (default: <repo root>/profiles)")
     ap.add_argument("--check-only", action="store_true", help="validate existing files only")
