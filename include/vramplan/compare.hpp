@@ -32,6 +32,9 @@ struct CompareRow {
     std::vector<CompareCell> cells;   ///< one per scenario
 };
 
+/// A metric's stable name for JSON ("budget_bytes", "restore_seconds_lower_bound").
+const char* compare_metric_name(CompareMetric metric);
+
 /// Every metric, in report order, for `plans` (at least one). The first plan is the reference.
 std::vector<CompareRow> compare_plans(const std::vector<Plan>& plans);
 

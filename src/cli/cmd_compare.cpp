@@ -89,7 +89,8 @@ std::size_t terminal_width(const std::string& flag) {
 
 Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<CompareOptions>();
-    CLI::App* cmd = app.add_subcommand("compare", "Plans side by side: any flag takes a comma-separated list (0.3,0.5,0.7,0.9)");
+    CLI::App* cmd = app.add_subcommand(
+        "compare", "Plans side by side: any flag takes a comma-separated list (0.3,0.5,0.7,0.9); the utilization also a range (0.3:0.9:0.1)");
     PlanInputs& v = opts->vllm;
     add_engine_options(cmd, v, true, [cmd, &v] {
         cmd->add_option("--gpu,-g", v.gpu, "GPU(s)");
@@ -123,7 +124,15 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
                 continue;
             }
             const PlanField field = *arg.field;
-            Axis axis{column_label(field), split(base[field], "--" + std::string(arg.name)),
+            const std::string flag = "--" + std::string(arg.name);
+            std::vector<std::string> values = split(base[field], flag);
+            if (field == PlanField::gpu_memory_utilization && base[field].find(':') != std::string::npos) {
+                values.clear();   // a range, as sweep takes it: 0.3:0.9:0.1
+                for (const double u : parse_fraction_list(base[field], flag)) {
+                    values.push_back(fixed(u, 2));
+                }
+            }
+            Axis axis{column_label(field), values,
                       [field](Choice& c, const std::string& x) { c.vllm[field] = x; }};
             // The model first, then the GPU, then the rest in the table's order.
             axes.insert(field == PlanField::model ? axes.begin() : axes.end(), std::move(axis));

@@ -59,6 +59,28 @@ std::string verdict_text(const Plan& p) {
 
 } // namespace
 
+const char* compare_metric_name(CompareMetric m) {
+    switch (m) {
+    case CompareMetric::utilization: return "gpu_memory_utilization";
+    case CompareMetric::max_model_len: return "max_model_len";
+    case CompareMetric::gpus: return "gpus";
+    case CompareMetric::budget: return "budget_bytes";
+    case CompareMetric::weights: return "weights_bytes";
+    case CompareMetric::activation: return "activation_bytes";
+    case CompareMetric::non_torch: return "non_torch_bytes";
+    case CompareMetric::cuda_graphs: return "cuda_graphs_bytes";
+    case CompareMetric::kv_cache: return "kv_cache_bytes";
+    case CompareMetric::cuda_context: return "cuda_context_bytes";
+    case CompareMetric::free: return "free_bytes";
+    case CompareMetric::kv_tokens: return "kv_tokens";
+    case CompareMetric::max_concurrency: return "max_concurrency";
+    case CompareMetric::snapshot_image: return "snapshot_image_compressed_bytes";
+    case CompareMetric::restore_lower_s: return "restore_seconds_lower_bound";
+    case CompareMetric::verdict: return "verdict";
+    }
+    return "";
+}
+
 std::vector<CompareRow> compare_plans(const std::vector<Plan>& plans) {
     std::vector<CompareRow> rows;
     for (const MetricSpec& spec : k_metrics) {

@@ -3,6 +3,8 @@
 #include <vramplan/io/errors.hpp>
 
 #include <charconv>
+#include <sstream>
+#include <vector>
 #include <cmath>
 #include <string_view>
 
@@ -127,6 +129,42 @@ std::uint64_t parse_count(const std::string& text, const std::string& flag, std:
         throw InputError(expected);
     }
     return v * factor;
+}
+
+/// "0.2:0.95:0.05" or "0.3,0.5,0.9" → utilizations, in steps of 0.01 at the finest.
+std::vector<double> parse_fraction_list(const std::string& text, const std::string& flag) {
+    std::vector<double> out;
+    if (text.find(':') != std::string::npos) {
+        std::stringstream ss(text);
+        std::string a, b, c;
+        std::getline(ss, a, ':');
+        std::getline(ss, b, ':');
+        std::getline(ss, c, ':');
+        std::string extra;
+        if (a.empty() || b.empty() || c.empty() || std::getline(ss, extra, ':')) {
+            throw InputError(flag + ": expected START:STOP:STEP (0.2:0.95:0.05) or a list, got '" + text + "'");
+        }
+        const double lo = parse_fraction(a, flag);
+        const double hi = parse_fraction(b, flag);
+        const double step = parse_fraction(c, flag);
+        if (hi < lo || step < 0.01 - 1e-12) {
+            throw InputError(flag + ": expected START <= STOP and STEP >= 0.01, got '" + text + "'");
+        }
+        const auto n = static_cast<int>(std::floor((hi - lo) / step + 1e-9));
+        for (int i = 0; i <= n; ++i) {
+            out.push_back(std::round((lo + i * step) * 10000.0) / 10000.0);
+        }
+        return out;
+    }
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        out.push_back(parse_fraction(item, flag));
+    }
+    if (out.empty()) {
+        throw InputError(flag + ": expected at least one value");
+    }
+    return out;
 }
 
 } // namespace vramplan

@@ -153,9 +153,28 @@ std::string render_compare_markdown(const std::vector<ComparedScenario>& sc) {
 nlohmann::json compare_json(const std::vector<ComparedScenario>& scenarios) {
     nlohmann::json list = nlohmann::json::array();
     for (const ComparedScenario& s : scenarios) {
-        list.push_back({{"label", s.label}, {"plan", plan_json(s.plan, PlanContext{s.model, s.model, "", "", ""})}});
+        list.push_back({{"label", s.label},
+                        {"plan", plan_json(s.plan, PlanContext{s.model, s.model, "", "", ""})},
+                        {"snapshot", snapshot_json(estimate_snapshot(s.plan, SnapshotParams{}, std::nullopt))}});
     }
-    return nlohmann::json{{"schema_version", k_schema_version}, {"scenarios", list}};
+    // Every row the text shows, per scenario, in its own unit (bytes as integers), with the
+    // difference from the first scenario.
+    nlohmann::json rows = nlohmann::json::array();
+    for (const CompareRow& r : table(scenarios).data) {
+        nlohmann::json values = nlohmann::json::array();
+        nlohmann::json deltas = nlohmann::json::array();
+        for (const CompareCell& c : r.cells) {
+            const auto number = [&r](double x) {
+                return r.unit == CompareUnit::bytes || r.unit == CompareUnit::tokens || r.unit == CompareUnit::count
+                           ? nlohmann::json(static_cast<std::int64_t>(std::llround(x)))
+                           : nlohmann::json(x);
+            };
+            values.push_back(r.unit == CompareUnit::verdict ? nlohmann::json(c.text) : number(c.value));
+            deltas.push_back(c.delta ? number(*c.delta) : nlohmann::json(nullptr));
+        }
+        rows.push_back({{"metric", compare_metric_name(r.metric)}, {"values", values}, {"deltas_from_first", deltas}});
+    }
+    return nlohmann::json{{"schema_version", k_schema_version}, {"scenarios", list}, {"rows", rows}};
 }
 
 } // namespace vramplan

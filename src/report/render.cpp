@@ -37,6 +37,46 @@ std::string two_decimals(double x) { return fixed(round_concurrency(x), 2); }
 
 } // namespace
 
+/// How the token capacity follows from the blocks, for the plans where it is not plain
+/// blocks x block size: hybrid models (blocks shared by layer groups) and pipeline parallelism
+/// (the stage with the fewest blocks decides). "" otherwise.
+std::string token_derivation(const Plan& p) {
+    const KvGeometry& kv = p.kv;
+    const bool pp = p.workers.size() > 1;
+    if (!kv.hybrid && !pp) {
+        return "";
+    }
+    const std::string blocks = grouped(p.capacity.num_blocks) + " blocks" + (pp ? " of PP" + std::to_string(p.workers[p.deciding_worker].pp_rank) : "");
+    switch (p.era.token_rule) {
+    case TokenRule::blocks_times_block_size:
+        return kv.hybrid ? fmt::format(" = {} // {} groups x {}", blocks, kv.num_groups, kv.block_size)
+                         : fmt::format(" = {} x {}", blocks, kv.block_size);
+    case TokenRule::v0_blocks: return fmt::format(" = {} x {}", blocks, kv.block_size);
+    case TokenRule::concurrency_times_len:
+        return fmt::format(" = int({} / {} blocks per request x {})", blocks, grouped(p.capacity.blocks_per_request), grouped(p.config.max_model_len));
+    }
+    return "";
+}
+
+/// Where the model came from and whether its weights are exact.
+std::string model_origin_text(const Plan& p, const PlanContext& ctx) {
+    std::string from;
+    if (ctx.model_resolved_from == "catalog") {
+        from = "the catalog";
+    } else if (ctx.model_resolved_from == "hf_cache") {
+        from = "the Hugging Face cache";
+    } else if (ctx.model_resolved_from == "hub") {
+        from = "the Hugging Face Hub";
+    } else if (ctx.model_resolved_from == "path") {
+        from = "a local path";
+    } else {
+        return "";
+    }
+    const std::string weights = p.request.checkpoint_bytes ? "weights exact (the checkpoint's safetensors headers)"
+                                                          : "weights estimated from config.json (no checkpoint read)";
+    return "  from   " + from + "; " + weights + "\n";
+}
+
 std::string render_snapshot(const SnapshotEstimate& s) {
     std::string out = fmt::format("GPU snapshot (CRIU + cuda-checkpoint), {} GPU{}\n", s.gpus, s.gpus == 1 ? "" : "s");
     out += fmt::format("  device memory held        {} GiB per GPU: {} GiB data, {} GiB never-written KV pages\n", gib2(to_signed(s.held_per_gpu)),
@@ -74,6 +114,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     out += fmt::format("  rules  {}\n", era_name(p.era));
     out += fmt::format("  model  {} ({}, {:.2f}B parameters, {})\n", ctx.model_label, p.request.model.architecture,
                        static_cast<double>(params) / 1e9, c.dtype);
+    out += model_origin_text(p, ctx);
     out += fmt::format("  gpu    {} x{}: {} GiB visible to CUDA ({})\n", p.request.gpu.name,
                        p.request.tensor_parallel_size * p.request.pipeline_parallel_size, gib2(to_signed(p.request.gpu.total)),
                        p.request.gpu.total_basis);
@@ -173,7 +214,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                        p.workers.size() > 1 ? fmt::format(" (minimum over stages: PP{})", w0.pp_rank) : std::string());
     const CapacityRange& range = p.range;
     const bool show_range = range.estimated && range.tokens_low != range.tokens_high;
-    out += fmt::format("  token capacity            {} tokens{}\n", grouped(p.capacity.tokens),
+    out += fmt::format("  token capacity            {} tokens{}{}\n", grouped(p.capacity.tokens), token_derivation(p),
                        show_range ? fmt::format(" (range {} to {})", grouped(range.tokens_low), grouped(range.tokens_high)) : std::string());
     out += fmt::format("  max concurrency           {}x at {} tokens per request{}\n", two_decimals(p.capacity.max_concurrency),
                        grouped(c.max_model_len),
