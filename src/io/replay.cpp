@@ -82,6 +82,31 @@ const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& 
     return tie ? nullptr : best;
 }
 
+/// The catalog GPU a logged total memory names, with a note; InputError when none does or when
+/// several that plan differently do (pass --gpu).
+std::string gpu_from_total(const Catalog& catalog, const std::string& path, double total_gib, std::vector<std::string>& notes) {
+    std::vector<std::string> others;
+    const GpuProfile* g = gpu_by_total(catalog, total_gib, others);
+    if (g == nullptr) {
+        throw InputError(path + ": no catalog GPU has " + fixed(total_gib, 2) + " GiB; pass --gpu");
+    }
+    std::string also;
+    bool differ = false;
+    for (const std::string& id : others) {
+        also += (also.empty() ? "" : ", ") + id;
+        const GpuSpec& other = catalog.gpu(id).spec;
+        // Another compute capability or batch-default class changes the plan: do not guess.
+        differ = differ || other.compute_major != g->spec.compute_major ||
+                 (other.device_name.find("A100") == std::string::npos) != (g->spec.device_name.find("A100") == std::string::npos);
+    }
+    if (differ) {
+        throw InputError(path + ": the logged total " + fixed(total_gib, 2) + " GiB fits " + g->spec.id + ", " + also + "; pass --gpu");
+    }
+    notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(total_gib, 2) + " GiB" +
+                    (also.empty() ? std::string() : " (also within 0.5 %: " + also + "; pass --gpu to choose)"));
+    return g->spec.id;
+}
+
 /// The log's numeric settings, as parsed from the log (no round trip through text).
 void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
     if (log.gpu_memory_utilization) {
@@ -132,27 +157,7 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
         p.gpu = by_name->spec.id;
         r.notes.push_back("GPU " + by_name->spec.id + " inferred from the device name '" + by_name->spec.device_name + "' in the log");
     } else if (log.total_gib) {
-        std::vector<std::string> others;
-        const GpuProfile* g = gpu_by_total(catalog, log.total_gib->value, others);
-        if (g == nullptr) {
-            throw InputError(path + ": no catalog GPU has " + fixed(log.total_gib->value, 2) + " GiB; pass --gpu");
-        }
-        p.gpu = g->spec.id;
-        std::string also;
-        bool differ = false;
-        for (const std::string& id : others) {
-            also += (also.empty() ? "" : ", ") + id;
-            const GpuSpec& other = catalog.gpu(id).spec;
-            // Another compute capability or batch-default class changes the plan: do not guess.
-            differ = differ || other.compute_major != g->spec.compute_major ||
-                     (other.device_name.find("A100") == std::string::npos) != (g->spec.device_name.find("A100") == std::string::npos);
-        }
-        if (differ) {
-            throw InputError(path + ": the logged total " + fixed(log.total_gib->value, 2) + " GiB fits " + g->spec.id + ", " + also +
-                             "; pass --gpu");
-        }
-        r.notes.push_back("GPU " + g->spec.id + " inferred from the logged total " + fixed(log.total_gib->value, 2) + " GiB" +
-                          (also.empty() ? std::string() : " (also within 0.5 %: " + also + "; pass --gpu to choose)"));
+        p.gpu = gpu_from_total(catalog, path, log.total_gib->value, r.notes);
     } else {
         throw InputError(path + ": the log prints neither the GPU's total memory nor a known device name; pass --gpu");
     }
