@@ -2,6 +2,7 @@
 #include "app.hpp"
 
 #include "generate.hpp"
+#include "help.hpp"
 #include "usage.hpp"
 #include "plan_options.hpp"
 
@@ -20,6 +21,8 @@ std::unique_ptr<Cli> make_cli() {
     app.description("vramplan: where every byte of the GPU goes when vLLM starts, before you launch it.\n"
                     "Models vLLM " + k_oldest_modelled.str() + " to " + k_newest_modelled.str() + " (V0 and V1 engines).");
     app.name("vramplan");
+    // Before the subcommands: each takes its parent's formatter.
+    app.formatter(std::make_shared<HelpFormatter>());
     app.set_version_flag("--version", std::string("vramplan ") + k_tool_version + " (models vLLM up to " + k_newest_modelled.str() +
                                           ", JSON schema " + std::to_string(k_schema_version) + ")");
     app.add_option("--profiles", cli->global.profile_dirs, "Extra profile directory (gpus/, models/); repeatable; overrides embedded profiles")

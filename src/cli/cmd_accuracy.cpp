@@ -1,5 +1,6 @@
 // `vramplan accuracy FILE.jsonl`: per-record and summary error of the planner against real logs.
 #include "commands.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/report/accuracy.hpp>
 
@@ -31,7 +32,7 @@ Action add_accuracy_command(CLI::App& app, const GlobalOptions& global) {
         if (opts->format == "json") {
             std::cout << accuracy_json(scores, summary).dump(2) << "\n";
         } else {
-            std::cout << render_accuracy_text(scores, summary);
+            print_text(render_accuracy_text(scores, summary));
         }
         return k_exit_ok;
     };

@@ -2,6 +2,7 @@
 // file for `plan --calibration`, or (`--check`) replayed through the planner term by term.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/calibration.hpp>
 #include <vramplan/io/catalog.hpp>
@@ -77,7 +78,7 @@ Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
             if (o.format == "json") {
                 std::cout << nlohmann::json{{"schema_version", k_schema_version}, {"checks", checks}}.dump(2) << "\n";
             } else {
-                std::cout << text;
+                print_text(text);
             }
             return failed > 0 ? k_exit_usage : outcome_mismatch ? k_exit_fails : k_exit_ok;
         }

@@ -2,6 +2,7 @@
 // (utilization, checkpoint seconds, restore seconds), so later snapshot predictions are theirs.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/coldstart.hpp>
 #include <vramplan/io/calibration.hpp>
@@ -89,7 +90,7 @@ Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global)
             const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2) + "\n";
             write_file_atomically(o.output, text);
         }
-        std::cout << out;   // after the fit is written: nothing on stdout when it cannot be
+        print_text(out);   // after the fit is written: nothing on stdout when it cannot be
         return k_exit_ok;
     };
 }

@@ -4,6 +4,7 @@
 // flag change that fixes it. Exit 0: all pass; 1: any fails; 2: bad input.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/calibration.hpp>
 #include <vramplan/io/check.hpp>
@@ -164,10 +165,14 @@ Action add_check_command(CLI::App& app, const GlobalOptions& global) {
             text = render_check_github(results);
         } else if (o.format == "junit") {
             text = render_check_junit(results);
+        } else if (o.output.empty()) {
+            text = render_check_text(results, terminal_width());
         } else {
             text = render_check_text(results);
         }
-        if (o.output.empty()) {
+        if (o.output.empty() && o.format == "text") {
+            print_text(text);   // fitted to the terminal; a file keeps one line per finding
+        } else if (o.output.empty()) {
             std::cout << text;
         } else {
             write_file_atomically(o.output, text);

@@ -3,13 +3,14 @@
 // scenarios). Text wraps its columns into blocks to fit the terminal; Markdown for pull requests.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
 #include <vramplan/report/compare.hpp>
+#include <vramplan/report/wrap.hpp>
 #include <vramplan/solve.hpp>
 
-#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -72,19 +73,6 @@ std::string column_label(PlanField field) {
     return "";
 }
 
-/// --width as given (40 to 1000 columns), else $COLUMNS clamped to that range, else 80.
-std::size_t terminal_width(const std::string& flag) {
-    if (!flag.empty()) {
-        return static_cast<std::size_t>(parse_count(flag, "--width", 1000, 40));
-    }
-    const char* env = std::getenv("COLUMNS");
-    try {
-        return env != nullptr ? std::clamp<std::size_t>(std::stoul(env), 40, 1000) : 80;
-    } catch (const std::exception&) {
-        return 80;
-    }
-}
-
 } // namespace
 
 Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
@@ -102,7 +90,7 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--entrypoint", v.entrypoint, "serve or llm")->check(CLI::IsMember({"serve", "llm"}));
     cmd->add_option("--preset", opts->presets, "Preset(s) filled in for each model and GPU (serverless-cold-start,balanced,…)");
     cmd->add_option("--format,-f", opts->format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
-    cmd->add_option("--width", opts->width, "Terminal width for text (default: $COLUMNS, else 80)");
+    cmd->add_option("--width", opts->width, "Width for text, 40 to 1000 columns (default: the terminal's, else $COLUMNS, else 80)");
     return [opts, &global]() -> int {
         const CompareOptions& o = *opts;
         const Catalog catalog = Catalog::load(profile_directories(global));
@@ -183,7 +171,8 @@ Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
         } else if (o.format == "markdown") {
             std::cout << render_compare_markdown(scenarios);
         } else {
-            std::cout << render_compare_text(scenarios, terminal_width(o.width));
+            const std::size_t width = terminal_width(o.width);
+            std::cout << wrap_text(render_compare_text(scenarios, width), width);
         }
         return k_exit_ok;
     };

@@ -1,6 +1,7 @@
 // `vramplan plan`: one plan, as a table, JSON, or with --explain.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/errors.hpp>
@@ -8,6 +9,7 @@
 #include <vramplan/io/sizes.hpp>
 #include <vramplan/plan.hpp>
 #include <vramplan/report/render.hpp>
+#include <vramplan/report/wrap.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -87,13 +89,16 @@ Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
             }
             std::cout << j.dump(2) << "\n";
         } else {
-            std::cout << render_text(plan, ctx, &snapshot);
+            // The bar: 72 cells, fewer on a narrower terminal ("[" and "]" take two columns).
+            const std::size_t width = terminal_width();
+            std::string text = render_text(plan, ctx, &snapshot);
             if (o.bar == "always" || (o.bar == "auto" && isatty(STDOUT_FILENO) != 0)) {
-                std::cout << "\n" << render_bar(plan, 72);
+                text += "\n" + render_bar(plan, std::min<std::size_t>(72, width - 2));
             }
             if (o.explain) {
-                std::cout << "\n" << render_explain(plan, &ctx);
+                text += "\n" + render_explain(plan, &ctx);
             }
+            std::cout << wrap_text(text, width);
         }
         return plan.verdict.starts ? k_exit_ok : k_exit_fails;
     };

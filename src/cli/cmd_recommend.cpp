@@ -2,6 +2,7 @@
 // instead of guessing, and print them as a ready `vllm serve` command or YAML config.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
@@ -98,7 +99,7 @@ Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
         } else if (o.format == "json") {
             std::cout << recommendation_json(rec, ctx, built.model.label).dump(2) << "\n";
         } else {
-            std::cout << render_recommendation_text(rec, ctx, built.model.label);
+            print_text(render_recommendation_text(rec, ctx, built.model.label));
         }
         return rec.plan.verdict.starts ? k_exit_ok : k_exit_fails;
     };

@@ -4,10 +4,12 @@
 // max-model-len, with the "vLLM fails to start" region shaded.
 #include "commands.hpp"
 #include "plan_options.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
 #include <vramplan/report/sweep.hpp>
+#include <vramplan/report/wrap.hpp>
 #include <vramplan/sweep.hpp>
 
 #include <cmath>
@@ -72,11 +74,13 @@ Action add_sweep_command(CLI::App& app, const GlobalOptions& global) {
             throw InputError(sweep.invalid);
         }
         const SweepContext ctx{built.model.label, built.request.gpu.id, built.request.gpu.name, built.request.version.str(), fit.has_value()};
-        const std::string out = o.format == "csv" ? render_sweep_csv(sweep.points, ctx) : render_sweep_text(sweep.points, ctx);
+        const std::string out = o.format == "csv" ? render_sweep_csv(sweep.points, ctx) : render_sweep_text(sweep.points, ctx, terminal_width());
         if (!o.plot.empty()) {
             write_file_atomically(o.plot, render_sweep_svg(sweep.points, us, lens, ctx));
         }
-        std::cout << out;   // after the plot is written: nothing on stdout when it cannot be
+        // After the plot is written: nothing on stdout when it cannot be. Text is fitted to the
+        // terminal (the table in column blocks, render_sweep_text); CSV is printed as it is.
+        std::cout << (o.format == "csv" ? out : wrap_text(out, terminal_width()));
         return k_exit_ok;
     };
 }

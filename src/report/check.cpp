@@ -2,6 +2,7 @@
 #include <vramplan/report/check.hpp>
 
 #include <vramplan/report/fix.hpp>
+#include <vramplan/report/wrap.hpp>
 #include <vramplan/units.hpp>
 
 #include <fmt/format.h>
@@ -90,12 +91,13 @@ std::string violation_message(const Violation& v) {
     return "";
 }
 
-std::string render_check_text(const std::vector<DeploymentCheck>& results) {
+std::string render_check_text(const std::vector<DeploymentCheck>& results, std::size_t width) {
     std::string out;
     std::size_t failed = 0;
     for (const DeploymentCheck& r : results) {
         failed += r.passed() ? 0 : 1;
-        out += fmt::format("{} {}: {}\n", r.passed() ? "PASS" : "FAIL", check_location(r, r.line), r.error.empty() ? title(r) : r.error);
+        const std::string head = check_location(r, r.line) + ": " + (r.error.empty() ? title(r) : r.error);
+        out += wrap_paragraph(r.passed() ? "PASS " : "FAIL ", head, 5, width) + "\n";
         if (r.plan && r.error.empty()) {
             const Plan& p = *r.plan;
             const WorkerPlan& w = p.workers[p.deciding_worker];

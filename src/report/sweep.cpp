@@ -27,7 +27,7 @@ std::string render_sweep_csv(const std::vector<SweepPoint>& pts, const SweepCont
     return out;
 }
 
-std::string render_sweep_text(const std::vector<SweepPoint>& pts, const SweepContext& ctx) {
+std::string render_sweep_text(const std::vector<SweepPoint>& pts, const SweepContext& ctx, std::size_t width) {
     std::string out = fmt::format("sweep: {} on {} (vLLM {}), {} combinations\n", ctx.model, ctx.gpu_id, ctx.version, pts.size());
     const auto right = [](std::size_t w, const char* before) { return TextTable::Column{TextTable::Align::right, w, before}; };
     TextTable t({right(5, ""), right(9, " "), right(10, " "), right(12, " "), right(12, " "), right(10, " "), right(11, " "),
@@ -38,7 +38,7 @@ std::string render_sweep_text(const std::vector<SweepPoint>& pts, const SweepCon
                    fixed(in_gib(to_signed(p.image_compressed)), 2), fixed(p.restore_s, 1),
                    p.starts ? "starts" : std::string("fails (") + failure_name(p.failure) + ")"});
     }
-    out += t.render();
+    out += t.render_blocks(width, 2);
     return out;
 }
 

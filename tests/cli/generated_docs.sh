@@ -21,17 +21,19 @@ done
 perl -CS -pe 's/\\\[u([0-9A-F]{4,6})\]/chr(hex($1))/ge; s/\\f[BIRP]//g; s/\\-/-/g; s/\\&//g; s/\\e/\\/g' \
   "$work/vramplan.1" > "$work/man.txt"
 
-# CLI11's help: "  -g,--gpu TEXT   help" (help from column 30, or on the next line when the names
-# are longer). Prints "NAMES<TAB>HELP" per option.
+# --help at 80 columns: "  -g,--gpu TEXT   help" (help from column 30, or on the next line when
+# the names are longer), wrapped at word boundaries with continuation lines at column 30. Prints
+# "NAMES<TAB>HELP" per option, the help's lines joined again.
 options_of() {
-  "$exe" "$@" --help | awk '
+  COLUMNS=80 "$exe" "$@" --help | awk '
     /^  -/ { if (names != "") print names "\t" help
              names = $1; help = (length($0) > 30 && substr($0, 29, 2) == "  ") ? substr($0, 31) : ""; next }
-    names != "" && help == "" && /^                              [^ ]/ { help = substr($0, 31); next }
+    names != "" && /^                              [^ ]/ { help = help (help == "" ? "" : " ") substr($0, 31); next }
     { if (names != "") print names "\t" help; names = "" }
     END { if (names != "") print names "\t" help }'
 }
-commands=$("$exe" --help | awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
+# The subcommands: from "Subcommands:" to the next heading (Examples:).
+commands=$(COLUMNS=80 "$exe" --help | awk '/^Subcommands:/ { on = 1; next } on && /^[^ ]/ { on = 0 } on && /^  [a-z]/ { print $1 }')
 [ -n "$commands" ] || fail "no subcommands in vramplan --help"
 checked=0
 for cmd in "" $commands; do
@@ -45,6 +47,8 @@ for cmd in "" $commands; do
       grep -qE -- "(^|[ '{,(])$name([ '}=,\[]|$)" "$work/_vramplan" || fail "$where $name: not in the zsh completion"
       if [[ $name == --* ]]; then
         grep -qE -- " -l ${name#--}( |$)" "$work/vramplan.fish" || fail "$where $name: not in the fish completion"
+      elif [ ${#name} -gt 2 ]; then   # vLLM's -tp: an old-style option in fish
+        grep -qE -- " -o ${name#-}( |$)" "$work/vramplan.fish" || fail "$where $name: not in the fish completion"
       else
         grep -qE -- " -s ${name#-}( |$)" "$work/vramplan.fish" || fail "$where $name: not in the fish completion"
       fi
@@ -59,6 +63,33 @@ for cmd in "" $commands; do
   fi
 done
 [ "$checked" -gt 50 ] || fail "only $checked option names found in --help (parser broken?)"
+
+# --help's and the man page's sections; vLLM's short flags in plan --help.
+for cmd in "" $commands; do
+  help=$(COLUMNS=80 "$exe" $cmd --help)
+  grep -q '^Exit status:$' <<< "$help" || fail "vramplan $cmd --help: no Exit status section"
+  grep -q '^Examples:$' <<< "$help" || fail "vramplan $cmd --help: no Examples section"
+done
+for section in EXAMPLES "EXIT STATUS"; do
+  grep -q "^\.SH $section\$" "$work/vramplan.1" || fail "man page: no $section section"
+done
+plan_help=$(COLUMNS=80 "$exe" plan --help)
+for flag in -tp,--tensor-parallel-size -pp,--pipeline-parallel-size; do
+  grep -q -- "^  $flag," <<< "$plan_help" || fail "plan --help does not list $flag"
+done
+# Every example in the man page runs (in a scratch directory): it plans (exit 0 or 1), or it names
+# a file of the reader's (exit 2, "no such file") and its flags parsed.
+mkdir -p "$work/examples"
+while read -r example; do
+  read -ra words <<< "$example"
+  code=0
+  (cd "$work/examples" && "$exe" "${words[@]:1}" > out 2> err) || code=$?
+  if [ "$code" -gt 1 ] && ! grep -q "no such file" "$work/examples/err"; then
+    fail "example '$example' exited $code: $(cat "$work/examples/err")"
+  fi
+  checked_examples=$((${checked_examples:-0} + 1))
+done < <(grep '^vramplan ' <(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$work/man.txt"))
+[ "${checked_examples:-0}" -ge 10 ] || fail "only ${checked_examples:-0} examples found in the man page"
 
 # zsh -n, fish --no-execute and groff's warnings are tests of their own (generated_docs_syntax.sh),
 # reported as skipped where the tool is not installed.

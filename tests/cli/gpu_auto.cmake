@@ -2,7 +2,8 @@
 # (tests/data/gpu/fake-nvidia-smi.sh) with NVML skipped, so the test is the same on any machine.
 set(failed 0)
 function(expect name reading expect_code)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E env VRAMPLAN_NO_NVML=1 VRAMPLAN_NVIDIA_SMI=${SRC}/tests/data/gpu/fake-nvidia-smi.sh
+  # COLUMNS=1000: the patterns are whole lines of the report, not wrapped to a terminal.
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env COLUMNS=1000 VRAMPLAN_NO_NVML=1 VRAMPLAN_NVIDIA_SMI=${SRC}/tests/data/gpu/fake-nvidia-smi.sh
                           VRAMPLAN_TEST_READING=${SRC}/tests/data/gpu/${reading} ${EXTRA_ENV} ${VRAMPLAN} ${ARGN}
                   WORKING_DIRECTORY ${SRC} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
   set(all "${out}${err}")

@@ -1,6 +1,6 @@
-# The README shows the default plan; it must be the binary's real output.
+# The README shows the default plan; it must be the binary's real output, in an 80-column terminal.
 #   cmake -DVRAMPLAN=EXE -DSRC=. -P tests/cli/readme_plan.cmake
-execute_process(COMMAND "${VRAMPLAN}" plan WORKING_DIRECTORY "${SRC}" OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
+execute_process(COMMAND ${CMAKE_COMMAND} -E env COLUMNS=80 "${VRAMPLAN}" plan WORKING_DIRECTORY "${SRC}" OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
 if(NOT code EQUAL 0 OR out STREQUAL "")
   message(FATAL_ERROR "`vramplan plan` exited ${code} with ${err}")
 endif()

@@ -1,7 +1,9 @@
 # Golden end-to-end tests of the real binary. Each case tests/cli/cases/NAME.args holds one
 # argument per line; NAME.out, NAME.err and NAME.code hold the expected stdout, stderr and exit
 # code, compared exactly. Cases run from the source directory with the frozen profiles in
-# tests/data/profiles. tests/CMakeLists.txt makes every case its own CTest, golden/NAME, and again
+# tests/data/profiles. Text is fitted to the terminal width, and stdout is no terminal here, so the
+# width is $COLUMNS: unset (80) unless the optional NAME.env sets it. NAME.env holds one
+# VARIABLE=VALUE per line (COLUMNS=60), set for that case only. tests/CMakeLists.txt makes every case its own CTest, golden/NAME, and again
 # under a German locale (decimal comma, '.' thousands), golden_de_DE/NAME: the output must not change.
 #
 #   cmake -DVRAMPLAN=EXE -DCASES=tests/cli -DSRC=. [-DCASE=NAME] [-DWORK=DIR] [-DLOCALE=de_DE.UTF-8]
@@ -65,7 +67,11 @@ function(run_case name)
     return()
   endif()
   file(STRINGS "${base}.args" args)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=${LOCALE} "${VRAMPLAN}" ${args}
+  set(env)
+  if(EXISTS "${base}.env")
+    file(STRINGS "${base}.env" env)
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=COLUMNS LC_ALL=${LOCALE} ${env} "${VRAMPLAN}" ${args}
     WORKING_DIRECTORY "${SRC}"
     OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
   if(UPDATE)

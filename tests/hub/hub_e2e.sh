@@ -21,13 +21,14 @@ check() { # check NAME CONDITION-RESULT MESSAGE
   count=$((count + 1))
   if [ "$2" != 0 ]; then failed=$((failed + 1)); echo "FAIL $1: $3"; fi
 }
-# run NAME [VAR=VALUE...] -- ARGS: vramplan with a clean Hugging Face environment.
+# run NAME [VAR=VALUE...] -- ARGS: vramplan with a clean Hugging Face environment (and text not
+# wrapped: the checks grep whole report lines).
 run() {
   local name=$1; shift
   local -a vars=()
   while [ "$1" != "--" ]; do vars+=("$1"); shift; done; shift
   env -u HF_TOKEN -u HUGGING_FACE_HUB_TOKEN -u HF_HOME -u HUGGINGFACE_HUB_CACHE -u TRANSFORMERS_OFFLINE \
-    HF_HUB_OFFLINE= HF_ENDPOINT="$endpoint" HF_HUB_CACHE="$cache" HF_TOKEN_PATH="$work/no-token" LC_ALL=C "${vars[@]}" \
+    HF_HUB_OFFLINE= HF_ENDPOINT="$endpoint" HF_HUB_CACHE="$cache" HF_TOKEN_PATH="$work/no-token" LC_ALL=C COLUMNS=1000 "${vars[@]}" \
     timeout 60 "$vramplan" "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null
   echo $? >"$work/$name.code"
 }

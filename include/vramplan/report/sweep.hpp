@@ -4,6 +4,7 @@
 
 #include <vramplan/sweep.hpp>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ struct SweepContext {
     bool calibrated = false;  ///< restore times from a fit
 };
 
-std::string render_sweep_text(const std::vector<SweepPoint>& points, const SweepContext& ctx);
+/// The title and the table, in column blocks when it is wider than `width` (the utilization and
+/// max-model-len columns repeat in each block; TextTable::render_blocks).
+std::string render_sweep_text(const std::vector<SweepPoint>& points, const SweepContext& ctx, std::size_t width);
 std::string render_sweep_csv(const std::vector<SweepPoint>& points, const SweepContext& ctx);
 std::string render_sweep_svg(const std::vector<SweepPoint>& points, const std::vector<double>& utilizations,
                              const std::vector<std::uint64_t>& lengths, const SweepContext& ctx);
