@@ -1,4 +1,4 @@
-// `vramplan gpus`, `vramplan models`, `vramplan show gpu|model ID`: the catalogs.
+// `vramplan gpus`, `vramplan models`, `vramplan presets`, `vramplan show gpu|model|preset ID`: the catalogs.
 #include "commands.hpp"
 
 #include <vramplan/io/catalog.hpp>
@@ -37,18 +37,31 @@ Action add_models_command(CLI::App& app, const GlobalOptions& global) {
     };
 }
 
+Action add_presets_command(CLI::App& app, const GlobalOptions& global) {
+    auto opts = std::make_shared<ListOptions>();
+    CLI::App* cmd = app.add_subcommand("presets", "List the recommendation presets (recommend --preset)");
+    cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    return [opts, &global]() -> int {
+        const Catalog catalog = Catalog::load(profile_directories(global));
+        std::cout << (opts->format == "json" ? preset_list_json(catalog).dump(2) + "\n" : render_preset_list(catalog));
+        return k_exit_ok;
+    };
+}
+
 Action add_show_command(CLI::App& app, const GlobalOptions& global) {
     struct ShowOptions {
         std::string kind;
         std::string id;
     };
     auto opts = std::make_shared<ShowOptions>();
-    CLI::App* cmd = app.add_subcommand("show", "Print one catalog entry as JSON: show gpu ID | show model ID");
-    cmd->add_option("kind", opts->kind, "gpu or model")->required()->check(CLI::IsMember({"gpu", "model"}));
+    CLI::App* cmd = app.add_subcommand("show", "Print one catalog entry as JSON: show gpu ID | show model ID | show preset ID");
+    cmd->add_option("kind", opts->kind, "gpu, model or preset")->required()->check(CLI::IsMember({"gpu", "model", "preset"}));
     cmd->add_option("id", opts->id, "catalog id")->required();
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
-        const nlohmann::json j = opts->kind == "gpu" ? gpu_entry_json(catalog.gpu(opts->id)) : model_entry_json(catalog.model(opts->id));
+        const nlohmann::json j = opts->kind == "gpu"     ? gpu_entry_json(catalog.gpu(opts->id))
+                                 : opts->kind == "model" ? model_entry_json(catalog.model(opts->id))
+                                                         : preset_entry_json(catalog.preset(opts->id));
         std::cout << j.dump(2) << "\n";
         return k_exit_ok;
     };

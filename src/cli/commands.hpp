@@ -27,6 +27,7 @@ using Action = std::function<int()>;
 Action add_plan_command(CLI::App& app, const GlobalOptions& global);
 Action add_gpus_command(CLI::App& app, const GlobalOptions& global);
 Action add_models_command(CLI::App& app, const GlobalOptions& global);
+Action add_presets_command(CLI::App& app, const GlobalOptions& global);
 Action add_show_command(CLI::App& app, const GlobalOptions& global);
 Action add_accuracy_command(CLI::App& app, const GlobalOptions& global);
 Action add_calibrate_command(CLI::App& app, const GlobalOptions& global);
@@ -45,6 +46,7 @@ inline constexpr Command k_commands[] = {
     {"plan", add_plan_command},
     {"gpus", add_gpus_command},
     {"models", add_models_command},
+    {"presets", add_presets_command},
     {"show", add_show_command},
     {"accuracy", add_accuracy_command},
     {"calibrate", add_calibrate_command},

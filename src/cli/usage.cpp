@@ -1,6 +1,8 @@
 // CLI11's parse errors in vramplan's words (usage.hpp).
 #include "usage.hpp"
 
+#include "plan_options.hpp"
+
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
@@ -20,14 +22,26 @@ std::string usage_error(const CLI::App& app, const CLI::ParseError& e) {
         auto flag = std::find_if(extras.begin(), extras.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
         if (flag != extras.end()) {
             const std::string name = flag->substr(0, flag->find('='));
-            std::vector<std::string> known;
+            // Every spelling of every option, as one suggestion per option; vLLM's two-letter
+            // short forms (-tp) too, which are spelt out before CLI11 sees them.
+            std::vector<NameCandidate> known;
             for (const CLI::App* a : {sub, &app}) {
                 if (a == nullptr) {
                     continue;
                 }
                 for (const CLI::Option* o : a->get_options([](const CLI::Option* x) { return !x->get_group().empty(); })) {
-                    for (const std::string& l : o->get_lnames()) {
-                        known.push_back("--" + l);
+                    const std::vector<std::string>& names = o->get_lnames();
+                    if (names.empty()) {
+                        continue;
+                    }
+                    const std::string target = "--" + names.front();
+                    for (const std::string& l : names) {
+                        known.push_back({"--" + l, target});
+                    }
+                    for (const auto& [short_name, long_name] : vllm_short_flags()) {
+                        if (std::find(names.begin(), names.end(), long_name.substr(2)) != names.end()) {
+                            known.push_back({short_name, target});
+                        }
                     }
                 }
             }

@@ -134,7 +134,9 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     }
 }
 
-void Catalog::add_gpu(const json& j, const std::string& origin) {
+namespace {
+
+GpuProfile parse_gpu(const json& j, const std::string& origin) {
     if (!j.is_object()) {
         throw InputError(origin + ": expected a JSON object");
     }
@@ -180,14 +182,10 @@ void Catalog::add_gpu(const json& j, const std::string& origin) {
             p.aliases.push_back(ascii_lower(a.get<std::string>()));
         }
     }
-    m_gpu_alias[s.id] = s.id;
-    for (const std::string& a : p.aliases) {
-        m_gpu_alias[a] = s.id;
-    }
-    m_gpus[s.id] = std::move(p);
+    return p;
 }
 
-void Catalog::add_model(const json& j, const std::string& origin) {
+ModelProfile parse_model(const json& j, const std::string& origin) {
     if (!j.is_object()) {
         throw InputError(origin + ": expected a JSON object");
     }
@@ -201,12 +199,10 @@ void Catalog::add_model(const json& j, const std::string& origin) {
         throw InputError(origin + ": /config: expected the model's config.json object");
     }
     p.config = *it;
-    m_model_alias[p.id] = p.id;
-    m_model_alias[ascii_lower(p.hf_id)] = p.id;
-    m_models[p.id] = std::move(p);
+    return p;
 }
 
-void Catalog::add_preset(const json& j, const std::string& origin) {
+PresetProfile parse_preset(const json& j, const std::string& origin) {
     if (!j.is_object()) {
         throw InputError(origin + ": expected a JSON object");
     }
@@ -251,26 +247,162 @@ void Catalog::add_preset(const json& j, const std::string& origin) {
         }
         g.margin_gib = it->get<double>();
     }
-    m_presets[p.spec.id] = std::move(p);
+    return p;
+}
+
+/// An embedded profile's text, parsed; "embedded:profiles/gpus/a10.json" names it in errors.
+json parse_embedded(const EmbeddedFile& f) {
+    return parse_json_text(std::string(reinterpret_cast<const char*>(f.data), f.size), std::string("embedded:") + f.path);
+}
+
+/// The profile `id` of a shelf, parsing it on first use with `parse`.
+template <class Shelf, class Parse>
+const auto& take(Shelf& shelf, const std::string& id, Parse parse) {
+    if (auto it = shelf.unparsed.find(id); it != shelf.unparsed.end()) {
+        const EmbeddedFile& f = *it->second;
+        shelf.parsed.insert_or_assign(id, parse(parse_embedded(f), std::string("embedded:") + f.path));
+        shelf.unparsed.erase(it);
+    }
+    return shelf.parsed.at(id);
+}
+
+/// Every profile of a shelf, parsed.
+template <class Shelf, class Parse>
+const auto& take_all(Shelf& shelf, Parse parse) {
+    while (!shelf.unparsed.empty()) {
+        const std::string id = shelf.unparsed.begin()->first;
+        (void)take(shelf, id, parse);
+    }
+    return shelf.parsed;
+}
+
+/// The ids of a shelf, parsed or not, sorted.
+template <class Shelf>
+std::vector<std::string> ids_of(const Shelf& shelf) {
+    std::vector<std::string> out;
+    for (const auto& [id, p] : shelf.parsed) {
+        out.push_back(id);
+    }
+    for (const auto& [id, f] : shelf.unparsed) {
+        out.push_back(id);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// Each line of `text` ("a\nb").
+std::vector<std::string> lines_of(std::string_view text) {
+    std::vector<std::string> out;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        out.emplace_back(text.substr(0, end));
+        text.remove_prefix(std::min(end + 1, text.size()));
+    }
+    return out;
+}
+
+} // namespace
+
+const GpuProfile& Catalog::gpu_by_id(const std::string& id) const {
+    return take(m_gpus, id, parse_gpu);
+}
+
+const ModelProfile& Catalog::model_by_id(const std::string& id) const {
+    return take(m_models, id, parse_model);
+}
+
+const PresetProfile& Catalog::preset_by_id(const std::string& id) const {
+    return take(m_presets, id, parse_preset);
+}
+
+const std::map<std::string, GpuProfile>& Catalog::gpus() const {
+    return take_all(m_gpus, parse_gpu);
+}
+
+const std::map<std::string, ModelProfile>& Catalog::models() const {
+    return take_all(m_models, parse_model);
+}
+
+const std::map<std::string, PresetProfile>& Catalog::presets() const {
+    return take_all(m_presets, parse_preset);
+}
+
+std::vector<std::string> Catalog::ids(ProfileKind kind) const {
+    switch (kind) {
+    case ProfileKind::gpu: return ids_of(m_gpus);
+    case ProfileKind::model: return ids_of(m_models);
+    case ProfileKind::preset: return ids_of(m_presets);
+    }
+    return {};
 }
 
 const PresetProfile& Catalog::preset(const std::string& name) const {
-    auto it = m_presets.find(ascii_lower(name));
-    if (it == m_presets.end()) {
-        std::vector<std::string> ids;
-        for (const auto& [id, p] : m_presets) {
-            ids.push_back(id);
-        }
-        throw InputError("--preset", unknown_name_message("preset", name, ids));
+    const std::string id = ascii_lower(name);
+    if (m_presets.parsed.count(id) == 0 && m_presets.unparsed.count(id) == 0) {
+        throw InputError("--preset", unknown_name_message("preset", name, ids(ProfileKind::preset)));
     }
-    return it->second;
+    return preset_by_id(id);
 }
 
 void Catalog::add_profile(ProfileKind kind, const json& profile, const std::string& origin) {
     switch (kind) {
-    case ProfileKind::gpu: add_gpu(profile, origin); return;
-    case ProfileKind::model: add_model(profile, origin); return;
-    case ProfileKind::preset: add_preset(profile, origin); return;
+    case ProfileKind::gpu: {
+        GpuProfile p = parse_gpu(profile, origin);
+        const std::string id = p.spec.id;
+        m_gpu_alias[id] = id;
+        for (const std::string& a : p.aliases) {
+            m_gpu_alias[a] = id;
+        }
+        m_gpu_device[id] = p.spec.device_name;
+        m_gpus.unparsed.erase(id);
+        m_gpus.parsed.insert_or_assign(id, std::move(p));
+        return;
+    }
+    case ProfileKind::model: {
+        ModelProfile p = parse_model(profile, origin);
+        const std::string id = p.id;
+        m_model_alias[id] = id;
+        m_model_alias[ascii_lower(p.hf_id)] = id;
+        m_model_hf_id[id] = p.hf_id;
+        m_models.unparsed.erase(id);
+        m_models.parsed.insert_or_assign(id, std::move(p));
+        return;
+    }
+    case ProfileKind::preset: {
+        PresetProfile p = parse_preset(profile, origin);
+        const std::string id = p.spec.id;
+        m_presets.unparsed.erase(id);
+        m_presets.parsed.insert_or_assign(id, std::move(p));
+        return;
+    }
+    }
+}
+
+/// Registers an embedded profile's names from the build-time index, as add_profile registers a
+/// parsed one's (the same order, so the same alias wins), and shelves its text unparsed.
+void Catalog::index_embedded(const EmbeddedFile& f) {
+    const std::string id = ascii_lower(f.id);
+    switch (f.kind) {
+    case ProfileKind::gpu:
+        m_gpu_alias[id] = id;
+        for (const std::string& a : lines_of(f.aliases)) {
+            m_gpu_alias[ascii_lower(a)] = id;
+        }
+        m_gpu_device[id] = f.device_name;
+        m_gpus.parsed.erase(id);
+        m_gpus.unparsed[id] = &f;
+        return;
+    case ProfileKind::model:
+        m_model_alias[id] = id;
+        m_model_alias[ascii_lower(f.hf_id)] = id;
+        m_model_hf_id[id] = f.hf_id;
+        m_models.parsed.erase(id);
+        m_models.unparsed[id] = &f;
+        return;
+    case ProfileKind::preset:
+        m_presets.parsed.erase(id);
+        m_presets.unparsed[id] = &f;
+        return;
     }
 }
 
@@ -301,16 +433,7 @@ void Catalog::add_directory(const std::string& dir) {
 Catalog Catalog::load(const std::vector<std::string>& directories) {
     Catalog c;
     for (const EmbeddedFile& f : embedded_profiles()) {
-        const std::string path = f.path;
-        const std::string origin = "embedded:" + path;
-        const json j = parse_json_text(std::string(reinterpret_cast<const char*>(f.data), f.size), origin);
-        if (path.rfind("profiles/gpus/", 0) == 0) {
-            c.add_profile(ProfileKind::gpu, j, origin);
-        } else if (path.rfind("profiles/models/", 0) == 0) {
-            c.add_profile(ProfileKind::model, j, origin);
-        } else if (path.rfind("profiles/presets/", 0) == 0) {
-            c.add_profile(ProfileKind::preset, j, origin);
-        }
+        c.index_embedded(f);
     }
     for (const std::string& d : directories) {
         c.add_directory(d);
@@ -318,23 +441,53 @@ Catalog Catalog::load(const std::vector<std::string>& directories) {
     return c;
 }
 
-const GpuProfile& Catalog::gpu(const std::string& name) const {
-    auto it = m_gpu_alias.find(ascii_lower(name));
-    if (it == m_gpu_alias.end()) {
-        std::vector<std::string> names;
-        for (const auto& [alias, id] : m_gpu_alias) {
-            names.push_back(alias);
-        }
-        throw InputError("--gpu", unknown_name_message("GPU", name, names) + " (`vramplan gpus` lists them)");
+std::vector<NameCandidate> Catalog::gpu_names() const {
+    std::vector<NameCandidate> names;
+    for (const std::string& id : ids(ProfileKind::gpu)) {
+        names.push_back({id, id});
     }
-    return m_gpus.at(it->second);
+    for (const auto& [alias, id] : m_gpu_alias) {
+        if (alias != id) {
+            names.push_back({alias, id});
+        }
+    }
+    for (const auto& [id, device] : m_gpu_device) {
+        names.push_back({device, id});
+    }
+    return names;
+}
+
+const GpuProfile& Catalog::gpu(const std::string& name) const {
+    const std::string wanted = ascii_lower(name);
+    if (auto it = m_gpu_alias.find(wanted); it != m_gpu_alias.end()) {
+        return gpu_by_id(it->second);
+    }
+    // The name a card reports (nvidia-smi, torch, vLLM's log), when it is one profile's.
+    std::vector<std::string> by_device;
+    for (const auto& [id, device] : m_gpu_device) {
+        if (ascii_lower(device) == wanted) {
+            by_device.push_back(id);
+        }
+    }
+    if (by_device.size() == 1) {
+        return gpu_by_id(by_device.front());
+    }
+    if (!by_device.empty()) {
+        std::string ids;
+        for (const std::string& id : by_device) {
+            ids += (ids.empty() ? "" : ", ") + id;
+        }
+        throw InputError("--gpu", "GPU '" + name + "' is the device name of " + std::to_string(by_device.size()) + " profiles; did you mean one of " +
+                                      ids + "? (`vramplan gpus` lists them)");
+    }
+    throw InputError("--gpu", unknown_name_message("GPU", name, gpu_names()) + " (`vramplan gpus` lists them)");
 }
 
 const GpuProfile* Catalog::gpu_by_device_name(const std::string& device_name) const {
     const std::string wanted = ascii_lower(device_name);
-    for (const auto& [id, g] : m_gpus) {
-        if (ascii_lower(g.spec.device_name) == wanted) {
-            return &g;
+    for (const auto& [id, device] : m_gpu_device) {
+        if (ascii_lower(device) == wanted) {
+            return &gpu_by_id(id);
         }
     }
     return nullptr;
@@ -342,17 +495,17 @@ const GpuProfile* Catalog::gpu_by_device_name(const std::string& device_name) co
 
 const ModelProfile* Catalog::find_model(const std::string& name) const {
     auto it = m_model_alias.find(ascii_lower(name));
-    return it == m_model_alias.end() ? nullptr : &m_models.at(it->second);
+    return it == m_model_alias.end() ? nullptr : &model_by_id(it->second);
 }
 
 const ModelProfile& Catalog::model(const std::string& name) const {
     if (const ModelProfile* p = find_model(name)) {
         return *p;
     }
-    std::vector<std::string> names;
-    for (const auto& [id, p] : m_models) {
-        names.push_back(id);
-        names.push_back(p.hf_id);
+    std::vector<NameCandidate> names;
+    for (const auto& [id, hf_id] : m_model_hf_id) {
+        names.push_back({id, id});
+        names.push_back({hf_id, id});
     }
     throw InputError("--model", unknown_name_message("model", name, names) +
                      " (give a catalog id, a Hugging Face id the catalog knows, a config.json or a model directory; `vramplan models` lists them)");

@@ -61,4 +61,27 @@ nlohmann::json model_entry_json(const ModelProfile& m) {
                           {"config", m.config}};
 }
 
+std::string render_preset_list(const Catalog& catalog) {
+    TextTable t({{TextTable::Align::left, 22, ""}, {TextTable::Align::left, 15, " "}, {TextTable::Align::left, 0, " "}});
+    t.add_row({"id", "goal", "description"});
+    for (const auto& [id, p] : catalog.presets()) {
+        t.add_row({id, p.spec.min_for_target ? "min_for_target" : "max_safe", p.description});
+    }
+    return t.render();
+}
+
+nlohmann::json preset_list_json(const Catalog& catalog) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& [id, p] : catalog.presets()) {
+        arr.push_back(p.raw);
+    }
+    return nlohmann::json{{"schema_version", k_schema_version}, {"presets", arr}};
+}
+
+nlohmann::json preset_entry_json(const PresetProfile& p) {
+    nlohmann::json j = p.raw;
+    j["origin"] = p.origin;
+    return j;
+}
+
 } // namespace vramplan

@@ -119,7 +119,7 @@ expect "a10,l4*" vramplan compare --gpu a10,l4
 expect "qwen2.5-1.5b-instruct*" vramplan plan --model qwen2.5-1.5b-i
 expect "balanced" vramplan recommend --preset bal
 expect "text json" vramplan plan --format ''
-expect "gpu model" vramplan show ''
+expect "gpu model preset" vramplan show ''
 expect "--explain" vramplan --profiles /tmp plan --expl
 expect "-tp" vramplan plan -t
 expect "--format" vramplan plan --explain --enforce-eager --form

@@ -45,11 +45,37 @@ std::string ascii_lower(std::string_view text);
 /// hostile file could carry into a message) are written as `\n`, `\t`, `\xNN`.
 std::string one_line(const std::string& text);
 
-/// The closest of `candidates` to `name` by edit distance (ninja's SpellcheckString), or "" when
-/// none is close enough to suggest.
+/// A name the user may have meant, and what it stands for.
+struct NameCandidate {
+    std::string name;   ///< as a suggestion shows it: "a100-40gb", "-tp", "meta-llama/Llama-3.1-8B-Instruct"
+    /// What the name stands for (a catalog id, a flag's canonical spelling): names with one target
+    /// are one suggestion, shown by the name that matched best (the first listed on a tie).
+    std::string target;
+};
+
+/// What `typed` most likely meant, best first, one name per target; empty when nothing is close.
+/// The ranking, case-insensitively, stops at the first kind of match that finds anything:
+///  1. the same name, or the same once separators are dropped (`--tp` → `-tp`, `NVIDIA_A10` → `nvidia a10`);
+///  2. names that start with `typed` (`a100` → `a100-40gb`, `a100-80gb`), shortest first;
+///  3. token matches: each word of `typed` starts a word of the name, in order, from the name's
+///     first word or the first word after its `/` (`--gpu-util` → `--gpu-memory-utilization`,
+///     `llama-3.1-70b` → `meta-llama/Llama-3.1-70B-Instruct`);
+///  4. names of two or more words that all appear in `typed` (`NVIDIA A100 80GB PCIe` →
+///     `a100-80gb-pcie`), most words first;
+///  5. edit distance (ninja's SpellcheckString), within a third of the length (at least 2) or with
+///     one name inside the other: the nearest, every one of them on a tie.
+/// Words are split at `-`, `_`, `/`, ` ` and `:`; a `.` stays inside its word, so a version
+/// (`3.1`, `qwen2.5`) is compared whole.
+std::vector<std::string> suggest_names(std::string_view typed, const std::vector<NameCandidate>& candidates);
+
+/// The best of suggest_names over `candidates` (each its own target), or "" when none is close.
 std::string closest_match(const std::string& name, const std::vector<std::string>& candidates);
 
-/// "unknown GPU 'h100-sxn'; did you mean 'h100-sxm'?" (the suggestion only when there is one).
+/// "unknown GPU 'h100-sxn'; did you mean 'h100-sxm'?", or with several equally good suggestions
+/// "unknown GPU 'a100'; did you mean one of a100-40gb, a100-80gb?" (at most 8 named, then how
+/// many more); just "unknown GPU 'x'" when nothing is close.
+std::string unknown_name_message(const std::string& kind, const std::string& name, const std::vector<NameCandidate>& candidates);
+/// The same over plain names (each its own target).
 std::string unknown_name_message(const std::string& kind, const std::string& name, const std::vector<std::string>& candidates);
 
 } // namespace vramplan

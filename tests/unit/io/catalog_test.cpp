@@ -120,3 +120,101 @@ TEST_CASE("catalog: a well-formed profile directory adds and overrides GPUs", "[
     // A directory that does not exist.
     CHECK_THROWS_AS(Catalog::load({(dir.path / "missing").string()}), InputError);
 }
+
+TEST_CASE("catalog: a GPU given by the device name nvidia-smi and vLLM print is that GPU", "[io][catalog]") {
+    const Catalog& c = embedded();
+    CHECK(c.gpu("NVIDIA A100-SXM4-80GB").spec.id == "a100-80gb");
+    CHECK(c.gpu("NVIDIA H100 80GB HBM3").spec.id == "h100-sxm");
+    CHECK(c.gpu("nvidia h100 80gb hbm3").spec.id == "h100-sxm");
+    CHECK(c.gpu("Tesla T4").spec.id == "t4");
+    // A board the profile covers under another name is suggested, not taken.
+    CHECK_THROWS_WITH(c.gpu("NVIDIA A100 80GB PCIe"), Catch::Contains("did you mean 'a100-80gb-pcie'?"));
+}
+
+TEST_CASE("catalog: an unknown name lists what the user may have meant", "[io][catalog]") {
+    const Catalog& c = embedded();
+    CHECK_THROWS_WITH(c.gpu("a100"), Catch::Contains("unknown GPU 'a100'; did you mean one of a100-40gb, a100-80gb?"));
+    CHECK_THROWS_WITH(c.gpu("h1000"), Catch::Contains("did you mean 'h100'?"));
+    // A model is never taken for a near name: a 3B for a 70B would be a wrong plan.
+    CHECK(c.find_model("llama-3.1-70b") == nullptr);
+    CHECK_THROWS_WITH(c.model("llama-3.1-70b"), Catch::Contains("unknown model 'llama-3.1-70b'; did you mean 'llama-3.1-70b-instruct'?"));
+    CHECK_THROWS_WITH(c.model("qwen2.5-1.5b"), Catch::Contains("did you mean 'qwen2.5-1.5b-instruct'?"));
+    CHECK_THROWS_WITH(c.model("Meta-Llama/Llama-3.1-70B"), Catch::Contains("did you mean 'meta-llama/Llama-3.1-70B-Instruct'?"));
+    CHECK_THROWS_WITH(c.preset("balance"), Catch::Contains("did you mean 'balanced'?"));
+}
+
+TEST_CASE("catalog: a device name several profiles have is not taken for one of them", "[io][catalog]") {
+    TempDir dir("catalog-device");
+    write_text(dir.path / "gpus" / "my-a10.json", R"({"id": "my-a10", "name": "My A10", "device_name": "NVIDIA A10",
+        "source": "unit test", "cuda_total_mib": 22000, "cuda_total_basis": "measured", "compute_capability": "8.6"})");
+    const Catalog c = Catalog::load({dir.path.string()});
+    CHECK_THROWS_WITH(c.gpu("NVIDIA A10"), Catch::Equals("--gpu: GPU 'NVIDIA A10' is the device name of 2 profiles; did you mean one of a10, my-a10? "
+                                                         "(`vramplan gpus` lists them)"));
+    CHECK(c.gpu("my-a10").spec.total == 22000ULL * 1048576ULL);
+    // --gpu auto keeps its rule: the first by id.
+    REQUIRE(c.gpu_by_device_name("NVIDIA A10") != nullptr);
+    CHECK(c.gpu_by_device_name("NVIDIA A10")->spec.id == "a10");
+}
+
+TEST_CASE("catalog: the build-time index agrees with every embedded profile, and every one parses", "[io][catalog]") {
+    const Catalog c = Catalog::load({});
+    std::size_t gpus = 0;
+    std::size_t models = 0;
+    std::size_t presets = 0;
+    for (const EmbeddedFile& f : embedded_profiles()) {
+        INFO(f.path);
+        const nlohmann::json j = parse_json_text(std::string(reinterpret_cast<const char*>(f.data), f.size), f.path);
+        CHECK(j.at("id").get<std::string>() == f.id);
+        const std::string id = ascii_lower(f.id);
+        switch (f.kind) {
+        case ProfileKind::gpu: {
+            ++gpus;
+            CHECK(std::string(f.path).rfind("profiles/gpus/", 0) == 0);
+            CHECK(j.at("device_name").get<std::string>() == f.device_name);
+            std::string aliases;
+            for (const auto& a : j.value("aliases", nlohmann::json::array())) {
+                if (!aliases.empty()) {
+                    aliases += '\n';
+                }
+                aliases += a.get<std::string>();
+            }
+            CHECK(aliases == f.aliases);
+            CHECK(c.gpus().at(id).origin == std::string("embedded:") + f.path);
+            break;
+        }
+        case ProfileKind::model:
+            ++models;
+            CHECK(std::string(f.path).rfind("profiles/models/", 0) == 0);
+            CHECK(j.at("hf_id").get<std::string>() == f.hf_id);
+            CHECK(c.models().at(id).hf_id == f.hf_id);
+            break;
+        case ProfileKind::preset:
+            ++presets;
+            CHECK(std::string(f.path).rfind("profiles/presets/", 0) == 0);
+            CHECK(c.presets().at(id).origin == std::string("embedded:") + f.path);
+            break;
+        }
+    }
+    CHECK(gpus == c.gpus().size());
+    CHECK(models == c.models().size());
+    CHECK(presets == c.presets().size());
+    CHECK(c.ids(ProfileKind::preset) == std::vector<std::string>{"balanced", "high-concurrency", "max-throughput", "serverless-cold-start"});
+    CHECK(c.ids(ProfileKind::gpu).size() == gpus);
+}
+
+TEST_CASE("catalog: a profile directory's names win over the embedded ones, before and after they are parsed", "[io][catalog]") {
+    TempDir dir("catalog-override");
+    write_text(dir.path / "gpus" / "h100-sxm.json", R"({"id": "h100-sxm", "name": "Mine", "device_name": "My H100",
+        "source": "unit test", "cuda_total_mib": 80000, "cuda_total_basis": "measured", "compute_capability": "9.0"})");
+    write_text(dir.path / "gpus" / "my-gpu.json", R"({"id": "my-gpu", "name": "My GPU", "device_name": "My GPU",
+        "source": "unit test", "cuda_total_mib": 1024, "cuda_total_basis": "measured", "compute_capability": "8.0", "aliases": ["a10"]})");
+    const Catalog c = Catalog::load({dir.path.string()});
+    for (int pass = 0; pass < 2; ++pass) {
+        INFO("pass " << pass);
+        CHECK(c.gpu("h100-sxm").spec.total == 80000ULL * 1048576ULL);
+        CHECK(c.gpu("h100").spec.total == 80000ULL * 1048576ULL);   // the embedded alias, now the directory's profile
+        CHECK(c.gpu("a10").spec.id == "my-gpu");                      // an alias taken from an embedded id
+        CHECK(c.gpu_by_device_name("NVIDIA H100 80GB HBM3") == nullptr);
+        CHECK(c.gpus().at("h100-sxm").origin == (dir.path / "gpus" / "h100-sxm.json").string());
+    }
+}
