@@ -1,5 +1,6 @@
 // `vramplan gpus`, `vramplan models`, `vramplan presets`, `vramplan show gpu|model|preset ID`: the catalogs.
 #include "commands.hpp"
+#include "terminal.hpp"
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/report/catalog.hpp>
@@ -21,7 +22,11 @@ Action add_gpus_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
-        std::cout << (opts->format == "json" ? gpu_list_json(catalog).dump(2) + "\n" : render_gpu_list(catalog));
+        if (opts->format == "json") {
+            std::cout << gpu_list_json(catalog).dump(2) << "\n";
+        } else {
+            std::cout << render_gpu_list(catalog, terminal_width());
+        }
         return k_exit_ok;
     };
 }
@@ -32,7 +37,11 @@ Action add_models_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
-        std::cout << (opts->format == "json" ? model_list_json(catalog).dump(2) + "\n" : render_model_list(catalog));
+        if (opts->format == "json") {
+            std::cout << model_list_json(catalog).dump(2) << "\n";
+        } else {
+            std::cout << render_model_list(catalog, terminal_width());
+        }
         return k_exit_ok;
     };
 }
@@ -43,7 +52,11 @@ Action add_presets_command(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
-        std::cout << (opts->format == "json" ? preset_list_json(catalog).dump(2) + "\n" : render_preset_list(catalog));
+        if (opts->format == "json") {
+            std::cout << preset_list_json(catalog).dump(2) << "\n";
+        } else {
+            print_text(render_preset_list(catalog));
+        }
         return k_exit_ok;
     };
 }

@@ -10,7 +10,7 @@
 
 namespace vramplan {
 
-std::string render_gpu_list(const Catalog& catalog) {
+std::string render_gpu_list(const Catalog& catalog, std::size_t width) {
     TextTable t({{TextTable::Align::left, 16, ""}, {TextTable::Align::left, 46, " "}, {TextTable::Align::right, 10, " "},
                  {TextTable::Align::right, 8, " "}, {TextTable::Align::left, 0, "  "}});
     t.add_row({"id", "name", "CUDA GiB", "compute", "basis"});
@@ -18,7 +18,7 @@ std::string render_gpu_list(const Catalog& catalog) {
         t.add_row({id, g.spec.name, gib2(to_signed(g.spec.total)), std::to_string(g.spec.compute_major) + "." + std::to_string(g.spec.compute_minor),
                    g.spec.total_basis});
     }
-    return t.render();
+    return t.render_blocks(width, 1);
 }
 
 nlohmann::json gpu_list_json(const Catalog& catalog) {
@@ -29,14 +29,14 @@ nlohmann::json gpu_list_json(const Catalog& catalog) {
     return nlohmann::json{{"schema_version", k_schema_version}, {"gpus", arr}};
 }
 
-std::string render_model_list(const Catalog& catalog) {
+std::string render_model_list(const Catalog& catalog, std::size_t width) {
     TextTable t({{TextTable::Align::left, 44, ""}, {TextTable::Align::left, 56, " "}, {TextTable::Align::right, 8, " "}});
     t.add_row({"id", "Hugging Face id", "params"});
     for (const auto& [id, m] : catalog.models()) {
         const ParsedModel p = parse_hf_config(m.config, m.origin + ": /config");
         t.add_row({id, m.hf_id, fixed(static_cast<double>(count_parameters(p.spec)) / 1e9, 2) + "B"});
     }
-    return t.render();
+    return t.render_blocks(width, 1);
 }
 
 nlohmann::json model_list_json(const Catalog& catalog) {

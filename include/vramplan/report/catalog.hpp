@@ -5,13 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
 
 namespace vramplan {
 
-std::string render_gpu_list(const Catalog& catalog);
+/// `width`: the terminal's columns; a wider table is split into column blocks keyed by the id.
+std::string render_gpu_list(const Catalog& catalog, std::size_t width);
 nlohmann::json gpu_list_json(const Catalog& catalog);
-std::string render_model_list(const Catalog& catalog);
+std::string render_model_list(const Catalog& catalog, std::size_t width);
 nlohmann::json model_list_json(const Catalog& catalog);
 /// The presets: id, goal and description, one a line.
 std::string render_preset_list(const Catalog& catalog);
