@@ -1,7 +1,8 @@
 #!/bin/sh
-# Installs what vramplan needs to build and test, on Debian/Ubuntu, only when it is missing.
+# Installs what vramplan needs to build and test (and hyperfine, for bench/startup.sh), on
+# Debian/Ubuntu, only when it is missing.
 set -eu
-pkgs="cmake g++ make libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libcurl4-openssl-dev python3 chromium locales dpkg-dev zsh fish groff-base"
+pkgs="cmake g++ make libcli11-dev nlohmann-json3-dev libfmt-dev catch2 libcurl4-openssl-dev python3 chromium locales dpkg-dev zsh fish groff-base hyperfine"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

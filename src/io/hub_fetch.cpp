@@ -1,16 +1,24 @@
 // The Hub over HTTPS (libcurl): config.json, the safetensors index and the safetensors headers by
 // HTTP Range, written into the cache in huggingface_hub's layout. Never the weights: every body
 // is capped at what was asked for, so a server that ignores Range is cut off after 8 bytes.
+//
+// libcurl is opened at run time (dlopen), the first time a model must come from the Hub: the
+// binary has no link-time dependency on it, starts without loading it and the ~30 libraries it
+// pulls in, and runs everything else where it is not installed. curl.h is read only for the
+// declarations and constants (libcurl4-openssl-dev at build time).
 #include <vramplan/io/hub.hpp>
 
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <memory>
+#include <type_traits>
 
 namespace vramplan {
 
@@ -20,6 +28,69 @@ namespace {
 
 constexpr long k_connect_timeout_s = 10;
 constexpr long k_total_timeout_s = 30;
+constexpr const char* k_libcurl = "libcurl.so.4";
+
+/// The libcurl functions vramplan calls, resolved from the library opened at run time; each one
+/// is checked. The types come from curl.h, so a call through them is checked as a direct one.
+struct CurlApi {
+    decltype(&curl_global_init) global_init = nullptr;
+    decltype(&curl_easy_init) easy_init = nullptr;
+    decltype(&curl_easy_reset) easy_reset = nullptr;
+    decltype(&curl_easy_setopt) easy_setopt = nullptr;
+    decltype(&curl_easy_perform) easy_perform = nullptr;
+    decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+    decltype(&curl_easy_strerror) easy_strerror = nullptr;
+    decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+};
+
+/// The loaded API, or why there is none (a message without subject or model).
+struct CurlLoad {
+    std::optional<CurlApi> api;
+    std::string why;
+};
+
+/// dlopen's result for the name in VRAMPLAN_LIBCURL (tests name a library that does not exist),
+/// else libcurl.so.4 (the soname of every libcurl since 7.16, 2006). The library stays loaded.
+CurlLoad load_curl() {
+    const char* custom = secure_getenv("VRAMPLAN_LIBCURL");
+    const std::string name = custom != nullptr && *custom != '\0' ? custom : k_libcurl;
+    void* lib = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+        return {std::nullopt, "fetching from the Hugging Face Hub needs libcurl (" + name +
+                                  ", Debian package libcurl4); install it, or give a local model directory"};
+    }
+    CurlApi api;
+    std::string missing;
+    const auto resolve = [&](auto& fn, const char* symbol) {
+        fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(lib, symbol));
+        if (fn == nullptr && missing.empty()) {
+            missing = symbol;
+        }
+    };
+    resolve(api.global_init, "curl_global_init");
+    resolve(api.easy_init, "curl_easy_init");
+    resolve(api.easy_reset, "curl_easy_reset");
+    resolve(api.easy_setopt, "curl_easy_setopt");
+    resolve(api.easy_perform, "curl_easy_perform");
+    resolve(api.easy_getinfo, "curl_easy_getinfo");
+    resolve(api.easy_strerror, "curl_easy_strerror");
+    resolve(api.easy_cleanup, "curl_easy_cleanup");
+    if (!missing.empty()) {
+        dlclose(lib);
+        return {std::nullopt, "fetching from the Hugging Face Hub needs libcurl, and " + name + " has no " + missing +
+                                  "; install libcurl4 (libcurl.so.4), or give a local model directory"};
+    }
+    return {api, ""};
+}
+
+/// libcurl, loaded once per process; throws InputError("--model", "LABEL: …") when it cannot be.
+const CurlApi& curl_api(const std::string& label) {
+    static const CurlLoad loaded = load_curl();
+    if (!loaded.api) {
+        throw InputError("--model", label + ": " + loaded.why);
+    }
+    return *loaded.api;
+}
 
 struct HttpResponse {
     long status = 0;
@@ -92,9 +163,11 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 
 class Http {
 public:
-    explicit Http(std::optional<std::string> token) : m_token(std::move(token)) {
-        static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
-        m_curl.reset(global == CURLE_OK ? curl_easy_init() : nullptr);
+    /// Loads libcurl (InputError naming `label` when it is not installed) and opens a handle.
+    Http(const std::string& label, std::optional<std::string> token)
+        : m_curl_api(curl_api(label)), m_curl(nullptr, Cleanup{m_curl_api.easy_cleanup}), m_token(std::move(token)) {
+        static const CURLcode global = m_curl_api.global_init(CURL_GLOBAL_DEFAULT);
+        m_curl.reset(global == CURLE_OK ? m_curl_api.easy_init() : nullptr);
         if (!m_curl) {
             throw InputError("--model", "cannot initialise libcurl");
         }
@@ -106,33 +179,33 @@ public:
         HttpResponse r;
         Transfer t{&r, cap};
         CURL* c = m_curl.get();
-        curl_easy_reset(c);
-        curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, k_connect_timeout_s);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, k_total_timeout_s);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, "vramplan");
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "identity");
+        m_curl_api.easy_reset(c);
+        set(c, CURLOPT_URL, url.c_str());
+        set(c, CURLOPT_FOLLOWLOCATION, 1L);
+        set(c, CURLOPT_MAXREDIRS, 10L);
+        set(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        set(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        set(c, CURLOPT_CONNECTTIMEOUT, k_connect_timeout_s);
+        set(c, CURLOPT_TIMEOUT, k_total_timeout_s);
+        set(c, CURLOPT_NOSIGNAL, 1L);
+        set(c, CURLOPT_USERAGENT, "vramplan");
+        set(c, CURLOPT_ACCEPT_ENCODING, "identity");
         if (m_token) {
             // Bearer through libcurl's auth, which (CURLOPT_UNRESTRICTED_AUTH off) is never sent to
             // another host or port after a redirect: the Hub redirects files to a CDN.
-            curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
-            curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, m_token->c_str());
-            curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+            set(c, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+            set(c, CURLOPT_XOAUTH2_BEARER, m_token->c_str());
+            set(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
         }
         if (!range.empty()) {
-            curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+            set(c, CURLOPT_RANGE, range.c_str());
         }
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-        const CURLcode rc = curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+        set(c, CURLOPT_WRITEFUNCTION, on_body);
+        set(c, CURLOPT_WRITEDATA, &t);
+        set(c, CURLOPT_HEADERFUNCTION, on_header);
+        set(c, CURLOPT_HEADERDATA, &t);
+        const CURLcode rc = m_curl_api.easy_perform(c);
+        m_curl_api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
         if (rc == CURLE_WRITE_ERROR && r.truncated) {
             throw InputError("--model", what + ": " + url + " sent more than the " + std::to_string(cap) + " bytes asked for" +
                              (range.empty() ? "" : " (the server ignored the Range request; vramplan never downloads weights)"));
@@ -142,19 +215,31 @@ public:
                              std::to_string(k_total_timeout_s) + " s per request); set HF_HUB_OFFLINE=1 to use only the local cache");
         }
         if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_PROXY) {
-            throw InputError("--model", what + ": cannot reach " + url + " (" + curl_easy_strerror(rc) +
+            throw InputError("--model", what + ": cannot reach " + url + " (" + m_curl_api.easy_strerror(rc) +
                              "; no network? set HF_ENDPOINT for a mirror, or HF_HUB_OFFLINE=1 to use only the local cache)");
         }
         if (rc != CURLE_OK) {
-            throw InputError("--model", what + ": " + url + ": " + curl_easy_strerror(rc));
+            throw InputError("--model", what + ": " + url + ": " + m_curl_api.easy_strerror(rc));
         }
         return r;
     }
 
 private:
+    /// curl_easy_setopt, checked: an option this libcurl does not know is an error, not a
+    /// transfer made without it.
+    template <typename Value>
+    void set(CURL* c, CURLoption option, Value value) {
+        if (const CURLcode rc = m_curl_api.easy_setopt(c, option, value); rc != CURLE_OK) {
+            throw InputError("--model", std::string("libcurl refused option ") + std::to_string(static_cast<int>(option)) + " (" +
+                                            m_curl_api.easy_strerror(rc) + "); libcurl 7.85 or later is needed");
+        }
+    }
+
     struct Cleanup {
-        void operator()(CURL* c) const { curl_easy_cleanup(c); }
+        decltype(&curl_easy_cleanup) cleanup;
+        void operator()(CURL* c) const { cleanup(c); }
     };
+    const CurlApi& m_curl_api;
     std::unique_ptr<CURL, Cleanup> m_curl;
     std::optional<std::string> m_token;
 };
@@ -225,7 +310,7 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
     const std::string endpoint = hub_endpoint(env);
     const std::optional<std::string> token = hub_token(env);
     const std::string label = id.repo + (id.revision_given ? "@" + id.revision : "");
-    Http http(token);
+    Http http(label, token);
 
     // One line per failure, in huggingface_hub's terms (X-Error-Code tells a missing repository,
     // revision or file apart from a gated one; the Hub answers 401 for repositories it hides).

@@ -95,7 +95,10 @@ std::optional<HubSnapshot> find_in_hub_cache(const std::filesystem::path& cache,
 /// Downloads config.json, model.safetensors.index.json and the safetensors headers (HTTP Range,
 /// never the weights) of `id` from `endpoint` into the cache, in the hub layout, and returns the
 /// snapshot. Throws InputError with one line for HTTP 401/403/404, timeouts and unreachable hosts;
-/// `catalog_hf_ids` feed the "did you mean" of a 404.
+/// `catalog_hf_ids` feed the "did you mean" of a 404. libcurl is opened here, at run time
+/// (`libcurl.so.4`, or the file or soname in `VRAMPLAN_LIBCURL`): where it cannot be, or lacks a
+/// function vramplan calls, InputError("--model", "ORG/NAME: fetching from the Hugging Face Hub
+/// needs libcurl …"), before any request.
 HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::vector<std::string>& catalog_hf_ids);
 
 } // namespace vramplan
