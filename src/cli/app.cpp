@@ -15,7 +15,7 @@
 
 namespace vramplan::cli {
 
-std::unique_ptr<Cli> make_cli() {
+std::unique_ptr<Cli> make_cli(const std::vector<std::string>& args) {
     auto cli = std::make_unique<Cli>();
     CLI::App& app = cli->app;
     app.description("vramplan: where every byte of the GPU goes when vLLM starts, before you launch it.\n"
@@ -35,8 +35,16 @@ std::unique_ptr<Cli> make_cli() {
         ->group("");
     app.require_subcommand(0, 1);
     app.fallthrough();
+    // Every command is listed, but only the one named on the command line gets its options: CLI11
+    // checks each new option against the others, and registering all of them was most of the
+    // start-up time of `vramplan --version`. --generate (man page, completions) needs them all.
+    const auto named = [&args](const std::string& word) { return std::find(args.begin(), args.end(), word) != args.end(); };
+    const bool all = std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--generate", 0) == 0; });
     for (const Command& c : k_commands) {
-        cli->actions.emplace_back(c.name, c.add(app, cli->global));
+        CLI::App* sub = app.add_subcommand(c.name, c.description);
+        if (all || named(c.name)) {
+            cli->actions.emplace_back(c.name, c.add(sub, cli->global));
+        }
     }
     return cli;
 }

@@ -20,8 +20,9 @@ struct Cli {
     std::vector<std::pair<std::string, Action>> actions;     ///< by subcommand name
 };
 
-/// Every command registered.
-std::unique_ptr<Cli> make_cli();
+/// Every command listed; the options registered of the commands `args` names (all of them with
+/// --generate).
+std::unique_ptr<Cli> make_cli(const std::vector<std::string>& args);
 /// argv as CLI11 takes it (last first), vLLM's -tp / -pp spelt out.
 std::vector<std::string> arguments(int argc, char** argv);
 /// Parses; an exit code when parsing ends the run (help, version, a usage error), else nullopt.

@@ -19,9 +19,8 @@ struct AccuracyOptions {
 
 } // namespace
 
-Action add_accuracy_command(CLI::App& app, const GlobalOptions& global) {
+Action add_accuracy_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<AccuracyOptions>();
-    CLI::App* cmd = app.add_subcommand("accuracy", "Replay recorded vLLM startups (JSON lines) and report the planner's error");
     cmd->add_option("file", opts->file, "Records in the format of vllm-logs-dev.jsonl")->required();
     cmd->add_option("--configs", opts->configs, "Directory of <config>/config.json folders (default: configs/ beside the file)");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));

@@ -30,9 +30,8 @@ struct CalibrateOptions {
 
 } // namespace
 
-Action add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
+Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<CalibrateOptions>();
-    CLI::App* cmd = app.add_subcommand("calibrate", "Read real vLLM startup logs: write a calibration file, or --check the planner against them");
     cmd->add_option("logs", opts->logs, "vLLM startup logs (any era; INFO or DEBUG)")->required();
     cmd->add_option("--output,-o", opts->output, "Calibration file to write (default: print it)");
     cmd->add_option("--gpu,-g", opts->gpu, "GPU catalog id (default: inferred from the logged total memory)");

@@ -54,9 +54,8 @@ RestorePoint parse_point(const std::string& text) {
 
 } // namespace
 
-Action add_calibrate_restore_command(CLI::App& app, const GlobalOptions& global) {
+Action add_calibrate_restore_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<RestoreOptions>();
-    CLI::App* cmd = app.add_subcommand("calibrate-restore", "Fit checkpoint/restore times to your measured points (u:checkpoint_s:restore_s)");
     add_plan_options(cmd, opts->vllm);
     cmd->add_option("--point", opts->points, "A measured point UTILIZATION:CHECKPOINT_SECONDS:RESTORE_SECONDS (repeat, at least two)")
         ->allow_extra_args(false);

@@ -16,9 +16,8 @@ struct ListOptions {
 };
 } // namespace
 
-Action add_gpus_command(CLI::App& app, const GlobalOptions& global) {
+Action add_gpus_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<ListOptions>();
-    CLI::App* cmd = app.add_subcommand("gpus", "List the GPU catalog");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
@@ -31,9 +30,8 @@ Action add_gpus_command(CLI::App& app, const GlobalOptions& global) {
     };
 }
 
-Action add_models_command(CLI::App& app, const GlobalOptions& global) {
+Action add_models_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<ListOptions>();
-    CLI::App* cmd = app.add_subcommand("models", "List the model catalog");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
@@ -46,9 +44,8 @@ Action add_models_command(CLI::App& app, const GlobalOptions& global) {
     };
 }
 
-Action add_presets_command(CLI::App& app, const GlobalOptions& global) {
+Action add_presets_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<ListOptions>();
-    CLI::App* cmd = app.add_subcommand("presets", "List the recommendation presets (recommend --preset)");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     return [opts, &global]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
@@ -61,13 +58,12 @@ Action add_presets_command(CLI::App& app, const GlobalOptions& global) {
     };
 }
 
-Action add_show_command(CLI::App& app, const GlobalOptions& global) {
+Action add_show_command(CLI::App* cmd, const GlobalOptions& global) {
     struct ShowOptions {
         std::string kind;
         std::string id;
     };
     auto opts = std::make_shared<ShowOptions>();
-    CLI::App* cmd = app.add_subcommand("show", "Print one catalog entry as JSON: show gpu ID | show model ID | show preset ID");
     cmd->add_option("kind", opts->kind, "gpu, model or preset")->required()->check(CLI::IsMember({"gpu", "model", "preset"}));
     cmd->add_option("id", opts->id, "catalog id")->required();
     return [opts, &global]() -> int {

@@ -43,9 +43,8 @@ struct CheckOptions {
 
 } // namespace
 
-Action add_check_command(CLI::App& app, const GlobalOptions& global) {
+Action add_check_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<CheckOptions>();
-    CLI::App* cmd = app.add_subcommand("check", "CI gate: check vLLM deployments (command after --, scripts, YAML, directories) against a VRAM policy");
     cmd->add_option("inputs", opts->inputs, "Deployment files or directories, or -- followed by a vLLM command");
     cmd->add_option("--gpu,-g", opts->gpu, "GPU catalog id (or the policy's `gpu`)");
     cmd->add_option("--gpu-memory", opts->gpu_memory, "CUDA-visible total per GPU, overrides the catalog");

@@ -75,10 +75,8 @@ std::string column_label(PlanField field) {
 
 } // namespace
 
-Action add_compare_command(CLI::App& app, const GlobalOptions& global) {
+Action add_compare_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<CompareOptions>();
-    CLI::App* cmd = app.add_subcommand(
-        "compare", "Plans side by side: any flag takes a comma-separated list (0.3,0.5,0.7,0.9); the utilization also a range (0.3:0.9:0.1)");
     PlanInputs& v = opts->vllm;
     add_engine_options(cmd, v, true, [cmd, &v] {
         cmd->add_option("--gpu,-g", v.gpu, "GPU(s)");

@@ -47,9 +47,8 @@ struct PlanCommandOptions {
 
 } // namespace
 
-Action add_plan_command(CLI::App& app, const GlobalOptions& global) {
+Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<PlanCommandOptions>();
-    CLI::App* cmd = app.add_subcommand("plan", "Predict vLLM's startup memory budget, KV cache, concurrency and verdict");
     add_plan_options(cmd, opts->vllm);
     add_snapshot_options(cmd, opts->snapshot);
     cmd->add_option("--calibration", opts->calibration, "Calibration file from `vramplan calibrate`: measured terms replace estimates");

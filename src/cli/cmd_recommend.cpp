@@ -29,9 +29,8 @@ struct RecommendOptions {
 
 } // namespace
 
-Action add_recommend_command(CLI::App& app, const GlobalOptions& global) {
+Action add_recommend_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<RecommendOptions>();
-    CLI::App* cmd = app.add_subcommand("recommend", "Solve for vLLM's flags: the lowest utilization for a target, the longest context, a preset");
     add_plan_options(cmd, opts->vllm);
     cmd->add_option("--concurrency", opts->concurrency, "Serve this many requests of --max-model-len tokens at once");
     cmd->add_option("--kv-tokens", opts->kv_tokens, "Serve this many tokens of KV cache");

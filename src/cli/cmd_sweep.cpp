@@ -35,9 +35,8 @@ struct SweepOptions {
 
 } // namespace
 
-Action add_sweep_command(CLI::App& app, const GlobalOptions& global) {
+Action add_sweep_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<SweepOptions>();
-    CLI::App* cmd = app.add_subcommand("sweep", "Every combination of utilization and max-model-len: table, CSV, SVG plot");
     PlanInputs& v = opts->vllm;
     add_plan_options(cmd, v);
     cmd->get_option("--gpu-memory-utilization")->description("Range START:STOP:STEP (0.2:0.95:0.05) or a list");

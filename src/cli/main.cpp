@@ -3,8 +3,9 @@
 
 int main(int argc, char** argv) {
     using namespace vramplan::cli;
-    const std::unique_ptr<Cli> cli = make_cli();
-    if (const std::optional<int> code = parse(*cli, arguments(argc, argv))) {
+    std::vector<std::string> args = arguments(argc, argv);
+    const std::unique_ptr<Cli> cli = make_cli(args);
+    if (const std::optional<int> code = parse(*cli, std::move(args))) {
         return *code;
     }
     return run(*cli);
