@@ -27,10 +27,24 @@ public:
     explicit OverflowError(const std::string& what) : std::overflow_error(what) {}
 };
 
+/// Throws the OverflowError of checked_add / checked_mul (kept out of line: the checks are inline).
+[[noreturn]] void throw_byte_overflow(Bytes a, char op, Bytes b);
 /// a + b, or OverflowError.
-Bytes checked_add(Bytes a, Bytes b);
+inline Bytes checked_add(Bytes a, Bytes b) {
+    Bytes r = 0;
+    if (__builtin_add_overflow(a, b, &r)) {
+        throw_byte_overflow(a, '+', b);
+    }
+    return r;
+}
 /// a * b, or OverflowError.
-Bytes checked_mul(Bytes a, Bytes b);
+inline Bytes checked_mul(Bytes a, Bytes b) {
+    Bytes r = 0;
+    if (__builtin_mul_overflow(a, b, &r)) {
+        throw_byte_overflow(a, '*', b);
+    }
+    return r;
+}
 /// a * b * c, or OverflowError.
 Bytes checked_mul(Bytes a, Bytes b, Bytes c);
 /// a - b as a signed difference, or OverflowError when it does not fit in int64.

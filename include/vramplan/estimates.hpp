@@ -140,5 +140,7 @@ Bytes graph_bytes_per_piece(const EraRules& era);
 /// graphs split at every attention layer, V0 full decode graphs.
 Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t max_num_seqs,
                            std::uint64_t max_num_batched_tokens);
+/// The same for a known number of capture sizes (`capture_sizes(...).size()`).
+Bytes cuda_graph_bytes(const EraRules& era, std::uint64_t layers, std::uint64_t capture_sizes);
 
 } // namespace vramplan

@@ -9,20 +9,8 @@ namespace {
 constexpr double k_two_pow_64 = 18446744073709551616.0;
 } // namespace
 
-Bytes checked_add(Bytes a, Bytes b) {
-    Bytes r = 0;
-    if (__builtin_add_overflow(a, b, &r)) {
-        throw OverflowError("byte count overflows 64 bits (" + std::to_string(a) + " + " + std::to_string(b) + ")");
-    }
-    return r;
-}
-
-Bytes checked_mul(Bytes a, Bytes b) {
-    Bytes r = 0;
-    if (__builtin_mul_overflow(a, b, &r)) {
-        throw OverflowError("byte count overflows 64 bits (" + std::to_string(a) + " * " + std::to_string(b) + ")");
-    }
-    return r;
+void throw_byte_overflow(Bytes a, char op, Bytes b) {
+    throw OverflowError("byte count overflows 64 bits (" + std::to_string(a) + " " + op + " " + std::to_string(b) + ")");
 }
 
 Bytes checked_mul(Bytes a, Bytes b, Bytes c) { return checked_mul(checked_mul(a, b), c); }

@@ -67,6 +67,7 @@ Bytes estimate_nccl_init(const WorkerShape& w, const EraRules& era) {
 
 std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, std::uint64_t b) {
     std::vector<std::uint64_t> sizes{1, 2, 4};
+    sizes.reserve(3 + 64 + 1);   // the longest schedule: [1, 2, 4] + 8..512 step 8 (one allocation per plan)
     if (era.capture_schedule == CaptureSchedule::v0_to_seqs) {
         // vllm/worker/model_runner.py: _BATCH_SIZES_TO_CAPTURE = [1, 2, 4] + [8 * i for i in 1..],
         // up to max_num_seqs rounded up to a multiple of 8, at most 256 (8 x 32).
@@ -96,16 +97,11 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
         sizes.push_back(i);
     }
     // Sizes above max_num_batched_tokens are dropped, and B itself is captured when it is smaller.
-    std::vector<std::uint64_t> capped;
-    for (std::uint64_t x : sizes) {
-        if (x <= b) {
-            capped.push_back(x);
-        }
+    sizes.erase(std::remove_if(sizes.begin(), sizes.end(), [b](std::uint64_t x) { return x > b; }), sizes.end());
+    if (b <= max_size && (sizes.empty() || sizes.back() != b)) {
+        sizes.push_back(b);
     }
-    if (b <= max_size && (capped.empty() || capped.back() != b)) {
-        capped.push_back(b);
-    }
-    return capped;
+    return sizes;
 }
 
 Bytes graph_bytes_per_piece(const EraRules& era) {
@@ -113,7 +109,10 @@ Bytes graph_bytes_per_piece(const EraRules& era) {
 }
 
 Bytes estimate_cuda_graphs(const EraRules& era, std::uint64_t layers, std::uint64_t s, std::uint64_t b) {
-    const std::uint64_t n = capture_sizes(era, s, b).size();
+    return cuda_graph_bytes(era, layers, capture_sizes(era, s, b).size());
+}
+
+Bytes cuda_graph_bytes(const EraRules& era, std::uint64_t layers, std::uint64_t n) {
     // Piecewise graphs split at every attention layer: layers + 1 pieces per capture size.
     return checked_mul(checked_mul(n, checked_add(layers, 1)), graph_bytes_per_piece(era));
 }

@@ -316,7 +316,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
     if (c.cuda_graphs) {
         w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens).size();
-        w.cuda_graphs = estimate_cuda_graphs(plan.era, w.end_layer - w.first_layer, c.max_num_seqs, c.max_num_batched_tokens);
+        w.cuda_graphs = cuda_graph_bytes(plan.era, w.end_layer - w.first_layer, w.capture_sizes);
     }
     return w;
 }
