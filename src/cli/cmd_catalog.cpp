@@ -11,52 +11,34 @@
 namespace vramplan::cli {
 
 namespace {
-struct ListOptions {
-    std::string format = "text";
-};
+
+/// A catalog listing: text fitted to the terminal, or JSON.
+Action add_list_command(CLI::App* cmd, const GlobalOptions& global, std::string (*text)(const Catalog&, std::size_t width),
+                        nlohmann::json (*json)(const Catalog&)) {
+    auto format = std::make_shared<std::string>("text");
+    cmd->add_option("--format,-f", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    return [format, &global, text, json]() -> int {
+        const Catalog catalog = Catalog::load(profile_directories(global));
+        if (*format == "json") {
+            std::cout << json(catalog).dump(2) << "\n";
+        } else {
+            print_text(text(catalog, terminal_width()));
+        }
+        return k_exit_ok;
+    };
+}
+
+std::string preset_list(const Catalog& catalog, std::size_t /*width: prose, wrapped when printed*/) { return render_preset_list(catalog); }
+
 } // namespace
 
-Action add_gpus_command(CLI::App* cmd, const GlobalOptions& global) {
-    auto opts = std::make_shared<ListOptions>();
-    cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-    return [opts, &global]() -> int {
-        const Catalog catalog = Catalog::load(profile_directories(global));
-        if (opts->format == "json") {
-            std::cout << gpu_list_json(catalog).dump(2) << "\n";
-        } else {
-            std::cout << render_gpu_list(catalog, terminal_width());
-        }
-        return k_exit_ok;
-    };
-}
+Action add_gpus_command(CLI::App* cmd, const GlobalOptions& global) { return add_list_command(cmd, global, render_gpu_list, gpu_list_json); }
 
 Action add_models_command(CLI::App* cmd, const GlobalOptions& global) {
-    auto opts = std::make_shared<ListOptions>();
-    cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-    return [opts, &global]() -> int {
-        const Catalog catalog = Catalog::load(profile_directories(global));
-        if (opts->format == "json") {
-            std::cout << model_list_json(catalog).dump(2) << "\n";
-        } else {
-            std::cout << render_model_list(catalog, terminal_width());
-        }
-        return k_exit_ok;
-    };
+    return add_list_command(cmd, global, render_model_list, model_list_json);
 }
 
-Action add_presets_command(CLI::App* cmd, const GlobalOptions& global) {
-    auto opts = std::make_shared<ListOptions>();
-    cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-    return [opts, &global]() -> int {
-        const Catalog catalog = Catalog::load(profile_directories(global));
-        if (opts->format == "json") {
-            std::cout << preset_list_json(catalog).dump(2) << "\n";
-        } else {
-            print_text(render_preset_list(catalog));
-        }
-        return k_exit_ok;
-    };
-}
+Action add_presets_command(CLI::App* cmd, const GlobalOptions& global) { return add_list_command(cmd, global, preset_list, preset_list_json); }
 
 Action add_show_command(CLI::App* cmd, const GlobalOptions& global) {
     struct ShowOptions {
