@@ -59,14 +59,17 @@ void add_engine_options(CLI::App* cmd, PlanInputs& o, bool lists, const std::fun
     }
 }
 
-std::vector<std::pair<std::string, std::string>> vllm_short_flags() {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const EngineArg& arg : engine_args()) {
-        if (arg.field && arg.short_form.size() > 1) {
-            out.emplace_back("-" + std::string(arg.short_form), "--" + std::string(arg.name));
+const std::vector<std::pair<std::string, std::string>>& vllm_short_flags() {
+    static const std::vector<std::pair<std::string, std::string>> flags = [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const EngineArg& arg : engine_args()) {
+            if (arg.field && arg.short_form.size() > 1) {
+                out.emplace_back("-" + std::string(arg.short_form), "--" + std::string(arg.name));
+            }
         }
-    }
-    return out;
+        return out;
+    }();
+    return flags;
 }
 
 void add_plan_options(CLI::App* cmd, PlanInputs& o) {

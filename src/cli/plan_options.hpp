@@ -24,6 +24,6 @@ void add_plan_options(CLI::App* cmd, PlanInputs& options);
 void add_engine_options(CLI::App* cmd, PlanInputs& options, bool lists, const std::function<void()>& after_model);
 /// vLLM's two-letter short flags of modelled arguments ("-tp" → "--tensor-parallel-size"), which
 /// CLI11 cannot name: spelt out before parsing.
-std::vector<std::pair<std::string, std::string>> vllm_short_flags();
+const std::vector<std::pair<std::string, std::string>>& vllm_short_flags();
 
 } // namespace vramplan::cli

@@ -26,7 +26,7 @@ constexpr MetricSpec k_metrics[] = {
     {CompareMetric::restore_lower_s, CompareUnit::seconds}, {CompareMetric::verdict, CompareUnit::verdict},
 };
 
-double value_of(CompareMetric m, const Plan& p) {
+double value_of(CompareMetric m, const Plan& p, const SnapshotEstimate& snapshot) {
     const WorkerPlan& w = p.workers[p.deciding_worker];
     const auto bytes = [](SignedBytes b) { return static_cast<double>(b); };
     switch (m) {
@@ -43,8 +43,8 @@ double value_of(CompareMetric m, const Plan& p) {
     case CompareMetric::free: return bytes(w.free);
     case CompareMetric::kv_tokens: return static_cast<double>(p.capacity.tokens);
     case CompareMetric::max_concurrency: return round_concurrency(p.capacity.max_concurrency);
-    case CompareMetric::snapshot_image: return static_cast<double>(estimate_snapshot(p, SnapshotParams{}, std::nullopt).image_compressed);
-    case CompareMetric::restore_lower_s: return estimate_snapshot(p, SnapshotParams{}, std::nullopt).restore_lower_s;
+    case CompareMetric::snapshot_image: return static_cast<double>(snapshot.image_compressed);
+    case CompareMetric::restore_lower_s: return snapshot.restore_lower_s;
     case CompareMetric::verdict: return p.verdict.starts ? 1.0 : 0.0;
     }
     return 0.0;
@@ -82,12 +82,17 @@ const char* compare_metric_name(CompareMetric m) {
 }
 
 std::vector<CompareRow> compare_plans(const std::vector<Plan>& plans) {
+    // One snapshot estimate per plan, shared by its two snapshot rows.
+    std::vector<SnapshotEstimate> snapshots;
+    for (const Plan& p : plans) {
+        snapshots.push_back(estimate_snapshot(p, SnapshotParams{}, std::nullopt));
+    }
     std::vector<CompareRow> rows;
     for (const MetricSpec& spec : k_metrics) {
         CompareRow row{spec.metric, spec.unit, {}};
         for (std::size_t i = 0; i < plans.size(); ++i) {
             CompareCell c;
-            c.value = value_of(spec.metric, plans[i]);
+            c.value = value_of(spec.metric, plans[i], snapshots[i]);
             if (spec.unit == CompareUnit::verdict) {
                 c.text = verdict_text(plans[i]);
             } else if (i > 0) {

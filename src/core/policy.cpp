@@ -163,14 +163,15 @@ void restore_rule(const PlanRequest& r, const Plan& p, const Policy& pol, const 
 }
 
 /// Memory caps bound the utilization from above, capacity targets from below: when several rules
-/// are broken, one utilization may satisfy them all.
+/// are broken, one utilization may satisfy them all. Runs before the restore rule is judged, as
+/// the restore fix is not one of the bounds.
 std::optional<FixAll> fix_all(const PlanRequest& r, const Plan& p, std::vector<Violation>& violations) {
     double upper = 1.0;
     double lower = 0.0;
     int bounded = 0;
     for (Violation& v : violations) {
         const std::optional<double> u = v.fix ? v.fix->only_utilization() : std::nullopt;
-        if (!u || v.rule == Violation::Rule::max_restore_seconds) {
+        if (!u) {
             continue;
         }
         ++bounded;
