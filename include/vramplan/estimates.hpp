@@ -109,6 +109,7 @@ struct WorkerShape {
     std::uint64_t max_num_seqs = 256;
     std::uint64_t max_num_batched_tokens = 2048;
     int compute_major = 8;
+    bool mrv2 = false;   ///< Model Runner V2 (its own sampler, addendum 2 §15.3)
 };
 
 /// Breakdown of the activation estimate, for --explain.
@@ -130,8 +131,10 @@ Bytes estimate_non_torch(const WorkerShape& w, const EraRules& era);
 /// pre-Hopper cards, where the TP non-torch fit already holds it).
 Bytes estimate_nccl_init(const WorkerShape& w, const EraRules& era);
 
-/// CUDA-graph capture sizes for the era (spec §7.1), given S and B.
-std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t max_num_seqs, std::uint64_t max_num_batched_tokens);
+/// CUDA-graph capture sizes for the era (spec §7.1), given S and B; `sm100` for Blackwell
+/// datacenter GPUs (compute capability 10.x), whose largest size is 1024 from 0.28 (addendum 2 §14.3).
+std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t max_num_seqs, std::uint64_t max_num_batched_tokens,
+                                         bool sm100 = false);
 
 /// Graph memory per (capture size x piece) of the era's engine.
 Bytes graph_bytes_per_piece(const EraRules& era);

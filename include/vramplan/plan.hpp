@@ -7,6 +7,7 @@
 #include <vramplan/estimates.hpp>
 #include <vramplan/kv.hpp>
 #include <vramplan/model.hpp>
+#include <vramplan/runner.hpp>
 #include <vramplan/version.hpp>
 #include <vramplan/weights.hpp>
 
@@ -91,6 +92,10 @@ struct ResolvedConfig {
     std::string kv_cache_dtype;        ///< resolved KV dtype name
     bool cuda_graphs = true;           ///< false with --enforce-eager (or a release without graphs)
     bool chunked_prefill = true;       ///< V1 always; V0 above 32K tokens (≥ 0.5.3)
+    RunnerChoice runner;               ///< V1 model runner or Model Runner V2 (addendum 2 §14.1)
+    /// Tokens a sliding-window layer reserves beyond its window per request: B before 0.26,
+    /// max_concurrent_batches × B after (#47728; 2 with async scheduling at PP 1, PP + 1 on MRv2).
+    std::uint64_t in_flight_tokens = 0;
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -116,6 +121,10 @@ struct WorkerPlan {
     Bytes activation = 0;
     Bytes non_torch = 0;
     bool non_torch_in_budget = true;   ///< false before v0.2.5 (only torch allocations counted)
+    /// Model Runner V2's persistent sampler state (penalty table, addendum 2 §13.3): charged to the
+    /// budget from 0.27 (the free-memory-drop formula), held outside it before.
+    Bytes runner_buffers = 0;
+    bool runner_buffers_in_budget = false;
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
@@ -129,6 +138,9 @@ struct WorkerPlan {
     std::vector<std::uint64_t> layer_counts; ///< KV layers of each type on this stage
     std::uint64_t num_blocks = 0;
     Bytes request_bytes = 0;           ///< KV one max-length request needs on this worker
+    /// What the max-length check compares with request_bytes: the KV cache, less one pool block
+    /// for the null block from 0.28 (#47272, addendum 2 §16.6).
+    SignedBytes kv_for_check = 0;
     std::uint64_t estimated_max_model_len = 0;
     TermErrors errors;
     /// What the card has left after CUDA-graph capture (≤ v0.20 and V0: after the KV cache); equal to

@@ -35,9 +35,13 @@ inline constexpr VllmVersion k_v1_default{0, 8, 0};
 /// V1 could be opted into (VLLM_USE_V1=1) from v0.6.5; V0 was removed in v0.11.0 (#25321).
 inline constexpr VllmVersion k_v1_first{0, 6, 5};
 inline constexpr VllmVersion k_v0_removed{0, 11, 0};
-/// The newest release whose rules were read from vLLM's source (reference spec §1.6; code up to
-/// 2026-05-14). Later versions are planned with these rules and flagged as extrapolated.
-inline constexpr VllmVersion k_newest_modelled{0, 21, 0};
+/// The newest release modelled: 0.22–0.28 from vLLM's source (addendum 2, upstream main up to
+/// 2026-08-20), 0.29–0.32 from release notes, threads and logs (addendum 2 §14.5, §19: no
+/// memory-accounting change found after 0.29). Later versions are planned with these rules and
+/// flagged as extrapolated.
+inline constexpr VllmVersion k_newest_modelled{0, 32, 0};
+/// The newest release whose rules were read from vLLM's source (addendum 2 §12: C28 ≈ 0.28).
+inline constexpr VllmVersion k_newest_source_read{0, 28, 0};
 
 /// vLLM's two engines: the original (V0, `vllm/worker/worker.py`) and V1 (`vllm/v1/`).
 enum class Engine { v0, v1 };
@@ -76,6 +80,16 @@ enum class CaptureSchedule {
     fixed_512,        ///< ≤ v0.9.x: [1,2,4] + range(8, 513, 8)
     step8_to_2s,      ///< v0.10.x (#20628): [1,2,4] + range(8, min(2S,512)+1, 8)
     step8_then_16,    ///< ≥ v0.11.1 (#26016): [1,2,4] + range(8,256,8) + range(256, max+1, 16), capped at B
+};
+
+/// Which architectures Model Runner V2 (`vllm/v1/worker/gpu/model_runner.py`) runs by default
+/// (`VllmConfig._is_default_v2_model_runner_model`, addendum 2 §14.1).
+enum class Mrv2Default {
+    none,                 ///< ≤ 0.21: opt-in only (VLLM_USE_V2_MODEL_RUNNER=1)
+    qwen3,                ///< 0.22 (#39337): Qwen3ForCausalLM, not MoE, not quantized
+    qwen3_llama_mistral,  ///< 0.23 (#43458): + LlamaForCausalLM, MistralForCausalLM
+    listed,               ///< 0.24: Qwen3, Llama, Mistral, DeepseekV2, Qwen2Moe, GraniteMoe; quantized allowed
+    dense,                ///< 0.25+ (#44443): every generative model not MoE, not hybrid, plus the listed MoE
 };
 
 /// Rules of one vLLM era, all the planner needs to know about the version.
@@ -122,6 +136,34 @@ struct EraRules {
     CaptureSchedule capture_schedule = CaptureSchedule::step8_then_16;
     /// FULL_AND_PIECEWISE default since #25444 (v0.11.0); PIECEWISE before.
     bool full_and_piecewise = false;
+
+    // ---- vLLM 0.22–0.32 (reference/vllm-memory-model-2.md, "addendum 2") ----
+    /// Which models run on Model Runner V2 by default (§14.1).
+    Mrv2Default mrv2_default = Mrv2Default::none;
+    /// MRv2 reserves its CUDA-graph memory in the budget (#53306, ≈0.29, not source-verified, §14.5);
+    /// before, its `profile_cudagraph_memory` returns 0 and the graphs are captured outside (§13.4).
+    bool mrv2_graphs_in_budget = false;
+    /// Non-KV = device-wide free-memory drop + (torch peak − torch allocated after) (#49208; in the
+    /// 0.27 release per the correction at the top of addendum 2, §13.3): persistent buffers such as
+    /// MRv2's penalty table are charged.
+    bool non_kv_total_consumed = false;
+    /// Sliding-window layers reserve max_concurrent_batches × B in-flight tokens per request
+    /// (#47728, 0.26, §16.2); before, B.
+    bool swa_in_flight_batches = false;
+    /// The KV-too-small check, its estimate and auto-fit hold back one pool block for the null
+    /// block (#47272, merged 2026-08-20, in C28 = the 0.28 proxy, §16.6).
+    bool null_block_reserved = false;
+    /// Error texts gain "(this flag also controls CPU memory …)" and "model's" (#42479, 0.22, §16.6).
+    bool error_texts_0_22 = false;
+    /// `vllm serve` on GPUs of ≥ 160 GiB defaults to max_num_batched_tokens 16384 (#51726, 0.28, §15.1).
+    bool large_card_serve_16k = false;
+    /// Largest CUDA-graph capture size 1024 on SM100-family GPUs (#49390, 0.28, §14.3).
+    bool sm100_capture_1024 = false;
+    /// MRv2's sampler copies the logits to float32 before sampling (vllm/v1/worker/gpu/sample/
+    /// sampler.py:158-159 @C27); #48641 removed the copy in 0.26.0 only (reverted 1134545b6f, §15.3).
+    bool mrv2_sampler_fp32_copy = true;
+    /// The era's rules were read from vLLM's source (≤ 0.28); 0.29+ come from threads and logs.
+    bool source_verified = true;
 };
 
 /// The engine a release runs by default: V1 from v0.8.0, V0 before.

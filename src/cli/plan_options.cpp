@@ -1,9 +1,10 @@
 // Shared vLLM flags (plan_options.hpp).
 #include "plan_options.hpp"
 
-#include <functional>
-
 #include <vramplan/version.hpp>
+
+#include <functional>
+#include <iostream>
 
 namespace vramplan::cli {
 
@@ -80,7 +81,15 @@ void add_plan_options(CLI::App* cmd, PlanInputs& o) {
     cmd->add_option("--other-processes-memory", o.other_processes_memory,
                     "Memory other processes already hold on each GPU (counted in the budget by the global eras, must be free after 0.9.1)");
     cmd->add_option("--vllm-version", o.vllm_version, "vLLM release whose rules to apply (default and newest modelled: " +
-                                                          k_newest_modelled.str() + "; oldest: " + k_oldest_modelled.str() + ")");
+                                                          k_newest_modelled.str() + "; oldest: " + k_oldest_modelled.str() + ")")
+        ->each([](const std::string& text) {
+            // A release past the newest modelled plans with the newest rules: say so where a script sees it.
+            const std::optional<VllmVersion> v = parse_vllm_version(text);
+            if (v && rules_for(*v).extrapolated) {
+                std::cerr << "vramplan: warning: vLLM " << v->str() << " is newer than the newest release modelled ("
+                          << k_newest_modelled.str() << "); planning with " << k_newest_modelled.str() << "'s rules\n";
+            }
+        });
     cmd->add_option("--engine", o.engine, "auto (the release's default: V1 from 0.8.0), v0 (until 0.10.x) or v1 (from 0.6.5)");
     cmd->add_option("--entrypoint", o.entrypoint, "serve (vllm serve, default) or llm (the LLM class): batch defaults differ")
         ->check(CLI::IsMember({"serve", "llm"}));

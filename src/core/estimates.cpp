@@ -25,7 +25,13 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
         // _dummy_sampler_run: logits for min(S, B) rows over the full (TP-gathered) vocabulary,
         // while the hidden states of the batch are still alive.
         const double rows = static_cast<double>(std::min(w.max_num_seqs, b));
-        const double slope = era.sampler_0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
+        double slope = era.sampler_0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
+        if (w.mrv2) {
+            // Model Runner V2 (addendum 2 §15.3): the logits in the model dtype plus their float32
+            // copy (sampler.py:158-159 @C27, absent in 0.26.0), then Gumbel-max sampling in a Triton
+            // kernel (gumbel.py:215 @C27): no probability or sort buffers of the V1 sampler.
+            slope = static_cast<double>(d + (era.mrv2_sampler_fp32_copy ? 4 : 0));
+        }
         e.sampler_slope = slope;
         const double sampler = slope * rows * static_cast<double>(m.vocab_size);
         e.sampler = checked_add(round_bytes(sampler, "sampler activation estimate"), checked_mul(b, h, d));
@@ -65,9 +71,9 @@ Bytes estimate_nccl_init(const WorkerShape& w, const EraRules& era) {
     return w.tp > 1 && w.compute_major >= 9 && !era.nccl_init_before_snapshot ? calib::k_nccl_init_hopper_pre_0_11 : 0;
 }
 
-std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, std::uint64_t b) {
+std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, std::uint64_t b, bool sm100) {
     std::vector<std::uint64_t> sizes{1, 2, 4};
-    sizes.reserve(3 + 64 + 1);   // the longest schedule: [1, 2, 4] + 8..512 step 8 (one allocation per plan)
+    sizes.reserve(3 + 64 + 48 + 1);   // the longest schedule: [1, 2, 4] + 8..248 step 8 + 256..1024 step 16 (one allocation per plan)
     if (era.capture_schedule == CaptureSchedule::v0_to_seqs) {
         // vllm/worker/model_runner.py: _BATCH_SIZES_TO_CAPTURE = [1, 2, 4] + [8 * i for i in 1..],
         // up to max_num_seqs rounded up to a multiple of 8, at most 256 (8 x 32).
@@ -83,7 +89,9 @@ std::vector<std::uint64_t> capture_sizes(const EraRules& era, std::uint64_t s, s
         }
         return sizes;
     }
-    const std::uint64_t max_size = 2 * std::min<std::uint64_t>(s, 256);
+    // max = min(S·2, 512), or 1024 on SM100 from 0.28 (#49390, vllm/config/vllm.py ≈1975-2100 @C28).
+    const std::uint64_t limit = era.sm100_capture_1024 && sm100 ? 1024 : 512;
+    const std::uint64_t max_size = std::min<std::uint64_t>(s, limit / 2) * 2;
     if (era.capture_schedule == CaptureSchedule::step8_to_2s) {
         for (std::uint64_t i = 8; i <= max_size; i += 8) {
             sizes.push_back(i);

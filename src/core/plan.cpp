@@ -114,6 +114,9 @@ BatchDefault batch_defaults(const PlanRequest& r, const EraRules& era, std::uint
         break;
     }
     d.tokens = serve ? (d.large_gpu ? 8192 : 2048) : (d.large_gpu ? 16384 : 8192);
+    if (era.large_card_serve_16k && r.gpu.total >= 160 * k_gib) {
+        d.tokens = 16384;   // #51726 (0.28): B 16384 for `vllm serve` too on GPUs of ≥ 160 GiB (arg_utils.py:2574-2665)
+    }
     return d;
 }
 
@@ -123,8 +126,23 @@ EraRules resolve_era(const PlanRequest& r, std::vector<std::string>& notes) {
     if (era.extrapolated) {
         notes.push_back("vLLM " + r.version.str() + " is newer than the newest version modelled (" +
                         k_newest_modelled.str() + "); its rules are assumed unchanged");
+    } else if (!era.source_verified) {
+        notes.push_back("vLLM " + r.version.str() + "'s rules come from release notes, threads and logs, not its source (addendum 2 §19): "
+                        "Model Runner V2's graph reservation (#53306) is assumed to match the V1 runner's estimate");
     }
     return era;
+}
+
+/// Tokens a sliding-window request reserves beyond its window (`VllmConfig.max_in_flight_tokens`,
+/// vllm/config/vllm.py:550-571 @main): max_concurrent_batches × B from 0.26, with async scheduling
+/// on by default (§15.2): PP + 1 batches on MRv2, 2 on the V1 runner at PP 1, PP otherwise.
+std::uint64_t in_flight_tokens(const PlanRequest& r, const EraRules& era, ModelRunner runner, std::uint64_t batched) {
+    if (!era.swa_in_flight_batches) {
+        return batched;   // ≤ 0.25: min(W − 1 + B, L) (kv_cache_interface.py:447 @B21)
+    }
+    const std::uint64_t pp = r.pipeline_parallel_size;
+    const std::uint64_t batches = runner == ModelRunner::v2 ? pp + 1 : (pp <= 1 ? 2 : pp);
+    return checked_mul(batches, batched);
 }
 
 /// vLLM's defaults for every flag left unset (spec §6.3), the model and KV-cache dtypes, and
@@ -145,6 +163,8 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
     c.dtype = resolve_dtype(r, notes);
     c.dtype_bytes = dtype_size(c.dtype);
     c.cuda_graphs = !r.enforce_eager && era.cuda_graphs_supported;
+    c.runner = choose_model_runner(r.model, era);
+    c.in_flight_tokens = in_flight_tokens(r, era, c.runner.runner, c.max_num_batched_tokens);
     c.kv_cache_dtype = r.kv_cache_dtype;
     if (c.kv_cache_dtype == "auto") {
         c.kv_cache_dtype = r.model.quant.kv_cache_fp8 ? "fp8" : c.dtype;
@@ -166,6 +186,11 @@ struct BlockChoice {
 BlockChoice choose_block_size(const PlanRequest& r, const EraRules& era, bool fp8_kv) {
     const std::optional<std::uint64_t>& user = r.block_size;
     if (!r.model.is_mla()) {
+        if (user && *user % 16 != 0) {
+            // select_common_block_size (vllm/v1/worker/utils.py:301-367 @main): FlashAttention and
+            // FlashInfer take multiples of 16; another size runs on a backend that accepts it, if any.
+            return {*user, "--block-size; not a multiple of 16, so not FlashAttention's kernel block"};
+        }
         return user ? BlockChoice{*user, "--block-size"} : BlockChoice{16, "default (CacheConfig.DEFAULT_BLOCK_SIZE)"};
     }
     const int cc = r.gpu.compute_major;
@@ -272,6 +297,7 @@ Geometry lay_out(const PlanRequest& r, const EraRules& era, const ResolvedConfig
         s.shape.max_num_seqs = c.max_num_seqs;
         s.shape.max_num_batched_tokens = c.max_num_batched_tokens;
         s.shape.compute_major = r.gpu.compute_major;
+        s.shape.mrv2 = c.runner.runner == ModelRunner::v2;
         s.layer_counts = stage_layer_counts(cache_model, g.kv, r.pipeline_parallel_size, rank);
         g.stages.push_back(std::move(s));
     }
@@ -314,8 +340,11 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
     w.activation = w.activation_parts.total;
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
+    if (c.runner.runner == ModelRunner::v2) {
+        w.runner_buffers = mrv2_penalty_buffers(c.max_num_seqs, r.model.vocab_size);
+    }
     if (c.cuda_graphs) {
-        w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens).size();
+        w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10).size();
         w.cuda_graphs = cuda_graph_bytes(plan.era, w.end_layer - w.first_layer, w.capture_sizes);
     }
     return w;
@@ -363,6 +392,13 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
     if (r.model.is_moe() || r.model.vision.params > 0) {
         e.activation = checked_add(e.activation, calib::k_err_activation_moe_vision);
     }
+    if (shape.mrv2 && shape.pp_rank + 1 == shape.pp) {
+        // MRv2's sampler peak is derived from its source, not measured (addendum 2 §15.3, §19.3):
+        // the half-width is what the V1 sampler's fitted cost would add on top.
+        const double v1 = calib::k_sampler_bytes_per_row_vocab - w.activation_parts.sampler_slope;
+        const double rows = static_cast<double>(std::min(shape.max_num_seqs, shape.max_num_batched_tokens));
+        e.activation = checked_add(e.activation, rel(1, std::max(0.0, v1) * rows * static_cast<double>(r.model.vocab_size)));
+    }
     const bool calibrated_era = era.engine == Engine::v1 && era.within_activation_fit && shape.compute_major >= 8;
     if (!calibrated_era) {
         e.activation = checked_add(e.activation, calib::k_err_activation_old);
@@ -407,8 +443,8 @@ CapacityRange capacity_range(const Plan& p, bool pinned) {
         low_blocks = std::min(low_blocks, worker_num_blocks(p.kv, w.layer_counts, signed_add(w.kv_cache, -err)));
         high_blocks = std::min(high_blocks, worker_num_blocks(p.kv, w.layer_counts, signed_add(w.kv_cache, err)));
     }
-    const KvCapacity lo = kv_capacity(p.kv, low_blocks, p.config.max_model_len, p.config.max_num_batched_tokens, p.era.token_rule);
-    const KvCapacity hi = kv_capacity(p.kv, high_blocks, p.config.max_model_len, p.config.max_num_batched_tokens, p.era.token_rule);
+    const KvCapacity lo = kv_capacity(p.kv, low_blocks, p.config.max_model_len, p.config.in_flight_tokens, p.era.token_rule);
+    const KvCapacity hi = kv_capacity(p.kv, high_blocks, p.config.max_model_len, p.config.in_flight_tokens, p.era.token_rule);
     range.tokens_low = lo.tokens;
     range.tokens_high = hi.tokens;
     range.concurrency_low = lo.max_concurrency;
@@ -467,7 +503,10 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     const PlanRequest& r = plan.request;
     const EraRules& era = plan.era;
     const ResolvedConfig& c = plan.config;
-    w.cuda_graphs_in_budget = era.cuda_graph_in_budget && c.cuda_graphs;
+    // Model Runner V2 returns 0 for the graph estimate until ≈0.29 (§13.4): its graphs are captured
+    // after the KV cache, outside the budget, as ≤ 0.20 did.
+    w.cuda_graphs_in_budget = era.cuda_graph_in_budget && c.cuda_graphs && (c.runner.runner == ModelRunner::v1 || era.mrv2_graphs_in_budget);
+    w.runner_buffers_in_budget = era.non_kv_total_consumed;
     w.cuda_context = calib::k_cuda_context;
     w.other_processes = r.other_processes_memory;
     // V0 ≤ 0.2.4 charges only torch's own peak; the global eras everything on the card, the CUDA
@@ -486,6 +525,9 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     if (w.cuda_graphs_in_budget) {
         charged = checked_add(charged, w.cuda_graphs);
     }
+    if (w.runner_buffers_in_budget) {
+        charged = checked_add(charged, w.runner_buffers);
+    }
     w.charged = charged;
     if (r.kv_cache_memory_bytes) {
         // --kv-cache-memory-bytes: the KV size is pinned and profiling does not size it (spec §7.3).
@@ -498,6 +540,9 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     // Outside the budget: what the era does not charge (the context and other processes in the
     // per-instance eras, non-torch before 0.2.5) and the CUDA graphs captured after the KV cache.
     Bytes outside = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
+    if (!w.runner_buffers_in_budget) {
+        outside = checked_add(outside, w.runner_buffers);
+    }
     if (!w.card_in_budget) {
         outside = checked_add(outside, checked_add(w.cuda_context, w.other_processes));
     }
@@ -511,8 +556,14 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     w.graph_headroom = w.free;
     w.layer_counts = stage.layer_counts;
     w.num_blocks = worker_num_blocks(plan.kv, w.layer_counts, w.kv_cache);
-    w.request_bytes = worker_request_bytes(plan.kv, w.layer_counts, c.max_model_len, c.max_num_batched_tokens);
-    w.estimated_max_model_len = estimate_max_model_len(plan.kv, w.layer_counts, w.kv_cache, c.max_model_len, c.max_num_batched_tokens);
+    w.request_bytes = worker_request_bytes(plan.kv, w.layer_counts, c.max_model_len, c.in_flight_tokens);
+    // From 0.28 the check, its estimate and auto-fit hold back one pool block (#47272,
+    // kv_cache_utils.py:893-905 @C28); allocation still uses all of it.
+    w.kv_for_check = w.kv_cache;
+    if (era.null_block_reserved && w.kv_cache > 0) {
+        w.kv_for_check = signed_add(w.kv_cache, -to_signed(worker_block_bytes(plan.kv, w.layer_counts)));
+    }
+    w.estimated_max_model_len = estimate_max_model_len(plan.kv, w.layer_counts, w.kv_for_check, c.max_model_len, c.in_flight_tokens);
     w.errors = term_errors(r, era, w, stage.shape);
 }
 
@@ -525,7 +576,7 @@ void settle_capacity(Plan& plan) {
         }
     }
     const ResolvedConfig& c = plan.config;
-    plan.capacity = kv_capacity(plan.kv, plan.workers[plan.deciding_worker].num_blocks, c.max_model_len, c.max_num_batched_tokens,
+    plan.capacity = kv_capacity(plan.kv, plan.workers[plan.deciding_worker].num_blocks, c.max_model_len, c.in_flight_tokens,
                                 plan.era.token_rule);
     plan.range = capacity_range(plan, plan.request.kv_cache_memory_bytes.has_value());
 }
@@ -582,13 +633,17 @@ std::optional<Verdict> free_memory_failure(const Plan& plan) {
 /// vLLM's message when a V1 worker's KV cache cannot hold one max-length request.
 std::string kv_too_small_error(const Plan& plan, const WorkerPlan& w) {
     const std::string unit = plan.era.kv_error_gib ? " GiB" : " GB";
-    return "To serve at least one request with the models's max seq len (" + std::to_string(plan.config.max_model_len) + "), (" +
-           gib2(to_signed(w.request_bytes)) + unit + " KV cache is needed, which is larger than the available KV cache memory (" +
-           gib2(w.kv_cache) + unit + "). " +
+    const bool new_text = plan.era.error_texts_0_22;   // #42479 (0.22), addendum 2 §16.6
+    return std::string("To serve at least one request with the ") + (new_text ? "model's" : "models's") + " max seq len (" +
+           std::to_string(plan.config.max_model_len) + "), (" + gib2(to_signed(w.request_bytes)) + unit +
+           " KV cache is needed, which is larger than the available KV cache memory (" + gib2(w.kv_for_check) + unit + "). " +
            (w.estimated_max_model_len > 0 && plan.era.kv_error_length_hint
                 ? "Based on the available memory, the estimated maximum model length is " + std::to_string(w.estimated_max_model_len) + ". "
                 : std::string()) +
-           "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
+           (new_text ? "Try increasing `gpu_memory_utilization` (which also controls CPU memory on the CPU backend) or decreasing "
+                       "`max_model_len` when initializing the engine. See https://docs.vllm.ai/en/latest/configuration/conserving_memory/ "
+                       "for more details."
+                     : "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.");
 }
 
 /// What makes room for one request of `w`: the smallest utilization that fits it, a context of
@@ -630,14 +685,18 @@ std::optional<Verdict> kv_cache_failure(const Plan& plan) {
         Verdict v = fails(Failure::kv_too_small);
         if (v0 ? plan.capacity.num_blocks == 0 : w.kv_cache <= 0) {
             v.failure = Failure::no_kv_memory;
-            v.error = "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.";
+            v.error = plan.era.error_texts_0_22
+                          ? "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine "
+                            "(this flag also controls CPU memory reservation on the CPU backend, despite its name). See "
+                            "https://docs.vllm.ai/en/latest/configuration/conserving_memory/ for more details."
+                          : "No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.";
         } else if (v0 && max_model_len > v0_tokens) {
             // vllm/worker/worker.py raise_if_cache_size_invalid
             v.estimated_max_model_len = v0_tokens;
             v.error = "The model's max seq len (" + std::to_string(max_model_len) +
                       ") is larger than the maximum number of tokens that can be stored in KV cache (" + std::to_string(v0_tokens) +
                       "). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
-        } else if (!v0 && w.request_bytes > static_cast<Bytes>(w.kv_cache)) {
+        } else if (!v0 && (w.kv_for_check <= 0 || w.request_bytes > static_cast<Bytes>(w.kv_for_check))) {
             v.estimated_max_model_len = w.estimated_max_model_len;
             v.error = kv_too_small_error(plan, w);
         } else {
@@ -789,9 +848,16 @@ std::string validate_flags(const PlanRequest& r) {
         return "--max-num-batched-tokens: expected an integer from 1 to 2^32";
     }
     if (r.block_size) {
+        // Any positive integer since #35122 (2026-03-09, ≈0.18: `block_size: SkipValidation[int]`;
+        // `Field(gt=0)` from 0.22, vllm/config/cache.py:48 @C22): hybrid models run 528, 544, 784 …
+        // Before, `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (and 512 in older releases).
         static constexpr std::array<std::uint64_t, 8> allowed{1, 8, 16, 32, 64, 128, 256, 512};
-        if (std::find(allowed.begin(), allowed.end(), *r.block_size) == allowed.end()) {
-            return "--block-size: expected one of 1, 8, 16, 32, 64, 128, 256, 512";
+        const bool any = r.version >= VllmVersion{0, 18, 0};
+        if (*r.block_size == 0 || *r.block_size > (std::uint64_t{1} << 20)) {
+            return "--block-size: expected an integer from 1 to 1048576";
+        }
+        if (!any && std::find(allowed.begin(), allowed.end(), *r.block_size) == allowed.end()) {
+            return "--block-size: vLLM " + r.version.str() + " accepts 1, 8, 16, 32, 64, 128, 256 or 512 (any size from 0.18)";
         }
     }
     static const std::array<std::string, 7> dtypes{"auto", "bfloat16", "float16", "half", "float32", "float", "fp32"};
@@ -870,13 +936,15 @@ std::string accounting_error(const Plan& plan) {
     for (const WorkerPlan& w : plan.workers) {
         const std::string at = "pp_rank " + std::to_string(w.pp_rank) + ": ";
         const Wide card = Wide{w.cuda_context} + w.other_processes;
+        const Wide buffers = w.runner_buffers;
         const Wide in_budget = Wide{w.weights} + w.activation + (w.non_torch_in_budget ? Wide{w.non_torch} : 0) +
-                               (w.card_in_budget ? card : 0) + (w.cuda_graphs_in_budget ? Wide{w.cuda_graphs} : 0);
+                               (w.card_in_budget ? card : 0) + (w.cuda_graphs_in_budget ? Wide{w.cuda_graphs} : 0) +
+                               (w.runner_buffers_in_budget ? buffers : 0);
         if (in_budget + w.kv_cache != Wide{w.budget}) {
             return at + "charged terms + KV cache != budget";
         }
         const Wide outside = (w.card_in_budget ? 0 : card) + (w.non_torch_in_budget ? 0 : Wide{w.non_torch}) +
-                             (w.cuda_graphs_in_budget ? 0 : Wide{w.cuda_graphs});
+                             (w.cuda_graphs_in_budget ? 0 : Wide{w.cuda_graphs}) + (w.runner_buffers_in_budget ? 0 : buffers);
         if (Wide{w.budget} + outside + w.free != Wide{w.total}) {
             return at + "budget + outside-budget terms + free != total";
         }

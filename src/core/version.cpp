@@ -114,6 +114,28 @@ void apply_v0_rules(EraRules& r, VllmVersion v) {
     r.v0_chunked_prefill_auto = v >= VllmVersion{0, 5, 3};              // #6666
 }
 
+/// vLLM 0.22–0.32 (addendum 2, "What changed by release"; release ↔ source pins in §12).
+void apply_0_22_rules(EraRules& r, VllmVersion v) {
+    if (v >= VllmVersion{0, 25, 0}) {
+        r.mrv2_default = Mrv2Default::dense;                  // #44443, vllm/config/vllm.py:557-575 @C25
+    } else if (v >= VllmVersion{0, 24, 0}) {
+        r.mrv2_default = Mrv2Default::listed;                 // vllm/config/vllm.py:68-77 @C24
+    } else if (v >= VllmVersion{0, 23, 0}) {
+        r.mrv2_default = Mrv2Default::qwen3_llama_mistral;    // #43458, vllm.py:69-75,558 @C23
+    } else if (v >= VllmVersion{0, 22, 0}) {
+        r.mrv2_default = Mrv2Default::qwen3;                  // #39337 (2026-05-14), vllm.py:69,532 @C22
+    }
+    r.error_texts_0_22 = v >= VllmVersion{0, 22, 0};                    // #42479 (2026-05-15)
+    r.swa_in_flight_batches = v >= VllmVersion{0, 26, 0};               // #47728 (2026-07-08)
+    r.non_kv_total_consumed = v >= VllmVersion{0, 27, 0};               // #49208; 0.26.0 logs still reconcile with W + A + N
+    r.null_block_reserved = v >= VllmVersion{0, 28, 0};                 // #47272 (2026-08-20, in C28)
+    r.large_card_serve_16k = v >= VllmVersion{0, 28, 0};                // #51726 (2026-08-11)
+    r.sm100_capture_1024 = v >= VllmVersion{0, 28, 0};                  // #49390 (2026-08-07)
+    r.mrv2_graphs_in_budget = v >= VllmVersion{0, 29, 0};               // #53306 (≈2026-08-24), not source-verified
+    r.source_verified = v < VllmVersion{0, 29, 0};
+    r.mrv2_sampler_fp32_copy = !(v >= VllmVersion{0, 26, 0} && v < VllmVersion{0, 27, 0});
+}
+
 } // namespace
 
 EraRules rules_for(VllmVersion v) { return rules_for(v, default_engine(v)); }
@@ -156,6 +178,7 @@ EraRules rules_for(VllmVersion v, Engine engine) {
 
     if (engine == Engine::v1) {
         apply_v1_rules(r, v);
+        apply_0_22_rules(r, v);
     } else {
         apply_v0_rules(r, v);
     }
@@ -178,7 +201,19 @@ std::string era_name(const EraRules& era) {
     if (era.engine == Engine::v0) {
         return "V0 0.6.5-0.10 (per instance, memory_profiling)";
     }
-    return era.cuda_graph_in_budget ? "V1 0.21+ (CUDA-graph estimate in budget)" : "V1 0.9.1-0.20 (per instance, free-memory check)";
+    if (!era.cuda_graph_in_budget) {
+        return "V1 0.9.1-0.20 (per instance, free-memory check)";
+    }
+    if (era.mrv2_graphs_in_budget) {
+        return "V1 0.29+ (Model Runner V2 reserves graphs; not source-verified)";
+    }
+    if (era.non_kv_total_consumed) {
+        return "V1 0.27-0.28 (non-KV from the free-memory drop; Model Runner V2 graphs outside)";
+    }
+    if (era.mrv2_default != Mrv2Default::none) {
+        return "V1 0.22-0.26 (Model Runner V2 graphs outside the budget)";
+    }
+    return "V1 0.21 (CUDA-graph estimate in budget)";
 }
 
 } // namespace vramplan

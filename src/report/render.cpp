@@ -112,6 +112,9 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                        p.era.extrapolated ? " (rules of " + k_newest_modelled.str() + ")" : "");
     const std::uint64_t params = count_parameters(p.request.model);
     out += fmt::format("  rules  {}\n", era_name(p.era));
+    if (p.era.mrv2_default != Mrv2Default::none) {
+        out += fmt::format("  runs   {}\n", c.runner.reason);
+    }
     out += fmt::format("  model  {} ({}, {:.2f}B parameters, {})\n", ctx.model_label, p.request.model.architecture,
                        static_cast<double>(params) / 1e9, c.dtype);
     out += model_origin_text(p, ctx);
@@ -157,6 +160,10 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     if (graphs_in) {
         rows.push_back({"  CUDA graphs (estimate)", col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
     }
+    const bool buffers = w0.runner_buffers > 0;
+    if (buffers && w0.runner_buffers_in_budget) {
+        rows.push_back({"  MRv2 penalty buffers", col([](const WorkerPlan& w) { return to_signed(w.runner_buffers); })});
+    }
     rows.push_back({"  KV cache", col([](const WorkerPlan& w) { return w.kv_cache; })});
     rows.push_back({"outside the budget", {}, true});
     if (!w0.card_in_budget) {
@@ -164,6 +171,9 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     }
     if (!w0.non_torch_in_budget) {
         rows.push_back({"  non-torch memory (not counted)", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
+    }
+    if (buffers && !w0.runner_buffers_in_budget) {
+        rows.push_back({"  MRv2 buffers (not counted)", col([](const WorkerPlan& w) { return to_signed(w.runner_buffers); })});
     }
     if (!w0.card_in_budget && p.request.other_processes_memory > 0) {
         rows.push_back({"  other processes (at startup)", col([](const WorkerPlan& w) { return to_signed(w.other_processes); })});
@@ -343,11 +353,20 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                                       (s.cuda_graphs_in_budget ? "vLLM's estimate subtracted from the budget (v0.21+)"
                                                                                : "captured after the KV cache, outside the budget")));
         }
+        if (s.runner_buffers > 0) {
+            line("MRv2 buffers" + tag,
+                 fmt::format("penalty table S {} x vocab {} x 4 B + prompt mask S x ceil(vocab/32) x 4 B = {} B = {} GiB, {} "
+                             "(vllm/v1/worker/gpu/sample/penalties.py:31-41; addendum 2 §13.3)",
+                             c.max_num_seqs, m.vocab_size, grouped(s.runner_buffers), gib2(to_signed(s.runner_buffers)),
+                             s.runner_buffers_in_budget ? "charged by the 0.27 free-memory-drop formula"
+                                                        : "allocated after the baseline, not charged before 0.27"));
+        }
         if (!p.request.kv_cache_memory_bytes) {
             std::string charged = "budget - weights - activation";
             charged += s.non_torch_in_budget ? " - non-torch" : "";
             charged += s.card_in_budget ? " - CUDA context - other processes" : "";
             charged += s.cuda_graphs_in_budget ? " - graphs" : "";
+            charged += s.runner_buffers_in_budget && s.runner_buffers > 0 ? " - MRv2 buffers" : "";
             line("kv cache" + tag, fmt::format("{} = {} B = {} GiB", charged,
                                                s.kv_cache >= 0 ? grouped(static_cast<Bytes>(s.kv_cache)) : "-" + grouped(static_cast<Bytes>(-s.kv_cache)),
                                                gib2(s.kv_cache)));
@@ -357,6 +376,7 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
         outside += s.card_in_budget || s.other_processes == 0 ? "" : " - other processes";
         outside += s.non_torch_in_budget ? "" : " - non-torch";
         outside += s.cuda_graphs_in_budget || !c.cuda_graphs ? "" : " - graphs";
+        outside += s.runner_buffers_in_budget || s.runner_buffers == 0 ? "" : " - MRv2 buffers";
         line("free" + tag, fmt::format("{} = {} GiB", outside, gib2(s.free)));
         if (c.cuda_graphs && !s.cuda_graphs_in_budget) {
             line("graph headroom" + tag, fmt::format("total - budget - what sits outside it - graphs = {} GiB (negative: OOM during capture)",
@@ -416,6 +436,8 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
             {"cuda_graph_bytes", w.cuda_graphs},
             {"cuda_graph_in_budget", w.cuda_graphs_in_budget},
             {"cuda_graph_capture_sizes", w.capture_sizes},
+            {"runner_buffer_bytes", w.runner_buffers},
+            {"runner_buffers_in_budget", w.runner_buffers_in_budget},
             {"cuda_graph_headroom_bytes", w.graph_headroom},
             {"cuda_context_bytes", w.cuda_context},
             {"cuda_context_in_budget", w.card_in_budget},
@@ -453,7 +475,11 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"tool_version", k_tool_version},
         {"vllm_version", p.request.version.str()},
         {"vllm_rules_extrapolated", p.era.extrapolated},
+        {"vllm_rules_source_verified", p.era.source_verified},
+        {"newest_modelled_vllm_version", k_newest_modelled.str()},
         {"engine", engine_name(p.era.engine)},
+        {"model_runner", c.runner.runner == ModelRunner::v2 ? "v2" : "v1"},
+        {"model_runner_reason", c.runner.reason},
         {"era", era_name(p.era)},
         {"calibration", p.request.calibration ? json{{"source", p.request.calibration->source}, {"exact", p.request.calibration->exact}}
                                               : json(nullptr)},
