@@ -652,7 +652,10 @@ std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint
     const PlanRequest& r = plan.request;
     std::vector<Fix> fixes;
     if (!r.kv_cache_memory_bytes) {
-        const std::optional<UtilizationStep> u = min_utilization_covering(w.total, checked_add(w.charged, w.request_bytes));
+        // From 0.28 the check holds back the null block (#47272): one more pool block must fit.
+        const Bytes null_block = plan.era.null_block_reserved ? worker_block_bytes(plan.kv, w.layer_counts) : 0;
+        const std::optional<UtilizationStep> u =
+            min_utilization_covering(w.total, checked_add(checked_add(w.charged, w.request_bytes), null_block));
         if (u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
             fixes.push_back(Fix::utilization(u->value()));
         }
