@@ -36,9 +36,10 @@ GPU_KEYS = [
     "id", "name", "aliases", "device_name", "architecture",
     "compute_capability", "vendor", "nvidia_smi_total_mib", "cuda_total_mib",
     "cuda_total_basis", "memory_bandwidth_gbs", "host_link", "host_link_gbs",
-    "bf16", "fp8", "source",
+    "bf16", "fp8", "unified_memory", "source",
 ]
-GPU_OPTIONAL_KEYS = {"aliases"}
+# unified_memory: true for integrated GPUs whose memory is the host's (GB10); absent otherwise.
+GPU_OPTIONAL_KEYS = {"aliases", "unified_memory"}
 MODEL_KEYS = ["id", "hf_id", "source", "config"]
 
 # specs.md key finding 3: "estimate torch_total ~ nvidia-smi MiB - 0.5 GiB".
@@ -843,6 +844,8 @@ def validate(outdir):
         for k in ("bf16", "fp8"):
             if not isinstance(g.get(k), bool):
                 errors.append("gpus/%s: %s not boolean" % (fn, k))
+        if "unified_memory" in g and not isinstance(g["unified_memory"], bool):
+            errors.append("gpus/%s: unified_memory not boolean" % fn)
         for k in ("memory_bandwidth_gbs", "host_link_gbs"):
             v = g.get(k)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):

@@ -29,6 +29,7 @@ struct GpuSpec {
     int compute_minor = 0;
     std::string host_link;        ///< "PCIe Gen4 x16", "NVLink-C2C" ("" unknown)
     double host_link_gbs = 0.0;   ///< host link bandwidth per direction, GB/s (10^9); 0 unknown
+    bool unified_memory = false;  ///< integrated GPU sharing the host's RAM (GB10): see unified_memory.hpp
 };
 
 /// Which vLLM entry point starts the engine: defaults differ (spec §6.3).

@@ -14,6 +14,9 @@ namespace {
 
 double rel(double predicted, double logged) { return (predicted - logged) / logged; }
 
+/// The newer releases' records (vllm-logs-dev.md, slice `wave4`), scored as their own group.
+constexpr const char* k_wave4_group = "slice wave4 (vLLM 0.22+)";
+
 std::string gpu_class(int major, int minor) {
     if (major >= 10) {
         return "Blackwell";
@@ -114,6 +117,7 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
         s.version = r.version;
         s.tp = r.tensor_parallel_size;
         s.patched = r.slice == "unsloth";
+        s.wave4 = r.slice == "wave4";
         const Replay replay = replay_request(catalog, r, configs_dir);
         if (!replay.request) {
             s.skip_reason = replay.skip_reason;
@@ -131,8 +135,8 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
         }
         const WorkerPlan& rank0 = plan.workers.front();
         s.era = era_name(plan.era);
-        s.gpu = r.gpu_id.empty() ? "(logged total)" : r.gpu_id;
-        s.gpu_class = r.gpu_id.empty() ? "unknown" : gpu_class(req.gpu.compute_major, req.gpu.compute_minor);
+        s.gpu = req.gpu.id.empty() ? "(logged total)" : req.gpu.id;   // the record's, or the device name its log prints
+        s.gpu_class = req.gpu.id.empty() ? "unknown" : gpu_class(req.gpu.compute_major, req.gpu.compute_minor);
         s.family = family(req.model);
         const double gib = static_cast<double>(k_gib);
         if (r.weights_gib && *r.weights_gib > 0) {
@@ -189,9 +193,10 @@ std::vector<AccuracySummaryRow> summarize(const std::vector<RecordScore>& scores
         {"all eras", [](const RecordScore&) { return true; }},
         {"V1 >= 0.9.1", [](const RecordScore& s) { return s.era.rfind("V1 0.9.1", 0) == 0 || s.era.rfind("V1 0.21", 0) == 0; }},
     };
+    const bool has_wave4 = std::any_of(scores.begin(), scores.end(), [](const RecordScore& s) { return s.wave4 && s.skip_reason.empty(); });
     std::vector<std::string> eras, classes, families;
     for (const RecordScore& s : scores) {
-        if (s.skip_reason.empty() && !s.patched) {
+        if (s.skip_reason.empty() && !s.patched && !s.wave4) {
             eras.push_back(s.era);
             classes.push_back(s.gpu_class);
             families.push_back(s.family);
@@ -210,11 +215,14 @@ std::vector<AccuracySummaryRow> summarize(const std::vector<RecordScore>& scores
     for (const std::string& f : families) {
         groups.emplace_back("family " + f, [f](const RecordScore& s) { return s.family == f; });
     }
+    if (has_wave4) {
+        groups.emplace_back(k_wave4_group, [](const RecordScore& s) { return s.wave4; });
+    }
     std::vector<AccuracySummaryRow> rows;
     for (const auto& [name, member] : groups) {
         std::vector<double> w, kv, tok, conc;
         for (const RecordScore& s : scores) {
-            if (!s.skip_reason.empty() || s.patched || !member(s)) {
+            if (!s.skip_reason.empty() || s.patched || s.wave4 != (name == k_wave4_group) || !member(s)) {
                 continue;
             }
             const auto add = [](std::vector<double>& v, const std::optional<double>& e) {

@@ -136,6 +136,9 @@ json calibration_json(const CalibrationFile& file) {
             {"measured", terms_json(e.measured)},
             {"estimated", terms_json(e.estimated)},
         });
+        if (!e.version_source.empty()) {
+            entries.back()["vllm_version_source"] = e.version_source;
+        }
     }
     return json{{"schema_version", k_calibration_schema}, {"kind", k_kind}, {"entries", entries}};
 }
@@ -177,6 +180,9 @@ CalibrationFile parse_calibration(const std::string& text, const std::string& pa
             r.fail(p + "/vllm_version", "a vLLM release such as \"0.19.0\"");
         }
         c.version = *v;
+        if (const auto it = e.find("vllm_version_source"); it != e.end() && it->is_string()) {
+            c.version_source = it->get<std::string>();
+        }
         c.engine = r.str(e, "engine", p);
         if (c.engine != "V0" && c.engine != "V1") {
             r.fail(p + "/engine", "\"V0\" or \"V1\"");

@@ -171,6 +171,12 @@ GpuProfile parse_gpu(const json& j, const std::string& origin) {
         }
         s.host_link_gbs = it->get<double>();
     }
+    if (auto it = j.find("unified_memory"); it != j.end()) {
+        if (!it->is_boolean()) {
+            throw InputError(origin + ": /unified_memory: expected true or false");
+        }
+        s.unified_memory = it->get<bool>();
+    }
     if (auto it = j.find("aliases"); it != j.end()) {
         if (!it->is_array()) {
             throw InputError(origin + ": /aliases: expected an array of strings");

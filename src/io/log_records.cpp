@@ -3,6 +3,8 @@
 #include <vramplan/engine_args.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/hf_config.hpp>
+#include <vramplan/io/replay.hpp>
+#include <vramplan/io/vllm_log.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -121,12 +123,20 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
         out.skip_reason = "no config.json";
         return out;
     }
-    const auto version = parse_vllm_version(r.version);
+    auto version = parse_vllm_version(r.version);
+    if (!version && !r.log.empty()) {
+        // As `calibrate` dates a log that prints no version: its source line numbers, else its wording.
+        const VllmLog parsed = parse_vllm_log(r.log);
+        version = parsed.version ? std::optional(parsed.version->value)
+                  : parsed.source_release ? std::optional(parsed.source_release->first)
+                                          : parsed.wording_min;
+    }
     if (!version) {
         out.skip_reason = "vLLM version unknown ('" + r.version + "')";
         return out;
     }
-    if (r.gpu_id.empty() && !r.total_gib) {
+    const GpuProfile* named = r.gpu_id.empty() && !r.total_gib ? gpu_named_in_log(catalog, r.log) : nullptr;
+    if (r.gpu_id.empty() && !r.total_gib && named == nullptr) {
         out.skip_reason = "GPU unknown";
         return out;
     }
@@ -144,6 +154,8 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
         req.model = parsed.spec;
         if (!r.gpu_id.empty()) {
             req.gpu = catalog.gpu(r.gpu_id).spec;
+        } else if (named != nullptr) {
+            req.gpu = named->spec;   // the device name the log prints
         }
         if (r.total_gib) {
             // The logged total wins over the catalog (driver, ECC and MIG change it).

@@ -1,6 +1,8 @@
 // Plan inputs → PlanRequest (io/plan_inputs.hpp).
 #include <vramplan/io/plan_inputs.hpp>
 
+#include <vramplan/unified_memory.hpp>
+
 #include <vramplan/io/deployment.hpp>
 #include <vramplan/io/gpu_detect.hpp>
 #include <vramplan/units.hpp>
@@ -282,6 +284,10 @@ BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool def
     apply_engine_args(o, util, max_len, req);
     if (!o.other_processes_memory.empty()) {
         req.other_processes_memory = parse_size(o.other_processes_memory, "--other-processes-memory");
+    }
+    if (const auto uma = unified_memory_rule(req.gpu, o.other_processes_memory.empty() ? std::nullopt : std::optional(req.other_processes_memory))) {
+        req.other_processes_memory = uma->other_processes;   // the host's share of a GB10's memory
+        out.notes.push_back(uma->note);
     }
     if (!o.vllm_version.empty()) {
         req.version = parse_version_flag(o.vllm_version, "--vllm-version");

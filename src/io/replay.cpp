@@ -47,10 +47,9 @@ const GpuProfile* gpu_by_total(const Catalog& catalog, double total_gib, std::ve
     return best;
 }
 
-/// The catalog GPU whose CUDA device name the log prints (`Your device 'Tesla T4'`, Triton's
-/// `device_name=NVIDIA_H100_80GB_HBM3`, Unsloth's banner), longest name first; nullptr when none
-/// or when two GPUs match equally.
-const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& text) {
+} // namespace
+
+const GpuProfile* gpu_named_in_log(const Catalog& catalog, const std::string& text) {
     const GpuProfile* best = nullptr;
     std::size_t best_len = 0;
     bool tie = false;
@@ -81,6 +80,8 @@ const GpuProfile* gpu_by_device_name(const Catalog& catalog, const std::string& 
     }
     return tie ? nullptr : best;
 }
+
+namespace {
 
 /// The catalog GPU a logged total memory names, with a note; InputError when none does or when
 /// several that plan differently do (pass --gpu).
@@ -136,7 +137,7 @@ void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
 } // namespace
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {
-    Replayed r{read_vllm_log(path), {}, {}, {}};
+    Replayed r{read_vllm_log(path), {}, {}, {}, {}};
     const VllmLog& log = r.log;
     if (!log.weights_gib && !log.kv_cache_gib && !log.gpu_blocks && !log.kv_tokens) {
         throw InputError(path + ": no vLLM memory lines found (expected `Model loading took`, `Available KV cache memory`, "
@@ -150,7 +151,7 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
     } else {
         throw InputError(path + ": the log names no model; pass --model");
     }
-    const GpuProfile* by_name = o.gpu.empty() ? gpu_by_device_name(catalog, read_file(path, std::size_t{256} << 20, "a vLLM startup log")) : nullptr;
+    const GpuProfile* by_name = o.gpu.empty() ? gpu_named_in_log(catalog, read_file(path, std::size_t{256} << 20, "a vLLM startup log")) : nullptr;
     if (!o.gpu.empty()) {
         p.gpu = o.gpu;
     } else if (by_name != nullptr) {
@@ -168,8 +169,16 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
         p.vllm_version = o.vllm_version;
     } else if (log.version) {
         p.vllm_version = log.version->value.str();
+    } else if (log.source_release) {
+        p.vllm_version = log.source_release->first.str();
+        r.version_source = "inferred from the source line numbers " + log.source_release->evidence_text() + ": " +
+                           (log.source_release->first == log.source_release->last ? "vLLM " + p.vllm_version
+                                                                                    : "vLLM " + log.source_release->range() + ", using " + p.vllm_version);
+        r.notes.push_back("vLLM version not printed; release " + r.version_source);
     } else if (log.wording_min) {
         p.vllm_version = log.wording_min->str();
+        r.version_source = "dated by the log's wording: " + log.wording_min->str() +
+                           (log.wording_max ? " .. " + log.wording_max->str() : std::string(" or later")) + ", using " + p.vllm_version;
         r.notes.push_back("vLLM version not printed; the log's wording dates it to " + log.wording_min->str() +
                           (log.wording_max ? " .. " + log.wording_max->str() : std::string(" or later")) + "; using " + p.vllm_version);
     } else {
@@ -177,6 +186,11 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
     }
     if (log.engine) {
         p.engine = log.engine->value == "V0" ? "v0" : "v1";
+    }
+    if (log.attention_block_size) {
+        r.notes.push_back("the log's attention block size " + std::to_string(log.attention_block_size->value) +
+                          " is the one vLLM raised the hybrid model to (line " + std::to_string(log.attention_block_size->line) +
+                          "), not a setting: not applied");
     }
     // Names and dtypes as the log prints them; numbers are applied typed to the request below.
     if (log.dtype && log.dtype->value != "auto") {
@@ -220,6 +234,7 @@ CalibrationEntry calibration_entry(const std::string& path, const Replayed& r) {
     e.model_name = r.built.model.label;
     e.gpu = plan.request.gpu.id;
     e.version = plan.request.version;
+    e.version_source = r.version_source;
     e.engine = engine_name(plan.era.engine);
     e.tensor_parallel_size = plan.request.tensor_parallel_size;
     e.pipeline_parallel_size = plan.request.pipeline_parallel_size;
@@ -239,6 +254,12 @@ CalibrationEntry calibration_entry(const std::string& path, const Replayed& r) {
     };
     e.measured.weights = measured(log.weights_gib);
     e.measured.activation = measured(log.activation_gib);
+    if (log.activation_includes_graph_estimate && log.activation_gib && log.cuda_graph_estimate_gib) {
+        // 0.27+ prints the activation peak plus the CUDA-graph estimate it applied (spec-2 §13.7,
+        // `gpu_worker.py:512 @C26`): the graphs are their own term.
+        const double a = std::max(0.0, log.activation_gib->value - log.cuda_graph_estimate_gib->value);
+        e.measured.activation = static_cast<Bytes>(gib_to_bytes(a, where(log.activation_gib->line)));
+    }
     if (log.non_torch_gib) {
         e.measured.non_torch = gib_to_bytes(log.non_torch_gib->value, where(log.non_torch_gib->line));   // may be negative (spec §2.4)
     }

@@ -7,10 +7,12 @@
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/deployment.hpp>
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/release_fingerprints.hpp>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -330,6 +332,7 @@ struct Line {
     bool header = false; ///< a vLLM log header (`INFO 05-01 12:00:00 [file.py:12]`) was found
     bool tagged = false; ///< a process tag was found
     string_view file;    ///< "v1/worker/gpu_worker.py", "gpu_executor.py", or empty
+    std::uint32_t source_line = 0; ///< the LINE of `[file.py:LINE]` (0 when absent)
     string_view msg;     ///< the message after the header (the whole stripped line when none)
 };
 
@@ -368,6 +371,7 @@ constexpr int k_src_echo = 6;
 constexpr int k_src_direct = 1;  // the dedicated measurement line
 constexpr int k_src_summary = 2; // a line repeating it
 constexpr int k_src_error = 3;   // an error message quoting it
+constexpr int k_src_profile_capture = 3; // a CUDA-graph capture made while profiling (MRv2 0.29+)
 
 struct KvEntry {
     Rank rank;
@@ -409,6 +413,8 @@ private:
     void free_memory_line(string_view m, const Line& line);
     void kv_capacity(string_view m, const Line& line);
     void cuda_graphs(string_view m, const Line& line);
+    void model_runner_lines(string_view m, const Line& line);
+    void consumed_memory(string_view r, const Line& line);
     void echoed_config(string_view m, const Line& line);
     void errors(string_view msg, const Line& line);
     void kv_value(double gib, const Line& line, int src, bool per_rank);
@@ -422,16 +428,19 @@ private:
 
     bool m_saw_v021 = false, m_saw_v1_instance = false, m_saw_three_line = false, m_saw_v064 = false;
     bool m_saw_blocks = false, m_saw_tokens = false;
+    bool m_saw_kv_line = false; // a worker's KV budget line was seen (graph captures after it are the real ones)
+    SourceLineDating m_dating;
 
     template <class T> using Config = Slot<T, false>;
     Config<VllmVersion> m_version;
-    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error;
+    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner;
     Config<double> m_util;
-    Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size;
+    Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size;
     Config<std::uint32_t> m_tp, m_pp;
     Config<bool> m_enforce_eager;
     Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
-        m_graph, m_graph_estimate, m_concurrency;
+        m_graph, m_graph_estimate, m_concurrency, m_consumed;
+    bool m_activation_with_graphs = false; // m_activation holds the 0.27+ suggestion's figure
     Slot<std::uint64_t> m_gpu_blocks, m_cpu_blocks, m_kv_tokens, m_concurrency_tokens;
     std::vector<KvEntry> m_kv_entries;
     std::set<std::tuple<int, int, int, int, std::uint64_t>> m_kv_seen;
@@ -580,6 +589,15 @@ bool Parser::strip_tag(string_view& s, Line& line) {
     return true;
 }
 
+/// The LINE of a `file.py:LINE` header: all digits, else 0.
+std::uint32_t source_line_number(string_view digits) {
+    const auto c = count_at(digits);
+    if (!c || c->second != digits.size() || c->first > 1'000'000) {
+        return 0;
+    }
+    return static_cast<std::uint32_t>(c->first);
+}
+
 /// `INFO 05-01 12:00:00 [gpu_worker.py:245] msg`, `INFO 04-29 19:12:30 gpu_executor.py:118] msg`,
 /// `INFO [model.py:611] msg` (timestamps removed), `DEBUG 04-22 00:18:23.123 [...]`.
 void Parser::header(string_view s, Line& line) {
@@ -615,6 +633,7 @@ void Parser::header(string_view s, Line& line) {
         if (close != string_view::npos) {
             const string_view inside = rest.substr(1, close - 1);
             line.file = inside.substr(0, std::min(inside.rfind(':'), inside.size()));
+            line.source_line = source_line_number(tail(inside, line.file.size() + 1));
             rest = tail(rest, close + 1);
         }
     } else {
@@ -625,6 +644,7 @@ void Parser::header(string_view s, Line& line) {
         const string_view tok = rest.substr(0, n);
         if (ends_with(tok, "]") && contains(tok, ":")) {
             line.file = tok.substr(0, tok.rfind(':'));
+            line.source_line = source_line_number(tok.substr(line.file.size() + 1, tok.size() - line.file.size() - 2));
             rest = tail(rest, n);
         }
     }
@@ -880,6 +900,7 @@ void Parser::kv_value(double gib, const Line& line, int src, bool per_rank) {
     if (!per_rank) {
         return;
     }
+    m_saw_kv_line = true;
     // One value per worker: a rank number, else a pid. A set keeps this O(log n) per line.
     const Rank& r = line.rank;
     const auto key = r.known ? std::tuple{0, r.dp, r.pp, r.tp, std::uint64_t{0}} : std::tuple{1, 0, 0, 0, r.pid};
@@ -897,6 +918,7 @@ void Parser::measurements(string_view m, const Line& line) {
     free_memory_line(m, line);
     kv_capacity(m, line);
     cuda_graphs(m, line);
+    model_runner_lines(m, line);
     echoed_config(m, line);
 }
 
@@ -912,6 +934,12 @@ void Parser::weights(string_view m, const Line& line) {
         if (const auto w = number_at(r)) {
             m_weights.offer(w->value, line, k_src_direct);
             const string_view unit = ltrim(tail(r, w->length));
+            // V0 printed its model_runner.py lines with %.4f; Model Runner V2
+            // (vllm/v1/worker/gpu/model_runner.py, also `[model_runner.py:N]`) with format_gib.
+            const bool v2_file = ends_with(line.file, "model_runner.py") && !ends_with(line.file, "gpu_model_runner.py");
+            if (ends_with(line.file, "gpu_model_runner.py")) {
+                m_model_runner.offer("V1", line, k_src_summary);
+            }
             if (starts_with(unit, "GB")) {
                 constrain(release(0, 8, 0), release(0, 8, 2)); // #14063 .. "GiB" from #15807 (2025-04-01, ≈v0.8.3)
             } else if (starts_with(unit, "GiB memory")) {
@@ -919,6 +947,11 @@ void Parser::weights(string_view m, const Line& line) {
                 // str(round(x, 2)) instead of %.4f.
                 if (w->decimals == 4) {
                     constrain(release(0, 11, 1), release(0, 13, 999));
+                } else if (v2_file) {
+                    // Model Runner V2 gained "memory" in #52374 (d6f17f3d53, 2026-08-14: 0.28.0 or
+                    // 0.29.0, spec-2 §13.7 and §19.1): `gpu/model_runner.py:381 @main`.
+                    m_model_runner.offer("V2", line, k_src_summary);
+                    constrain(release(0, 28, 0), std::nullopt);
                 } else {
                     constrain(release(0, 14, 0), std::nullopt);
                 }
@@ -926,7 +959,10 @@ void Parser::weights(string_view m, const Line& line) {
                 if (w->decimals == 4) {
                     constrain(release(0, 8, 3), release(0, 11, 0));
                 } else {
-                    constrain(release(0, 8, 3), std::nullopt); // Model Runner V2 (v1/worker/gpu/model_runner.py) wording
+                    // Only Model Runner V2 prints "X GiB and" with format_gib (#33266, 2026-01-28, after
+                    // v0.14's str(round) convention), until #52374 added "memory" (0.28 or 0.29, spec-2 §19.1).
+                    m_model_runner.offer("V2", line, k_src_summary);
+                    constrain(release(0, 14, 0), release(0, 28, 999));
                 }
             }
         }
@@ -1029,6 +1065,14 @@ void Parser::v1_profiling(string_view m, const Line& line) {
         }
         if (const auto n = number_after(*rest, "non-torch forward increase memory:")) {
             m_non_torch.offer(n->value, line, k_src_direct);
+            constrain(std::nullopt, release(0, 26, 999)); // replaced by #49208's field (below)
+        }
+        // 0.27+ (#49208; `vllm/utils/mem_utils.py:221-230 @C28`, spec-2 §13.3 and the correction at its
+        // top: 0.26.0 wheels still print the old repr): `… torch peak memory increase: XGiB; total
+        // consumed (from mem_get_info): XGiB; weights memory: XGiB.`
+        if (const auto c = number_after(*rest, "total consumed (from mem_get_info):")) {
+            m_consumed.offer(c->value, line, k_src_direct);
+            constrain(release(0, 27, 0), std::nullopt);
         }
         if (const auto w = number_after(*rest, "weights memory:")) {
             m_weights.offer(w->value, line, k_src_summary);
@@ -1070,7 +1114,12 @@ void Parser::free_memory_line(string_view m, const Line& line) {
                         }
                     }
                 }
-                if (const auto a = after(r, "Actual usage is ")) {
+                if (const auto a = after(r, "Actual usage is "); a && contains(*a, "for consumed memory")) {
+                    consumed_memory(*a, line);
+                } else if (a) {
+                    if (contains(*a, "GiB for weight,")) {
+                        constrain(std::nullopt, release(0, 26, 999)); // the ≤ 0.26 wording (spec §2.5)
+                    }
                     if (const auto w = number_at(*a)) {
                         m_weights.offer(w->value, line, k_src_summary);
                     }
@@ -1092,6 +1141,25 @@ void Parser::free_memory_line(string_view m, const Line& line) {
     }
 }
 
+/// The 0.27+ suggestion (spec-2 §13.7; `gpu_worker.py:783-804 @C28`, #47374): `Actual usage is X GiB
+/// for consumed memory (weights + non-torch), Y GiB for peak activation, and Z GiB for CUDAGraph
+/// memory.` Y is the transient torch peak plus the applied CUDA-graph estimate (`gpu_worker.py:512 @C26`).
+void Parser::consumed_memory(string_view a, const Line& line) {
+    constrain(release(0, 27, 0), std::nullopt); // 0.26.0 wheels still print the ≤ 0.25 wording (spec-2, top)
+    if (const auto x = number_at(a)) {
+        m_consumed.offer(x->value, line, k_src_summary);
+    }
+    if (const auto y = number_after(a, "(weights + non-torch),")) {
+        m_activation.offer(y->value, line, k_src_summary);
+        if (m_activation.value && m_activation.value->line == line.number) {
+            m_activation_with_graphs = true;
+        }
+    }
+    if (const auto z = number_after(a, "for peak activation, and")) {
+        m_graph.offer(z->value, line, k_src_summary);
+    }
+}
+
 /// KV cache: `Available KV cache memory`, blocks, tokens, concurrency (§1.4, §2.3, §4, §9).
 void Parser::kv_capacity(string_view m, const Line& line) {
     if (const auto k = number_after(m, "Available KV cache memory:")) {
@@ -1106,6 +1174,13 @@ void Parser::kv_capacity(string_view m, const Line& line) {
         m_saw_tokens = true;
         constrain(release(0, 8, 0), std::nullopt);
         m_kv_tokens.offer(*n, line, k_src_direct);
+        // 0.28+ prints tokens and concurrency on one line (#50462, `kv_cache_utils.py:1925-1931 @C28`,
+        // spec-2 §13.7); before, the concurrency had its own line.
+        if (contains(m, ", Maximum concurrency for ")) {
+            constrain(release(0, 28, 0), std::nullopt);
+        } else if (ends_with(rtrim(m), "tokens")) {
+            constrain(std::nullopt, release(0, 27, 999));
+        }
     }
     if (const auto rest = after(m, "Maximum concurrency for ")) {
         const auto len = count_at(*rest);
@@ -1153,7 +1228,10 @@ void Parser::cuda_graphs(string_view m, const Line& line) {
     if (const auto rest = after(m, "Graph capturing finished in")) {
         if (const auto g = number_after(*rest, "took")) {
             constrain(release(0, 6, 4), std::nullopt); // #10027 (2024-11-05)
-            m_graph.offer(g->value, line, k_src_direct);
+            // Graphs are captured after the KV cache is allocated; a capture before any KV line is
+            // Model Runner V2's profiling capture into a throw-away pool (0.29+, #53306, spec-2 §14.5),
+            // printed again by the real capture: it counts only when no other figure is printed.
+            m_graph.offer(g->value, line, m_saw_kv_line ? k_src_direct : k_src_profile_capture);
         } else if (contains(*rest, "secs.")) {
             constrain(std::nullopt, release(0, 6, 3));
         }
@@ -1177,6 +1255,19 @@ void Parser::cuda_graphs(string_view m, const Line& line) {
         if (const auto u = number_after(m, "The current --gpu-memory-utilization=")) {
             m_util.offer(u->value, line, k_src_echo_exact);
         }
+    }
+}
+
+/// Model Runner V2 and hybrid block sizes (spec-2 §13.7, §16.4).
+void Parser::model_runner_lines(string_view m, const Line& line) {
+    // `Using V2 Model Runner` (`vllm/v1/worker/gpu_worker.py:396 @main`, info_once; #33266).
+    if (contains(m, "Using V2 Model Runner")) {
+        m_model_runner.offer("V2", line, k_src_direct);
+    }
+    // `Setting attention block size to N tokens to ensure that attention page size is >= mamba page
+    // size.` (`platforms/interface.py` `_align_hybrid_block_size`, spec-2 §16.4).
+    if (const auto n = count_after(m, "Setting attention block size to")) {
+        m_attention_block_size.offer(*n, line, k_src_direct);
     }
 }
 
@@ -1374,6 +1465,9 @@ void Parser::segment(string_view raw, std::size_t line_no) {
     } else {
         flush_command(); // a log line ends a command continued with '\'
     }
+    if (line.header) {
+        m_dating.add(line.file, line.source_line, m, line.number);
+    }
     infer_engine(line, tag_names);
     engine_config(m, line);
     measurements(m, line);
@@ -1444,6 +1538,17 @@ void Parser::fill(VllmLog& out) const {
     out.max_concurrency = m_concurrency.value;
     out.concurrency_tokens_per_request = m_concurrency_tokens.value;
     out.error = m_error.value;
+    out.model_runner = m_model_runner.value;
+    out.attention_block_size = m_attention_block_size.value;
+    out.consumed_gib = m_consumed.value;
+    out.activation_includes_graph_estimate = m_activation_with_graphs && m_activation.value;
+    if (!out.non_torch_gib && out.consumed_gib && out.weights_gib) {
+        // 0.27+ prints W + N as one figure (spec-2 §13.3: "switch to total_consumed − W"). Both are
+        // printed to 0.01 GiB, so their difference is too: round away the binary noise.
+        const double n = std::round((out.consumed_gib->value - out.weights_gib->value) * 100.0) / 100.0;
+        out.non_torch_gib = Logged<double>{n, out.consumed_gib->line};
+    }
+    out.source_release = m_dating.result();
 }
 
 /// The KV GiB of every worker: rank 0 first, then by (DP, PP, TP) rank, then workers without a

@@ -34,7 +34,7 @@ std::string render_accuracy_text(const std::vector<RecordScore>& scores, const s
         out += fmt::format("{:<16} {:<8} {:<30} {:<12} {:>2} {:>7} {:>8} {:>8} {:>8} {:>8}  {}{}\n", s.id, s.version, s.model.substr(0, 30),
                            s.gpu.substr(0, 12), s.tp, pct(s.weights_error),
                            s.kv_error ? pct(s.kv_error) + (s.kv_basis == "blocks" ? "b" : "") : "-", pct(s.tokens_error),
-                           pct(s.concurrency_error), s.outcome_matched ? "match" : "MISS", s.exact, s.patched ? " [patched: reported apart]" : "");
+                           pct(s.concurrency_error), s.outcome_matched ? "match" : "MISS", s.exact, s.patched ? " [patched: reported apart]" : s.wave4 ? " [wave4: own group]" : "");
     }
     out += fmt::format("\n{} records, {} replayed, {} skipped; KV error \"b\" = from V0 block counts\n\n", scores.size(), scores.size() - skipped,
                        skipped);

@@ -470,7 +470,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     verdict["margin_note"] = p.verdict.margin_note.empty() ? json(nullptr) : json(p.verdict.margin_note);
     const CapacityRange& range = p.range;
-    return json{
+    json report{
         {"schema_version", k_schema_version},
         {"tool_version", k_tool_version},
         {"vllm_version", p.request.version.str()},
@@ -511,6 +511,10 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"verdict", verdict},
         {"notes", p.notes},
     };
+    if (p.request.gpu.unified_memory) {
+        report["gpu"]["unified_memory"] = true;   // only on unified-memory GPUs: other reports keep their keys
+    }
+    return report;
 }
 
 } // namespace vramplan

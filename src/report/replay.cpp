@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace vramplan {
@@ -36,7 +37,12 @@ std::string render_replay_check(const std::string& path, const Replayed& r) {
     row("total", v(log.total_gib), static_cast<double>(w.total) / g, 2, " GiB");
     row("budget (T x u)", v(log.requested_gib), static_cast<double>(w.requested) / g, 2, " GiB");
     row("weights", v(log.weights_gib), static_cast<double>(w.weights) / g, 2, " GiB");
-    row("activation peak", v(log.activation_gib), static_cast<double>(w.activation) / g, 2, " GiB");
+    std::optional<double> activation = v(log.activation_gib);
+    if (activation && log.activation_includes_graph_estimate && log.cuda_graph_estimate_gib) {
+        // 0.27+ prints the peak plus the applied graph estimate (spec-2 §13.7): compare the peak alone.
+        activation = std::max(0.0, *activation - log.cuda_graph_estimate_gib->value);
+    }
+    row("activation peak", activation, static_cast<double>(w.activation) / g, 2, " GiB");
     row("non-torch", v(log.non_torch_gib), static_cast<double>(w.non_torch) / g, 2, " GiB");
     row("CUDA graphs", v(log.cuda_graph_gib), static_cast<double>(w.cuda_graphs) / g, 2, " GiB");
     row("KV cache", v(log.kv_cache_gib), static_cast<double>(w.kv_cache) / g, 2, " GiB");

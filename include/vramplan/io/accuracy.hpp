@@ -22,6 +22,7 @@ struct RecordScore {
     std::string family;       ///< "dense", "MoE", "MLA", "sliding/hybrid", "+VLM", "+quantized"
     std::uint32_t tp = 1;
     bool patched = false;     ///< Unsloth-patched vLLM (reported apart)
+    bool wave4 = false;       ///< slice `wave4` (vLLM 0.22+): its own summary group, kept out of the others
     std::string skip_reason;  ///< non-empty: not replayed
     std::optional<double> weights_error, kv_error, tokens_error, concurrency_error;
     std::optional<double> activation_error, non_torch_error, graphs_error;   ///< where the log prints the term
@@ -47,7 +48,8 @@ ErrorStats error_stats(std::vector<double> absolute_errors);
 /// Scores every record of `path` (configs under `configs_dir`, default: `configs/` beside the file).
 std::vector<RecordScore> score_records(const Catalog& catalog, const std::string& path, const std::string& configs_dir);
 
-/// Summary groups: "all eras", "V1 >= 0.9.1", each era, GPU class and family. Patched runs excluded.
+/// Summary groups: "all eras", "V1 >= 0.9.1", each era, GPU class and family, patched runs and the
+/// `wave4` slice excluded; then "slice wave4 (vLLM 0.22+)" when the file has that slice.
 struct AccuracySummaryRow {
     std::string group;
     ErrorStats weights, kv, tokens, concurrency;

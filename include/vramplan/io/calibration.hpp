@@ -9,6 +9,7 @@
 /// `kv_cache_dtype`, `enforce_eager`) and `measured` / `estimated` objects of integer bytes
 /// (`weights`, `activation_peak`, `non_torch`, `cuda_graphs`, `kv_cache`; absent when unknown;
 /// `non_torch` and `kv_cache` may be negative; every value is at most 2^50 bytes in magnitude).
+/// `vllm_version_source` (optional) says how a release the log does not print was inferred.
 
 #include <vramplan/bytes.hpp>
 #include <vramplan/coldstart.hpp>
@@ -41,6 +42,7 @@ struct CalibrationEntry {
     std::string model_name;   ///< Hugging Face id as logged
     std::string gpu;          ///< catalog id
     VllmVersion version;
+    std::string version_source;   ///< "" when the log prints it; else how it was inferred
     std::string engine = "V1";
     std::uint32_t tensor_parallel_size = 1;
     std::uint32_t pipeline_parallel_size = 1;

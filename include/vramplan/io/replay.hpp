@@ -27,7 +27,13 @@ struct Replayed {
     BuiltRequest built;
     Plan plan;
     std::vector<std::string> notes;   ///< what was inferred ("GPU a10 inferred from …")
+    std::string version_source;       ///< "" when the log prints its release; else how it was inferred
 };
+
+/// The catalog GPU whose CUDA device name a log prints (`Your device 'Tesla T4'`, Triton's
+/// `device_name=NVIDIA_H100_80GB_HBM3`, Unsloth's banner, a harness's `"name": "NVIDIA GeForce RTX
+/// 4070 Laptop GPU"`), longest name first; nullptr when none or when two GPUs match equally.
+const GpuProfile* gpu_named_in_log(const Catalog& catalog, const std::string& text);
 
 /// Reads, replays and plans one log. Throws InputError naming the file when it holds no memory
 /// lines, names no model, GPU or release that can be resolved, or its configuration is invalid.

@@ -20,6 +20,7 @@
 /// CRLF or bare-CR (progress bar) line ends, `vLLM STDOUT:` (Unsloth) prefixes and Ray's
 /// `[repeated 3x across cluster]` suffix.
 
+#include <vramplan/io/release_fingerprints.hpp>
 #include <vramplan/version.hpp>
 
 #include <cstddef>
@@ -70,6 +71,13 @@ struct VllmLog {
     std::optional<Logged<std::string>> kv_cache_dtype; ///< "auto", "fp8", …
     std::optional<Logged<std::string>> quantization;   ///< "fp8", "awq", …; `quantization=None` leaves it empty
     std::optional<Logged<bool>> enforce_eager;
+    /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
+    /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
+    std::optional<Logged<std::string>> model_runner;
+    /// The attention block size vLLM raised a hybrid model to: `Setting attention block size to N
+    /// tokens to ensure that attention page size is >= mamba page size.` (spec-2 §16.4). Not a
+    /// setting the user passed: replay does not apply it.
+    std::optional<Logged<std::uint64_t>> attention_block_size;
 
     // ---- Measured terms, GiB exactly as printed (the "GB" of `Loading model weights took X GB`
     // ---- and `Model loading took X GB` is GiB too, spec §8). Per worker: rank 0's, else the first seen.
@@ -78,7 +86,14 @@ struct VllmLog {
     std::optional<Logged<double>> initial_free_gib; ///< F0: `Initial free memory: F0 GiB`, `Free memory on device (F0/T GiB)`
     std::optional<Logged<double>> weights_gib;      ///< W
     std::optional<Logged<double>> activation_gib;   ///< A: `PyTorch activation peak memory takes`, `torch peak memory increase`, `for peak activation`
-    std::optional<Logged<double>> non_torch_gib;    ///< N: `non_torch_memory takes`, `non_torch_memory=`, `non-torch forward increase memory`
+    std::optional<Logged<double>> non_torch_gib;    ///< N: `non_torch_memory takes`, `non_torch_memory=`, `non-torch forward increase memory`; from 0.27, consumed − weights (rounded to 0.01, the line of the consumed figure)
+    /// W + N as 0.27+ prints it (spec-2 §13.3, §13.7): DEBUG `total consumed (from mem_get_info): X GiB`,
+    /// INFO `Actual usage is X GiB for consumed memory (weights + non-torch)`. Device-wide: it
+    /// also charges persistent buffers and fragmentation.
+    std::optional<Logged<double>> consumed_gib;
+    /// activation_gib came from the 0.27+ `… Y GiB for peak activation` (spec-2 §13.7), which vLLM
+    /// computes as the transient torch peak plus the CUDA-graph estimate it applied.
+    bool activation_includes_graph_estimate = false;
     std::optional<Logged<double>> non_kv_gib;       ///< W + A + N: DEBUG `Total non KV cache memory`
     std::optional<Logged<double>> kv_cache_gib;     ///< `Available KV cache memory`, `reserved for KV Cache is`, `kv_cache_size=`; may be negative
     std::optional<Logged<double>> cuda_graph_gib;   ///< measured: `Graph capturing finished in S secs, took X GiB`
@@ -119,6 +134,10 @@ struct VllmLog {
     /// when the wordings contradict each other (a log mixing several runs).
     std::optional<VllmVersion> wording_min;
     std::optional<VllmVersion> wording_max;
+
+    /// The releases the `[file.py:LINE]` headers point to (release_fingerprints.hpp), with the
+    /// lines that say so; computed whether or not a version is printed.
+    std::optional<SourceLineRelease> source_release;
 
     std::size_t lines = 0; ///< physical lines in the input ('\n'-separated; a last line without '\n' counts)
 };
