@@ -206,6 +206,10 @@ Plan make_plan(const PlanRequest& request);
 /// Tests and fuzzers assert it; a plan that broke it would print numbers that do not add up.
 std::string accounting_error(const Plan& plan);
 
+/// Non-torch memory as vLLM's log reports it: from 0.27 "consumed memory (weights + non-torch)"
+/// minus the weights, which holds Model Runner V2's persistent buffers too (addendum 2 §13.3).
+Bytes logged_non_torch(const WorkerPlan& w);
+
 /// Formats x with `decimals` digits after the point, independent of the locale.
 std::string fixed(double x, int decimals);
 /// Bytes as GiB with two decimals ("11.09").

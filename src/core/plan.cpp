@@ -342,6 +342,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
     if (c.runner.runner == ModelRunner::v2) {
         w.runner_buffers = mrv2_penalty_buffers(c.max_num_seqs, r.model.vocab_size);
+        w.runner_buffers_in_budget = plan.era.non_kv_total_consumed;
     }
     if (c.cuda_graphs) {
         w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10).size();
@@ -370,7 +371,9 @@ void calibrate(WorkerPlan& w, const Calibration& cal, bool cuda_graphs) {
         w.activation = shift(w.activation, *cal.activation_delta);
     }
     if (cal.non_torch) {
-        w.non_torch = *cal.non_torch;
+        // A 0.27+ log's non-torch (consumed − weights) holds MRv2's buffers, charged here on their own.
+        const Bytes buffers = w.runner_buffers_in_budget ? w.runner_buffers : 0;
+        w.non_torch = *cal.non_torch - std::min(*cal.non_torch, buffers);
     } else if (cal.non_torch_delta) {
         w.non_torch = shift(w.non_torch, *cal.non_torch_delta);
     }
@@ -506,7 +509,6 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     // Model Runner V2 returns 0 for the graph estimate until ≈0.29 (§13.4): its graphs are captured
     // after the KV cache, outside the budget, as ≤ 0.20 did.
     w.cuda_graphs_in_budget = era.cuda_graph_in_budget && c.cuda_graphs && (c.runner.runner == ModelRunner::v1 || era.mrv2_graphs_in_budget);
-    w.runner_buffers_in_budget = era.non_kv_total_consumed;
     w.cuda_context = calib::k_cuda_context;
     w.other_processes = r.other_processes_memory;
     // V0 ≤ 0.2.4 charges only torch's own peak; the global eras everything on the card, the CUDA
@@ -928,6 +930,10 @@ Plan make_plan(const PlanRequest& r) {
     settle_capacity(plan);
     judge(plan);
     return plan;
+}
+
+Bytes logged_non_torch(const WorkerPlan& w) {
+    return w.runner_buffers_in_budget ? checked_add(w.non_torch, w.runner_buffers) : w.non_torch;
 }
 
 std::string accounting_error(const Plan& plan) {

@@ -271,7 +271,7 @@ CalibrationEntry calibration_entry(const std::string& path, const Replayed& r) {
     // KV cache: the budget identity kv = T·u − W − A − N gives A + N.
     e.estimated.weights = w.weights;
     e.estimated.activation = w.activation;
-    e.estimated.non_torch = static_cast<SignedBytes>(w.non_torch);
+    e.estimated.non_torch = static_cast<SignedBytes>(logged_non_torch(w));   // as the log reports it (0.27+: MRv2 buffers in)
     e.estimated.cuda_graphs = w.cuda_graphs;
     e.estimated.kv_cache = w.kv_cache;
     return e;

@@ -43,7 +43,7 @@ std::string render_replay_check(const std::string& path, const Replayed& r) {
         activation = std::max(0.0, *activation - log.cuda_graph_estimate_gib->value);
     }
     row("activation peak", activation, static_cast<double>(w.activation) / g, 2, " GiB");
-    row("non-torch", v(log.non_torch_gib), static_cast<double>(w.non_torch) / g, 2, " GiB");
+    row("non-torch", v(log.non_torch_gib), static_cast<double>(logged_non_torch(w)) / g, 2, " GiB");
     row("CUDA graphs", v(log.cuda_graph_gib), static_cast<double>(w.cuda_graphs) / g, 2, " GiB");
     row("KV cache", v(log.kv_cache_gib), static_cast<double>(w.kv_cache) / g, 2, " GiB");
     row("GPU blocks", v(log.gpu_blocks), static_cast<double>(plan.capacity.num_blocks), 0, "");
