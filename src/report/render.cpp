@@ -438,7 +438,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", fix_texts(p.verdict.fixes)}};
     static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small",
-                                               "graph_capture_oom"};
+                                               "graph_capture_oom", "mamba_blocks_short"};
     verdict["failure"] = failures[static_cast<int>(p.verdict.failure)];
     if (!p.verdict.starts) {
         verdict["reason"] = p.verdict.error;
