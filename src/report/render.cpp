@@ -378,6 +378,11 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                         p.request.tensor_parallel_size, a.head_dim, a.head_dim_v, kv.element_bytes, grouped(kv.bytes_per_token)));
     }
     const Bytes page = kv.types.empty() ? 0 : kv.types.front().page_bytes;
+    if (kv.state_page_bytes > 0) {
+        line("state page", fmt::format("{} B per recurrent layer (conv {} + temporal {}, split over TP {}); block {} ({})",
+                                       grouped(kv.state_page_bytes), c.mamba_conv_dtype, c.mamba_ssm_dtype, p.request.tensor_parallel_size,
+                                       kv.block_size, kv.block_size_reason));
+    }
     line("page", fmt::format("block {} x bytes per token per layer = {} B per layer", kv.block_size, grouped(page)));
     if (kv.hybrid) {
         line("num_blocks", fmt::format("kv // (page x group_size {}) = {} (hybrid: {} groups)", kv.group_size, grouped(w.num_blocks), kv.num_groups));
@@ -448,7 +453,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     verdict["margin_note"] = p.verdict.margin_note.empty() ? json(nullptr) : json(p.verdict.margin_note);
     const CapacityRange& range = p.range;
-    return json{
+    json out = json{
         {"schema_version", k_schema_version},
         {"tool_version", k_tool_version},
         {"vllm_version", p.request.version.str()},
@@ -485,6 +490,17 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"verdict", verdict},
         {"notes", p.notes},
     };
+    if (p.kv.state_page_bytes > 0) {
+        // Hybrid models only: the recurrent state and why the block size is what it is.
+        out["kv_cache"]["block_size_reason"] = p.kv.block_size_reason;
+        out["kv_cache"]["recurrent_state"] = json{{"state_page_bytes", p.kv.state_page_bytes},
+                                                  {"mamba_cache_mode", mamba_cache_mode_name(p.kv.mamba_cache_mode)},
+                                                  {"prefix_caching", c.prefix_caching},
+                                                  {"conv_dtype", c.mamba_conv_dtype},
+                                                  {"ssm_dtype", c.mamba_ssm_dtype},
+                                                  {"ssm_dtype_source", c.mamba_dtype_source}};
+    }
+    return out;
 }
 
 } // namespace vramplan
