@@ -185,8 +185,12 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
         g.mamba_cache_mode = o.mamba_cache_mode;
     }
     const std::uint64_t per_token = m.is_mla() ? mla_token_bytes : attn_token_bytes;
-    const std::uint64_t aligned = hybrid_block_size(g.state_page_bytes, per_token, g.block_size, g.mamba_cache_mode,
-                                                    m.linear_attention.chunk_size, o.mla_hybrid_align_128 && m.is_mla());
+    const bool has_attention = std::any_of(g.types.begin(), g.types.end(), [](const KvLayerType& t) { return t.attention != LayerAttention::linear; });
+    // Only hybrids are aligned (update_block_size_for_backend: `if model_config.is_hybrid`); an
+    // attention-free Mamba model keeps its block and its own state page.
+    const std::uint64_t aligned = !has_attention ? g.block_size
+                                                 : hybrid_block_size(g.state_page_bytes, per_token, g.block_size, g.mamba_cache_mode,
+                                                                     m.linear_attention.chunk_size, o.mla_hybrid_align_128 && m.is_mla());
     if (aligned > g.block_size) {
         g.block_size = aligned;
         g.block_size_reason = "raised to " + std::to_string(aligned) + " so an attention page covers the " +
@@ -196,7 +200,6 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     // The state page is padded to the attention page (mamba_page_size_padded); an attention-free
     // model keeps its own page.
     const Bytes attn_page = checked_mul(g.block_size, per_token);
-    const bool has_attention = std::any_of(g.types.begin(), g.types.end(), [](const KvLayerType& t) { return t.attention != LayerAttention::linear; });
     for (KvLayerType& t : g.types) {
         const bool linear = t.attention == LayerAttention::linear;
         t.page_bytes = linear ? (has_attention ? std::max(attn_page, g.state_page_bytes) : g.state_page_bytes) : attn_page;
