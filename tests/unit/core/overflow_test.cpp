@@ -154,6 +154,7 @@ TEST_CASE("overflow: KV page sizes are checked", "[overflow][kv]") {
         // One byte per token; a state page of 2^64 - 2 bytes needs 2^64 tokens of 16-aligned
         // attention block, which wrapped to 0 and left the block size unraised.
         ModelSpec m = tiny_model(LayerAttention::linear);
+        m.layers.push_back(LayerSpec{});   // an attention layer: only hybrids are aligned
         m.attention.head_dim_v = 0;
         m.linear_attention = gdn(0, k_2_63 - 1, 1, 1, 1);
         o.element_bytes = 1;
