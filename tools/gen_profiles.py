@@ -572,7 +572,7 @@ def check_logged(pid, gib, check, by_id, memmodel, logs):
 # --------------------------------------------------------------------------
 def parse_indexes(cfgdir):
     rows = {}
-    for fn in ["INDEX.md", "INDEX-2.md"]:
+    for fn in ["INDEX.md", "INDEX-2.md", "INDEX-4.md"]:
         path = os.path.join(cfgdir, fn)
         if not os.path.exists(path):
             continue
@@ -606,7 +606,7 @@ def parse_indexes(cfgdir):
         if i >= 0:
             derived_text = t[i:]
     completed = {}
-    for fn in ["INDEX.md", "INDEX-2.md"]:
+    for fn in ["INDEX.md", "INDEX-2.md", "INDEX-4.md"]:
         path = os.path.join(cfgdir, fn)
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:

@@ -37,9 +37,13 @@ enum class PlanField : std::uint8_t {
     block_size,
     enforce_eager,
     kv_cache_memory_bytes,
+    enable_prefix_caching,
+    mamba_cache_mode,
+    mamba_cache_dtype,
+    mamba_ssm_cache_dtype,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 13;
+inline constexpr std::size_t k_plan_field_count = 17;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -33,6 +33,7 @@ struct Fix {
     std::optional<std::uint64_t> max_model_len;
     std::optional<Bytes> kv_cache_memory_bytes;
     std::optional<std::string> kv_cache_dtype;
+    std::optional<std::uint64_t> max_num_seqs;
     bool enforce_eager = false;
     SignedBytes bytes = 0;   ///< free_other_processes, smaller_model_or_more_gpus
     std::string why;         ///< more_gpus_or_fp8: what stands in the way
@@ -45,7 +46,7 @@ struct Fix {
     }
     /// The utilization when this fix changes nothing else, else nullopt.
     [[nodiscard]] std::optional<double> only_utilization() const {
-        if (action != Action::set_flags || max_model_len || kv_cache_memory_bytes || kv_cache_dtype || enforce_eager) {
+        if (action != Action::set_flags || max_model_len || kv_cache_memory_bytes || kv_cache_dtype || max_num_seqs || enforce_eager) {
             return std::nullopt;
         }
         return gpu_memory_utilization;

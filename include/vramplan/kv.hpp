@@ -13,12 +13,21 @@
 
 namespace vramplan {
 
+/// How vLLM keeps the states of recurrent layers for prefix caching (`CacheConfig.mamba_cache_mode`):
+/// per request, "none" holds 1 state page, "align" 2, "all" one per block of the context
+/// (vllm/v1/kv_cache_interface.py MambaSpec.max_memory_usage_bytes).
+enum class MambaCacheMode : std::uint8_t { none, align, all };
+
+/// "none", "align", "all".
+std::string mamba_cache_mode_name(MambaCacheMode mode);
+
 /// One kind of KV layer (a vLLM `KVCacheSpec` shared by several layers).
 struct KvLayerType {
     LayerAttention attention = LayerAttention::full;
     std::uint64_t window = 0;      ///< sliding window (sliding layers)
     std::uint64_t layers = 0;      ///< layers of this type in the whole model
-    std::uint64_t page_bytes = 0;  ///< bytes of one block of one layer
+    std::uint64_t page_bytes = 0;  ///< bytes of one block of one layer (a state page padded to the attention page)
+    MambaCacheMode mamba_mode = MambaCacheMode::none; ///< linear layers: state pages per request
 };
 
 /// How the KV cache of a model is laid out on each worker.
@@ -31,6 +40,8 @@ struct KvGeometry {
     std::uint64_t group_size = 0;           ///< layers per KV-cache group (hybrid), else all layers
     std::uint64_t num_groups = 1;           ///< KV-cache groups
     std::uint64_t bytes_per_token = 0;      ///< summed over the layers of the whole model, per GPU
+    Bytes state_page_bytes = 0;             ///< one recurrent layer's state per request, unpadded (0: none)
+    MambaCacheMode mamba_cache_mode = MambaCacheMode::none; ///< hybrids: how states are kept
 };
 
 /// Inputs that decide the geometry.
@@ -41,7 +52,25 @@ struct KvOptions {
     std::uint64_t block_size = 16;
     std::string block_size_reason = "default";
     double hybrid_group_ratio = 0.0;        ///< EraRules::hybrid_group_ratio
+    // Hybrid (recurrent + attention) models.
+    std::uint64_t conv_state_bytes = 2;     ///< conv state element: --mamba-cache-dtype (auto: the model dtype)
+    std::uint64_t ssm_state_bytes = 2;      ///< temporal state element: --mamba-ssm-cache-dtype, the config's, or conv's
+    MambaCacheMode mamba_cache_mode = MambaCacheMode::none;
+    /// MLA + Mamba hybrids align the block to a multiple of 128 (#50000, 2026-07-30, v0.27).
+    bool mla_hybrid_align_128 = false;
 };
+
+/// Bytes of one recurrent layer's state for one request on one GPU: the conv state plus the
+/// temporal (SSM) state, each split over TP as vLLM does (MambaStateShapeCalculator in
+/// vllm/model_executor/layers/mamba/mamba_utils.py; MambaSpec.page_size_bytes before padding).
+Bytes linear_state_page(const LinearAttentionShape& shape, std::uint32_t tp, std::uint64_t conv_bytes, std::uint64_t ssm_bytes);
+
+/// The attention block size vLLM uses for a hybrid model (`Platform._align_hybrid_block_size`,
+/// vllm/platforms/interface.py): the smallest aligned size whose attention page covers the state
+/// page. `block_size` is the size before alignment (default or --block-size), `chunk_size` the
+/// model's Mamba chunk ("all" mode only). Returns `block_size` when it is already large enough.
+std::uint64_t hybrid_block_size(Bytes state_page, std::uint64_t attn_token_bytes, std::uint64_t block_size, MambaCacheMode mode,
+                                std::uint64_t chunk_size, bool mla_align_128);
 
 /// Builds the geometry of `model` (all layers, before splitting over pipeline stages).
 KvGeometry kv_geometry(const ModelSpec& model, const KvOptions& options);

@@ -16,6 +16,7 @@ enum class LayerAttention {
     sliding, ///< SlidingWindowSpec (`window` tokens)
     mla,     ///< MLAAttentionSpec: one latent of kv_lora_rank + qk_rope_head_dim per token
     linear,  ///< recurrent state (Mamba / gated delta-net): constant per request, no per-token KV
+    none,    ///< no token mixer (Nemotron-H MLP/MoE-only layers, pattern '-' / 'E'): no KV spec at all
 };
 
 /// One decoder layer.
@@ -23,6 +24,9 @@ struct LayerSpec {
     LayerAttention attention = LayerAttention::full;
     std::uint64_t window = 0; ///< sliding window in tokens (sliding layers only)
     bool moe = false;         ///< MLP is a mixture of experts
+    /// Falcon-H1: the layer runs a Mamba mixer beside its attention, so it holds both a KV page
+    /// and a state page (two KV specs per decoder layer in vLLM).
+    bool parallel_mamba = false;
 };
 
 /// Weight quantization of the checkpoint (`quantization_config`).
@@ -63,13 +67,40 @@ struct AttentionShape {
     std::uint64_t v_head_dim = 0;
 };
 
-/// Gated delta-net / Mamba-style layers (hybrid models such as Qwen3.5).
+/// Which recurrent mixer the `linear` layers run: the vLLM state calculator that sizes their
+/// state (vllm/model_executor/layers/mamba/mamba_utils.py MambaStateShapeCalculator).
+enum class LinearKind : std::uint8_t {
+    gated_delta_net, ///< Qwen3-Next, Qwen3.5 / 3.8: conv (3 heads' worth) + (v_heads, v_dim, k_dim) state
+    mamba2,          ///< Granite-4, Nemotron-H, Falcon-H1, Bamba: conv + (heads, head_dim, d_state)
+    mamba1,          ///< Jamba: conv + (d_inner, d_state)
+    kda,             ///< Kimi-Linear (Kimi delta attention): conv + (heads, head_dim, head_dim) in float32
+};
+
+/// The recurrent layers of a hybrid model (Mamba, gated delta-net, KDA). Element counts; the
+/// state dtypes are resolved by the planner (`--mamba-cache-dtype`, `--mamba-ssm-cache-dtype`).
 struct LinearAttentionShape {
+    LinearKind kind = LinearKind::gated_delta_net;
+    // Gated delta-net (linear_num_key_heads …).
     std::uint64_t num_k_heads = 0;
     std::uint64_t num_v_heads = 0;
     std::uint64_t k_head_dim = 0;
     std::uint64_t v_head_dim = 0;
-    std::uint64_t conv_kernel = 4;
+    std::uint64_t conv_kernel = 4;      ///< d_conv / linear_conv_kernel_dim / short_conv_kernel_size
+    // Mamba1 / Mamba2 / KDA.
+    std::uint64_t intermediate = 0;     ///< Mamba d_inner (mamba_expand x hidden, mamba_d_ssm, heads x head_dim)
+    std::uint64_t state_size = 0;       ///< Mamba d_state
+    std::uint64_t n_groups = 1;         ///< Mamba2 B/C groups
+    std::uint64_t num_heads = 0;        ///< Mamba2 / KDA heads
+    std::uint64_t head_dim = 0;         ///< Mamba2 / KDA head dimension
+    std::uint64_t dt_rank = 0;          ///< Mamba1 dt projection rank
+    std::uint64_t chunk_size = 2048;    ///< ModelConfig.get_mamba_chunk_size (mamba_chunk_size, chunk_size, else 2048)
+    /// The model implements SupportsMambaPrefixCaching, so mamba_cache_mode "all" is allowed
+    /// (Jamba, Granite-4, Nemotron-H, Falcon-H1, Mamba/Mamba2); others fall back to "align".
+    bool supports_all_mode = false;
+    /// The state dtype the model's config imposes when --mamba-ssm-cache-dtype is auto
+    /// ("float32"; "" when none): Qwen3.5's `mamba_ssm_dtype`, Nemotron-H's `mamba_ssm_cache_dtype`
+    /// (float32 by default). vllm/model_executor/models/config.py.
+    std::string ssm_dtype;
 };
 
 enum class MlpKind { gated, plain };
@@ -121,6 +152,15 @@ struct ModelSpec {
 
     [[nodiscard]] bool is_mla() const { return attention.kv_lora_rank > 0; }
     [[nodiscard]] bool is_moe() const { return moe.num_experts > 0; }
+    /// Any layer holds a recurrent (Mamba-style) state: vLLM's `is_hybrid` / attention-free models.
+    [[nodiscard]] bool has_linear_layers() const {
+        for (const LayerSpec& l : layers) {
+            if (l.attention == LayerAttention::linear || l.parallel_mamba) {
+                return true;
+            }
+        }
+        return false;
+    }
 };
 
 } // namespace vramplan

@@ -67,11 +67,20 @@ struct PlanRequest {
     std::optional<std::uint64_t> block_size;
     bool enforce_eager = false;
     std::optional<Bytes> kv_cache_memory_bytes;
+    // Hybrid (Mamba / linear-attention) models; vllm/config/cache.py.
+    std::optional<bool> enable_prefix_caching; ///< unset: vLLM's default (on for hybrids from 0.28, #50991)
+    std::string mamba_cache_mode;              ///< "none", "align", "all"; empty: vLLM's choice
+    std::string mamba_cache_dtype = "auto";    ///< conv (and temporal) state dtype
+    std::string mamba_ssm_cache_dtype = "auto"; ///< temporal state dtype
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
     std::optional<Calibration> calibration;
 };
+
+/// The largest --block-size vramplan accepts: vLLM takes any positive integer from ≈v0.18
+/// (#35122); hybrid alignment raises blocks to hundreds or thousands of tokens.
+inline constexpr std::uint64_t k_max_block_size = std::uint64_t{1} << 20;
 
 /// Checks what the core relies on (divisibility, ranges, known dtype names). Returns an empty
 /// string when the request is valid, else one line naming the offending flag.
@@ -97,6 +106,12 @@ struct ResolvedConfig {
     /// Tokens a sliding-window layer reserves beyond its window per request: B before 0.26,
     /// max_concurrent_batches × B after (#47728; 2 with async scheduling at PP 1, PP + 1 on MRv2).
     std::uint64_t in_flight_tokens = 0;
+    // Hybrid (Mamba / linear-attention) models only; empty otherwise.
+    bool prefix_caching = false;       ///< prefix caching on for the hybrid (decides mamba_cache_mode)
+    MambaCacheMode mamba_cache_mode = MambaCacheMode::none; ///< after MambaModelConfig.verify_and_update_config
+    std::string mamba_conv_dtype;      ///< conv state dtype ("bfloat16")
+    std::string mamba_ssm_dtype;       ///< temporal (SSM) state dtype ("float32")
+    std::string mamba_dtype_source;    ///< why the temporal dtype is what it is
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -156,6 +171,7 @@ enum class Failure {
     no_kv_memory,                ///< available KV memory ≤ 0
     kv_too_small,                ///< one max-length request does not fit
     graph_capture_oom,           ///< the KV cache fits, but CUDA-graph capture runs out of memory
+    mamba_blocks_short,          ///< hybrid: max_num_seqs above the KV blocks (one state block per decode sequence)
 };
 
 /// A range of the capacity figures, from the KV cache's error bar.

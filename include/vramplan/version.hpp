@@ -136,6 +136,9 @@ struct EraRules {
     CaptureSchedule capture_schedule = CaptureSchedule::step8_then_16;
     /// FULL_AND_PIECEWISE default since #25444 (v0.11.0); PIECEWISE before.
     bool full_and_piecewise = false;
+    /// Hybrid (Mamba / linear-attention) models get prefix caching by default, hence
+    /// mamba_cache_mode "align" (2 state pages per request), from #50991 (v0.28).
+    bool hybrid_prefix_caching_default = false;
 
     // ---- vLLM 0.22–0.32 (reference/vllm-memory-model-2.md, "addendum 2") ----
     /// Which models run on Model Runner V2 by default (§14.1).

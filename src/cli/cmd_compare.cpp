@@ -63,6 +63,10 @@ std::string column_label(PlanField field) {
     case PlanField::max_num_seqs: return "seqs";
     case PlanField::max_num_batched_tokens: return "batched";
     case PlanField::block_size: return "block";
+    case PlanField::mamba_cache_mode: return "mamba mode";
+    case PlanField::mamba_cache_dtype: return "mamba dtype";
+    case PlanField::mamba_ssm_cache_dtype: return "ssm dtype";
+    case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:
     case PlanField::enforce_eager: return "";

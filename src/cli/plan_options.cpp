@@ -51,6 +51,8 @@ void add_engine_options(CLI::App* cmd, PlanInputs& o, bool lists, const std::fun
         const std::string help = std::string(arg.help) + (lists && !arg.is_switch() ? "; a comma-separated list compares each" : "");
         if (arg.is_switch()) {
             cmd->add_flag_callback(engine_option_names(arg), [&slot] { slot = "true"; }, help);
+            // vLLM's BooleanOptionalAction form: the last spelling wins, as argparse reads it.
+            cmd->add_flag_callback("--no-" + std::string(arg.name), [&slot] { slot = "false"; }, "Negates --" + std::string(arg.name));
         } else {
             cmd->add_option(engine_option_names(arg), slot, help);
         }

@@ -70,6 +70,19 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
                         "unset: profiling sizes the KV cache; the flag exists from 0.10.2 (#21489, V1)",
                         "bytes per GPU; `40G` = 40 GiB, `40g` = 40 GB (human_readable_int)"),
                "kv-cache-memory"),
+    modelled("Prefix caching (hybrid models: 2 state pages per request in align mode; vLLM default on for them from v0.28)",
+             "enable-prefix-caching", "", T::boolean, F::enable_prefix_caching,
+             "V1: on; hybrid Mamba / linear-attention models off until 0.28, on from 0.28 (#50991, vllm/engine/arg_utils.py); V0: off",
+             "no bytes for attention models; hybrids keep 2 state pages per request in align mode (addendum 2 §16.4)"),
+    modelled("Hybrid state caching for prefix caching: none, align, all",
+             "mamba-cache-mode", "", T::choice, F::mamba_cache_mode,
+             "none without prefix caching; with it align (0.28+), or all where the model supports it before 0.28 "
+             "(MambaModelConfig, vllm/model_executor/models/config.py)"),
+    modelled("Hybrid conv (and SSM) state dtype: auto, float32, float16, bfloat16",
+             "mamba-cache-dtype", "", T::choice, F::mamba_cache_dtype, "auto: the model dtype (vllm/config/cache.py)"),
+    modelled("Hybrid SSM (temporal) state dtype: auto, float32, float16, bfloat16",
+             "mamba-ssm-cache-dtype", "", T::choice, F::mamba_ssm_cache_dtype,
+             "auto: the config's (Qwen3.5 mamba_ssm_dtype, Nemotron-H float32), else the conv state's (vllm/model_executor/models/config.py)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
@@ -94,8 +107,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("enable-expert-parallel", "", T::boolean, "off", "routed experts split over TP×DP (§22.2)"),
     not_modelled("enable-lora", "", T::boolean, "off", "LoRA weight stacks (max-loras × max-lora-rank) and twice the CUDA graphs (§20)"),
     not_modelled("enable-lora-bias", "", T::boolean, "off", "LoRA bias stacks (§20.7); removed ≈0.11.1"),
-    not_modelled("enable-prefix-caching", "", T::boolean, "V1: on; V0: off",
-                 "no bytes for attention models; Mamba hybrids hold 2 state pages per request from 0.28 (addendum 2 §16.4)"),
     not_modelled("enable-prompt-adapter", "", T::boolean, "off", "prompt-adapter embeddings on the GPU (V0)"),
     not_modelled("enable-prompt-embeds", "", T::boolean, "off", "prompt-embedding input buffers"),
     not_modelled("enable-sleep-mode", "", T::boolean, "off",
@@ -111,7 +122,7 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("load-format", "", T::choice, "auto", "bitsandbytes and gguf change the weights (§26.6)"),
     not_modelled("lora-dtype", "", T::choice, "auto", "dtype of the LoRA stacks (§20.7)"),
     not_modelled("lora-modules", "", T::multi_value, "", "LoRA adapters: their slots (enable-lora, max-loras, max-lora-rank) are not modelled"),
-    not_modelled("mamba-cache-dtype", "", T::choice, "auto", "state pages of Mamba / linear-attention layers (§26.6)"),
+    not_modelled("mamba-block-size", "", T::count, "", "mamba_cache_mode all: the chunk hybrid blocks align to (the model's chunk size when unset)"),
     not_modelled("max-lora-rank", "", T::count, "16", "LoRA stacks grow with the rank (§20.1)"),
     not_modelled("max-loras", "", T::count, "1", "LoRA stacks grow with the number of slots (§20.1)"),
     not_modelled("max-seq-len-to-capture", "", T::count, "8192",
@@ -267,7 +278,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::kv_cache_memory_bytes) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::mamba_ssm_cache_dtype) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

@@ -13,76 +13,63 @@ namespace {
 /// DeepSeek-V3.2's fp8_ds_mla cache stores 656 bytes per token per layer (spec §5.1).
 constexpr std::uint64_t k_fp8_ds_mla_token_bytes = 656;
 
-/// vLLM aligns hybrid attention blocks to the kernel block size (16) when it raises the attention
-/// block size to cover a Mamba state page (`_align_hybrid_block_size`, spec §5.3).
+/// The smallest kernel block of the attention backends a hybrid model's attention layers run on
+/// (FlashAttention, FlashInfer and Triton all advertise MultipleOf(16):
+/// vllm/v1/attention/backends/flash_attn.py get_supported_kernel_block_sizes @af91f4b3e4).
 constexpr std::uint64_t k_kernel_block_alignment = 16;
 
-bool same_type(const KvLayerType& t, const LayerSpec& l) {
-    return t.attention == l.attention && (l.attention != LayerAttention::sliding || t.window == l.window);
+/// MLA + Mamba hybrids: TRTLLM/FlashInfer MLA decode needs the manager block to be a multiple of
+/// 128 (vllm/platforms/interface.py:881-886 @main, #50000).
+constexpr std::uint64_t k_mla_hybrid_alignment = 128;
+
+bool same_type(const KvLayerType& t, LayerAttention attention, std::uint64_t window) {
+    return t.attention == attention && (attention != LayerAttention::sliding || t.window == window);
 }
 
-std::size_t type_index(const KvGeometry& g, const LayerSpec& l) {
+std::size_t type_index(const KvGeometry& g, LayerAttention attention, std::uint64_t window) {
     for (std::size_t i = 0; i < g.types.size(); ++i) {
-        if (same_type(g.types[i], l)) {
+        if (same_type(g.types[i], attention, window)) {
             return i;
         }
     }
     return g.types.size();
 }
 
-} // namespace
-
-KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
-    KvGeometry g;
-    g.block_size = o.block_size;
-    g.block_size_reason = o.block_size_reason;
-    g.element_bytes = o.element_bytes;
-    const AttentionShape& a = m.attention;
-    // ModelConfig.get_num_kv_heads: MLA keeps one latent "head" on every rank; otherwise the KV heads
-    // are split over TP ranks and replicated when there are fewer heads than ranks.
-    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / o.tp);
-    const std::uint64_t attn_token_bytes = checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v), o.element_bytes);
-    const std::uint64_t mla_token_bytes =
-        o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(checked_add(a.kv_lora_rank, a.qk_rope_head_dim), o.element_bytes);
-
-    for (const LayerSpec& layer : m.layers) {
-        const std::size_t i = type_index(g, layer);
-        if (i == g.types.size()) {
-            KvLayerType t;
-            t.attention = layer.attention;
-            t.window = layer.attention == LayerAttention::sliding ? layer.window : 0;
-            g.types.push_back(t);
-        }
-        ++g.types[i].layers;
+/// Counts one KV spec of `attention` in `g.types`, adding the type at its first use.
+void count_spec(KvGeometry& g, LayerAttention attention, std::uint64_t window) {
+    const std::size_t i = type_index(g, attention, window);
+    if (i == g.types.size()) {
+        KvLayerType t;
+        t.attention = attention;
+        t.window = attention == LayerAttention::sliding ? window : 0;
+        g.types.push_back(t);
     }
+    ++g.types[i].layers;
+}
 
-    // A linear-attention (Mamba-style) state page: conv state + recurrent state per request.
-    Bytes state_page = 0;
-    for (const KvLayerType& t : g.types) {
-        if (t.attention == LayerAttention::linear) {
-            const LinearAttentionShape& la = m.linear_attention;
-            const std::uint64_t conv_dim =
-                checked_add(checked_mul(2, la.num_k_heads, la.k_head_dim), checked_mul(la.num_v_heads, la.v_head_dim)) / o.tp;
-            const Bytes conv = checked_mul(conv_dim, la.conv_kernel - 1, 2);
-            const Bytes ssm = checked_mul(checked_mul(la.num_v_heads / o.tp, la.k_head_dim), checked_mul(la.v_head_dim, 2));
-            state_page = checked_add(conv, ssm);
-        }
+/// The KV specs one decoder layer registers: its attention (none for MLP-only layers), plus a
+/// Mamba state beside it for Falcon-H1's parallel hybrid layers.
+void count_layer(KvGeometry& g, const LayerSpec& l) {
+    if (l.attention != LayerAttention::none) {
+        count_spec(g, l.attention, l.window);
     }
-    const std::uint64_t per_token = m.is_mla() ? mla_token_bytes : attn_token_bytes;
-    if (state_page > 0 && per_token > 0) {
-        // Raise the attention block size until an attention page covers the state page.
-        const std::uint64_t aligned =
-            checked_mul(k_kernel_block_alignment, cdiv(state_page, checked_mul(k_kernel_block_alignment, per_token)));
-        if (aligned > g.block_size) {
-            g.block_size = aligned;
-            g.block_size_reason = "raised so an attention page covers the linear-attention state (hybrid alignment)";
-        }
+    if (l.parallel_mamba) {
+        count_spec(g, LayerAttention::linear, 0);
     }
-    const Bytes attn_page = checked_mul(g.block_size, per_token);
-    for (KvLayerType& t : g.types) {
-        t.page_bytes = t.attention == LayerAttention::linear ? std::max(attn_page, state_page) : attn_page;
-    }
+}
 
+std::uint64_t gcd_u64(std::uint64_t a, std::uint64_t b) {
+    while (b != 0) {
+        const std::uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/// get_kv_cache_groups (spec §5.4.3): group size is the smallest type's layer count, or the
+/// largest when the counts are close (ratio rule added by #29303, widened by #36684).
+void group_types(KvGeometry& g, double ratio) {
     std::uint64_t min_layers = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t max_layers = 0;
     std::uint64_t total_layers = 0;
@@ -98,25 +85,144 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     if (!g.hybrid) {
         g.group_size = total_layers;
         g.num_groups = 1;
-    } else {
-        // get_kv_cache_groups (spec §5.4.3): group size is the smallest type's layer count, or the
-        // largest when the counts are close (ratio rule added by #29303, widened by #36684).
-        g.group_size = min_layers;
-        if (o.hybrid_group_ratio > 0.0 && static_cast<double>(max_layers) < o.hybrid_group_ratio * static_cast<double>(min_layers)) {
-            g.group_size = max_layers;
-        }
-        g.num_groups = 0;
-        for (const KvLayerType& t : g.types) {
-            g.num_groups += cdiv(t.layers, g.group_size);
-        }
+        return;
     }
+    g.group_size = min_layers;
+    if (ratio > 0.0 && static_cast<double>(max_layers) < ratio * static_cast<double>(min_layers)) {
+        g.group_size = max_layers;
+    }
+    g.num_groups = 0;
+    for (const KvLayerType& t : g.types) {
+        g.num_groups += cdiv(t.layers, g.group_size);
+    }
+}
+
+} // namespace
+
+std::string mamba_cache_mode_name(MambaCacheMode mode) {
+    switch (mode) {
+    case MambaCacheMode::none: return "none";
+    case MambaCacheMode::align: return "align";
+    case MambaCacheMode::all: return "all";
+    }
+    return "none";
+}
+
+Bytes linear_state_page(const LinearAttentionShape& la, std::uint32_t tp, std::uint64_t conv_bytes, std::uint64_t ssm_bytes) {
+    // Every conv state is (d_conv - 1) rows of the TP-local conv channels (MambaStateShapeCalculator).
+    const std::uint64_t conv_rows = la.conv_kernel > 0 ? la.conv_kernel - 1 : 0;
+    std::uint64_t conv_dim = 0;
+    Bytes ssm = 0;
+    switch (la.kind) {
+    case LinearKind::gated_delta_net:
+        // gated_delta_net_state_shape: conv over q, k (key heads) and v; state (v_heads, v_dim, k_dim).
+        conv_dim = checked_add(checked_mul(2, la.num_k_heads, la.k_head_dim), checked_mul(la.num_v_heads, la.v_head_dim));
+        ssm = checked_mul(checked_mul(la.num_v_heads / tp, la.v_head_dim), checked_mul(la.k_head_dim, ssm_bytes));
+        break;
+    case LinearKind::mamba2: {
+        // mamba2_state_shape: groups not divisible by TP are replicated up to TP
+        // (extra_groups_for_head_shards); conv over x, B and C; state (heads, head_dim, d_state).
+        const std::uint64_t groups = la.n_groups % tp == 0 ? la.n_groups : checked_add(la.n_groups, tp - la.n_groups);
+        conv_dim = checked_add(la.intermediate, checked_mul(2, groups, la.state_size));
+        ssm = checked_mul(checked_mul(la.num_heads / tp, la.head_dim), checked_mul(la.state_size, ssm_bytes));
+        break;
+    }
+    case LinearKind::mamba1:
+        // mamba1_state_shape: conv over d_inner; state (d_inner, d_state).
+        conv_dim = la.intermediate;
+        ssm = checked_mul(la.intermediate / tp, checked_mul(la.state_size, ssm_bytes));
+        break;
+    case LinearKind::kda:
+        // kda_state_shape: conv over q, k, v (heads x head_dim each); state (heads, head_dim, head_dim).
+        conv_dim = checked_mul(3, la.num_heads, la.head_dim);
+        ssm = checked_mul(checked_mul(la.num_heads / tp, la.head_dim), checked_mul(la.head_dim, ssm_bytes));
+        break;
+    }
+    const Bytes conv = checked_mul(conv_dim / tp, conv_rows, conv_bytes);
+    return checked_add(conv, ssm);
+}
+
+std::uint64_t hybrid_block_size(Bytes state_page, std::uint64_t attn_token_bytes, std::uint64_t block_size, MambaCacheMode mode,
+                                std::uint64_t chunk_size, bool mla_align_128) {
+    if (state_page == 0 || attn_token_bytes == 0) {
+        return block_size;
+    }
+    // vllm/platforms/interface.py:872-905 @main: align = max(min kernel block, block_size)
+    // (128 at least for MLA hybrids); "all" aligns to lcm(mamba chunk, align) instead.
+    std::uint64_t align = std::max(k_kernel_block_alignment, block_size);
+    if (mla_align_128) {
+        align = std::max(align, k_mla_hybrid_alignment);
+    }
+    std::uint64_t attn_block = 0;
+    if (mode == MambaCacheMode::all) {
+        const std::uint64_t base = chunk_size > 0 ? chunk_size : align;
+        const std::uint64_t chunk = checked_mul(base / gcd_u64(base, align), align);
+        attn_block = checked_mul(chunk, cdiv(cdiv(state_page, attn_token_bytes), chunk));
+    } else {
+        attn_block = checked_mul(align, cdiv(state_page, checked_mul(align, attn_token_bytes)));
+    }
+    return std::max(block_size, attn_block);
+}
+
+KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
+    KvGeometry g;
+    g.block_size = o.block_size;
+    g.block_size_reason = o.block_size_reason;
+    g.element_bytes = o.element_bytes;
+    const AttentionShape& a = m.attention;
+    // ModelConfig.get_num_kv_heads: MLA keeps one latent "head" on every rank; otherwise the KV heads
+    // are split over TP ranks and replicated when there are fewer heads than ranks.
+    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / o.tp);
+    const std::uint64_t attn_token_bytes = checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v), o.element_bytes);
+    const std::uint64_t mla_token_bytes =
+        o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(checked_add(a.kv_lora_rank, a.qk_rope_head_dim), o.element_bytes);
+    for (const LayerSpec& layer : m.layers) {
+        count_layer(g, layer);
+    }
+    const bool any_linear = std::any_of(g.types.begin(), g.types.end(), [](const KvLayerType& t) { return t.attention == LayerAttention::linear; });
+    if (any_linear) {
+        g.state_page_bytes = linear_state_page(m.linear_attention, o.tp, o.conv_state_bytes, o.ssm_state_bytes);
+        g.mamba_cache_mode = o.mamba_cache_mode;
+    }
+    const std::uint64_t per_token = m.is_mla() ? mla_token_bytes : attn_token_bytes;
+    const bool has_attention = std::any_of(g.types.begin(), g.types.end(), [](const KvLayerType& t) { return t.attention != LayerAttention::linear; });
+    // Only hybrids are aligned (update_block_size_for_backend: `if model_config.is_hybrid`); an
+    // attention-free Mamba model keeps its block and its own state page.
+    const std::uint64_t aligned = !has_attention ? g.block_size
+                                                 : hybrid_block_size(g.state_page_bytes, per_token, g.block_size, g.mamba_cache_mode,
+                                                                     m.linear_attention.chunk_size, o.mla_hybrid_align_128 && m.is_mla());
+    if (aligned > g.block_size) {
+        g.block_size = aligned;
+        g.block_size_reason = "raised to " + std::to_string(aligned) + " so an attention page covers the " +
+                              std::to_string(g.state_page_bytes) + "-byte recurrent state page (_align_hybrid_block_size, mamba_cache_mode " +
+                              mamba_cache_mode_name(g.mamba_cache_mode) + ")";
+    }
+    // The state page is padded to the attention page (mamba_page_size_padded); an attention-free
+    // model keeps its own page.
+    const Bytes attn_page = checked_mul(g.block_size, per_token);
+    for (KvLayerType& t : g.types) {
+        const bool linear = t.attention == LayerAttention::linear;
+        t.page_bytes = linear ? (has_attention ? std::max(attn_page, g.state_page_bytes) : g.state_page_bytes) : attn_page;
+        t.mamba_mode = linear ? g.mamba_cache_mode : MambaCacheMode::none;
+    }
+    group_types(g, o.hybrid_group_ratio);
     return g;
 }
 
 Bytes layer_request_bytes(const KvLayerType& t, std::uint64_t block_size, std::uint64_t max_model_len, std::uint64_t batched) {
     switch (t.attention) {
     case LayerAttention::linear:
-        return t.page_bytes; // one state page per request (mamba_cache_mode "none")
+        // MambaSpec.max_memory_usage_bytes (vllm/v1/kv_cache_interface.py:687-696 @main): "none"
+        // holds one state page per request, "align" two (the running state and the last
+        // block-aligned checkpoint), "all" one per block of the context.
+        switch (t.mamba_mode) {
+        case MambaCacheMode::none: return t.page_bytes;
+        case MambaCacheMode::align: return checked_mul(2, t.page_bytes);
+        case MambaCacheMode::all: return checked_mul(cdiv(max_model_len, block_size), t.page_bytes);
+        }
+        return t.page_bytes;
+    case LayerAttention::none:
+        return 0;
     case LayerAttention::sliding: {
         // SlidingWindowSpec.max_memory_usage_bytes: the window, plus a chunk being prefilled, plus one.
         // In 128 bits, so a window near 2^64 is still capped by max_model_len (batched ≥ 1).
@@ -134,10 +240,19 @@ Bytes layer_request_bytes(const KvLayerType& t, std::uint64_t block_size, std::u
 std::vector<std::uint64_t> stage_layer_counts(const ModelSpec& m, const KvGeometry& g, std::uint32_t pp, std::uint32_t pp_rank) {
     std::vector<std::uint64_t> counts(g.types.size(), 0);
     const auto [begin, end] = pp_layer_range(m.layers.size(), pp_rank, pp);
-    for (std::uint64_t i = begin; i < end; ++i) {
-        const std::size_t t = type_index(g, m.layers[i]);
+    const auto count = [&](LayerAttention attention, std::uint64_t window) {
+        const std::size_t t = type_index(g, attention, window);
         if (t < counts.size()) {
             ++counts[t];
+        }
+    };
+    for (std::uint64_t i = begin; i < end; ++i) {
+        const LayerSpec& l = m.layers[i];
+        if (l.attention != LayerAttention::none) {
+            count(l.attention, l.window);
+        }
+        if (l.parallel_mamba) {
+            count(LayerAttention::linear, 0);
         }
     }
     return counts;

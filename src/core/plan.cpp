@@ -145,6 +145,64 @@ std::uint64_t in_flight_tokens(const PlanRequest& r, const EraRules& era, ModelR
     return checked_mul(batches, batched);
 }
 
+/// The state dtypes of a hybrid model's recurrent layers (MambaStateDtypeCalculator,
+/// vllm/model_executor/layers/mamba/mamba_utils.py:51-146 @main): the conv state takes
+/// --mamba-cache-dtype (auto: the model dtype); the temporal state takes --mamba-ssm-cache-dtype,
+/// else what the model's config imposes (Qwen3.5 `mamba_ssm_dtype`, #34489; Nemotron-H
+/// `mamba_ssm_cache_dtype` or float32; vllm/model_executor/models/config.py:640-805 @main), else
+/// the conv dtype. Kimi delta attention keeps its recurrent state in float32 (kda_state_dtype).
+void resolve_state_dtypes(const PlanRequest& r, ResolvedConfig& c) {
+    const LinearAttentionShape& la = r.model.linear_attention;
+    c.mamba_conv_dtype = r.mamba_cache_dtype == "auto" ? c.dtype : r.mamba_cache_dtype;
+    if (la.kind == LinearKind::kda) {
+        c.mamba_ssm_dtype = "float32";
+        c.mamba_dtype_source = "Kimi delta attention state, always float32 (kda_state_dtype)";
+    } else if (r.mamba_ssm_cache_dtype != "auto") {
+        c.mamba_ssm_dtype = r.mamba_ssm_cache_dtype;
+        c.mamba_dtype_source = "--mamba-ssm-cache-dtype";
+    } else if (!la.ssm_dtype.empty()) {
+        c.mamba_ssm_dtype = la.ssm_dtype;
+        c.mamba_dtype_source = "the model's config (mamba_ssm_cache_dtype auto)";
+    } else {
+        c.mamba_ssm_dtype = c.mamba_conv_dtype;
+        c.mamba_dtype_source = "the conv state's dtype (mamba_ssm_cache_dtype auto)";
+    }
+}
+
+/// Prefix caching and mamba_cache_mode for a hybrid model, as EngineArgs and
+/// MambaModelConfig.verify_and_update_config set them (vllm/engine/arg_utils.py:2658 @main;
+/// vllm/model_executor/models/config.py:589-637 @main). Prefix caching is on by default for
+/// hybrids from 0.28 (#50991), never for attention-free models; with it, mode "none" becomes
+/// "align" (0.28+) or, before #50991, "all" where the model supports it; "all" falls back to
+/// "align" on models without SupportsMambaPrefixCaching. Without prefix caching the mode is "none".
+void resolve_hybrid(const PlanRequest& r, const EraRules& era, ResolvedConfig& c, std::vector<std::string>& notes) {
+    const ModelSpec& m = r.model;
+    if (!m.has_linear_layers()) {
+        return;
+    }
+    resolve_state_dtypes(r, c);
+    const bool attention_free = std::all_of(m.layers.begin(), m.layers.end(), [](const LayerSpec& l) {
+        return l.attention == LayerAttention::linear || l.attention == LayerAttention::none;
+    });
+    c.prefix_caching = r.enable_prefix_caching.value_or(era.hybrid_prefix_caching_default && !attention_free);
+    MambaCacheMode mode = r.mamba_cache_mode == "all" ? MambaCacheMode::all
+                        : r.mamba_cache_mode == "align" ? MambaCacheMode::align : MambaCacheMode::none;
+    if (!c.prefix_caching) {
+        mode = MambaCacheMode::none;
+    } else if (mode == MambaCacheMode::none) {
+        mode = !era.hybrid_prefix_caching_default && m.linear_attention.supports_all_mode ? MambaCacheMode::all : MambaCacheMode::align;
+    }
+    if (mode == MambaCacheMode::all && !m.linear_attention.supports_all_mode) {
+        mode = MambaCacheMode::align;
+    }
+    c.mamba_cache_mode = mode;
+    if (era.engine == Engine::v1) {
+        notes.push_back("hybrid model: prefix caching " + std::string(c.prefix_caching ? "on" : "off") + ", mamba_cache_mode " +
+                        mamba_cache_mode_name(mode) + " (" + (mode == MambaCacheMode::none ? "1 state page" : mode == MambaCacheMode::align ? "2 state pages" : "one state page per block") +
+                        " per request per recurrent layer group); state dtypes conv " + c.mamba_conv_dtype + ", temporal " + c.mamba_ssm_dtype);
+    }
+}
+
 /// vLLM's defaults for every flag left unset (spec §6.3), the model and KV-cache dtypes, and
 /// whether CUDA graphs are captured.
 ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::vector<std::string>& notes) {
@@ -172,6 +230,7 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
             notes.push_back("the checkpoint's kv_cache_scheme forces an fp8 KV cache");
         }
     }
+    resolve_hybrid(r, era, c, notes);
     return c;
 }
 
@@ -219,8 +278,10 @@ ModelSpec v0_cache_view(const ModelSpec& m, const EraRules& era, std::vector<std
     v.layers.clear();
     bool linear = false;
     for (LayerSpec l : m.layers) {
-        if (l.attention == LayerAttention::linear) {
-            linear = true;
+        linear = linear || l.parallel_mamba;
+        l.parallel_mamba = false;
+        if (l.attention == LayerAttention::linear || l.attention == LayerAttention::none) {
+            linear = linear || l.attention == LayerAttention::linear;
             continue;
         }
         if (l.attention == LayerAttention::sliding) {
@@ -263,6 +324,18 @@ struct Geometry {
     std::vector<Stage> stages;
 };
 
+/// The recurrent layers' state element sizes and cache mode (resolve_hybrid), and the MLA-hybrid
+/// 128 alignment of #50000 (2026-07-30, after the 0.26 cut: v0.27).
+void hybrid_kv_options(const PlanRequest& r, const ResolvedConfig& c, KvOptions& kvo) {
+    if (c.mamba_conv_dtype.empty()) {
+        return;
+    }
+    kvo.conv_state_bytes = dtype_size(c.mamba_conv_dtype);
+    kvo.ssm_state_bytes = dtype_size(c.mamba_ssm_dtype);
+    kvo.mamba_cache_mode = c.mamba_cache_mode;
+    kvo.mla_hybrid_align_128 = r.version >= VllmVersion{0, 27, 0};
+}
+
 /// What one KV-cache element and block are: the dtype's size and the block size the attention
 /// backend takes.
 KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedConfig& c) {
@@ -275,6 +348,7 @@ KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedCo
     kvo.block_size = block.size;
     kvo.block_size_reason = block.reason;
     kvo.hybrid_group_ratio = era.engine == Engine::v0 ? 0.0 : era.hybrid_group_ratio;
+    hybrid_kv_options(r, c, kvo);
     return kvo;
 }
 
@@ -769,6 +843,44 @@ std::optional<Verdict> graph_capture_failure(const Plan& plan) {
     return v;
 }
 
+/// Hybrid models with FULL decode CUDA graphs need one state block per decode sequence: vLLM
+/// refuses to capture when max_num_seqs exceeds the KV blocks (vllm/config/compilation.py:1492-1514
+/// @main, #38270, 2026-03-30, ≈v0.19; before, #34571 capped the capture sizes silently). Hybrids
+/// default to FULL_AND_PIECEWISE (MambaModelConfig), so the check runs whenever graphs are captured.
+std::optional<Verdict> mamba_blocks_failure(const Plan& plan) {
+    const ResolvedConfig& c = plan.config;
+    if (!c.cuda_graphs || plan.era.engine != Engine::v1 || plan.request.version < VllmVersion{0, 19, 0} ||
+        !plan.request.model.has_linear_layers() || c.max_num_seqs <= plan.capacity.num_blocks) {
+        return std::nullopt;
+    }
+    const std::uint64_t blocks = plan.capacity.num_blocks;
+    Verdict v = fails(Failure::mamba_blocks_short);
+    v.error = "max_num_seqs (" + std::to_string(c.max_num_seqs) + ") exceeds available Mamba cache blocks (" + std::to_string(blocks) +
+              "). Each decode sequence requires one Mamba cache block, so CUDA graph capture cannot proceed. Please lower max_num_seqs "
+              "to at most " + std::to_string(blocks) + " or increase gpu_memory_utilization.";
+    if (blocks > 0) {
+        Fix seqs;
+        seqs.max_num_seqs = blocks;
+        v.fixes.push_back(seqs);
+    }
+    // The utilization (or pinned KV size) whose KV cache holds max_num_seqs blocks on every worker.
+    const WorkerPlan& w = plan.workers[plan.deciding_worker];
+    const Bytes needed = checked_mul(c.max_num_seqs, worker_block_bytes(plan.kv, w.layer_counts));
+    if (plan.request.kv_cache_memory_bytes) {
+        Fix f;
+        f.kv_cache_memory_bytes = needed;
+        v.fixes.push_back(f);
+    } else if (const std::optional<UtilizationStep> u = min_utilization_covering(w.total, checked_add(w.charged, needed));
+               u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
+        v.fixes.push_back(Fix::utilization(u->value()));
+    }
+    Fix eager;
+    eager.enforce_eager = true;
+    eager.effect = Fix::Effect::no_cuda_graphs;
+    v.fixes.push_back(eager);
+    return v;
+}
+
 /// Whether vLLM starts, checked in the order it would fail, with the flag changes that make it
 /// start; then the notes and the margin that depend on the outcome.
 void judge(Plan& plan) {
@@ -782,6 +894,9 @@ void judge(Plan& plan) {
         return;
     }
     std::optional<Verdict> failure = kv_cache_failure(plan);
+    if (!failure) {
+        failure = mamba_blocks_failure(plan);
+    }
     if (!failure) {
         failure = graph_capture_failure(plan);
     }
@@ -835,6 +950,40 @@ std::string validate_parallelism(const PlanRequest& r) {
     return {};
 }
 
+/// --block-size: any positive integer since #35122 (2026-03-09, ≈v0.18: `block_size: int =
+/// Field(default=None, gt=0)`, vllm/config/cache.py:49 @af91f4b3e4), so the sizes vLLM raises
+/// hybrids to (528, 784 …) replay; before, the BlockSize literal.
+std::string validate_block_size(const PlanRequest& r) {
+    if (!r.block_size) {
+        return {};
+    }
+    if (r.version >= VllmVersion{0, 18, 0}) {
+        return *r.block_size == 0 || *r.block_size > k_max_block_size ? "--block-size: expected an integer from 1 to " + std::to_string(k_max_block_size) : "";
+    }
+    // Before #35122 (2026-03-09, ≈0.18): `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (512 in
+    // older releases); from then any positive integer (`Field(gt=0)`, vllm/config/cache.py:48 @C22).
+    static constexpr std::array<std::uint64_t, 8> allowed{1, 8, 16, 32, 64, 128, 256, 512};
+    if (std::find(allowed.begin(), allowed.end(), *r.block_size) == allowed.end()) {
+        return "--block-size: vLLM " + r.version.str() + " accepts 1, 8, 16, 32, 64, 128, 256 or 512 (any size from 0.18)";
+    }
+    return {};
+}
+
+/// The hybrid-model flags: state dtypes and cache mode (vllm/config/cache.py:37-38 @af91f4b3e4).
+std::string validate_hybrid_flags(const PlanRequest& r) {
+    static const std::array<std::string, 4> dtypes{"auto", "float32", "float16", "bfloat16"};
+    if (std::find(dtypes.begin(), dtypes.end(), r.mamba_cache_dtype) == dtypes.end()) {
+        return "--mamba-cache-dtype: expected auto, float32, float16 or bfloat16";
+    }
+    if (std::find(dtypes.begin(), dtypes.end(), r.mamba_ssm_cache_dtype) == dtypes.end()) {
+        return "--mamba-ssm-cache-dtype: expected auto, float32, float16 or bfloat16";
+    }
+    if (!r.mamba_cache_mode.empty() && r.mamba_cache_mode != "none" && r.mamba_cache_mode != "align" && r.mamba_cache_mode != "all") {
+        return "--mamba-cache-mode: expected none, align or all";
+    }
+    return {};
+}
+
 /// The checks of `validate` on the card, the flags' ranges and names, the release and the engine.
 std::string validate_flags(const PlanRequest& r) {
     if (r.gpu.total == 0) {
@@ -852,18 +1001,8 @@ std::string validate_flags(const PlanRequest& r) {
     if (r.max_num_batched_tokens && (*r.max_num_batched_tokens == 0 || *r.max_num_batched_tokens > (std::uint64_t{1} << 32))) {
         return "--max-num-batched-tokens: expected an integer from 1 to 2^32";
     }
-    if (r.block_size) {
-        // Any positive integer since #35122 (2026-03-09, ≈0.18: `block_size: SkipValidation[int]`;
-        // `Field(gt=0)` from 0.22, vllm/config/cache.py:48 @C22): hybrid models run 528, 544, 784 …
-        // Before, `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (and 512 in older releases).
-        static constexpr std::array<std::uint64_t, 8> allowed{1, 8, 16, 32, 64, 128, 256, 512};
-        const bool any = r.version >= VllmVersion{0, 18, 0};
-        if (*r.block_size == 0 || *r.block_size > (std::uint64_t{1} << 20)) {
-            return "--block-size: expected an integer from 1 to 1048576";
-        }
-        if (!any && std::find(allowed.begin(), allowed.end(), *r.block_size) == allowed.end()) {
-            return "--block-size: vLLM " + r.version.str() + " accepts 1, 8, 16, 32, 64, 128, 256 or 512 (any size from 0.18)";
-        }
+    if (const std::string why = validate_block_size(r); !why.empty()) {
+        return why;
     }
     static const std::array<std::string, 7> dtypes{"auto", "bfloat16", "float16", "half", "float32", "float", "fp32"};
     if (std::find(dtypes.begin(), dtypes.end(), r.dtype) == dtypes.end() && r.dtype != "bf16" && r.dtype != "fp16") {
@@ -900,6 +1039,9 @@ std::string validate_flags(const PlanRequest& r) {
 
 std::string validate(const PlanRequest& r) {
     std::string why = validate_parallelism(r);
+    if (why.empty()) {
+        why = validate_hybrid_flags(r);
+    }
     return why.empty() ? validate_flags(r) : why;
 }
 

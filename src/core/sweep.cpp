@@ -14,6 +14,7 @@ const char* failure_name(Failure failure) {
     case Failure::no_kv_memory: return "no_kv_memory";
     case Failure::kv_too_small: return "kv_too_small";
     case Failure::graph_capture_oom: return "graph_capture_oom";
+    case Failure::mamba_blocks_short: return "mamba_blocks_short";
     }
     return "";
 }

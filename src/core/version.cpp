@@ -161,6 +161,9 @@ EraRules rules_for(VllmVersion v, Engine engine) {
     r.nccl_init_before_snapshot = v >= VllmVersion{0, 11, 0};           // #25359
     r.free_error_names_device = v >= VllmVersion{0, 14, 0};             // #30868 (2025-12-17)
     r.full_and_piecewise = v >= VllmVersion{0, 11, 0};                  // #25444
+    // #50991 (2026-08-04, v0.28): default_prefix_caching = is_prefix_caching_supported, hybrids
+    // included (vllm/engine/arg_utils.py:2658 @main); before, `... and not model_config.is_hybrid`.
+    r.hybrid_prefix_caching_default = v >= VllmVersion{0, 28, 0};
     if (v >= VllmVersion{0, 11, 1}) {
         r.capture_schedule = CaptureSchedule::step8_then_16;            // #26016 (2025-10-24)
     } else if (v >= VllmVersion{0, 10, 0}) {

@@ -85,10 +85,44 @@ struct LayerBytes {
     Bytes mla_absorbed = 0;
 };
 
+/// A Mamba1 / Mamba2 / KDA mixer's weights (vllm/model_executor/layers/mamba/mamba_mixer.py,
+/// mamba_mixer2.py, gdn/kimi_gdn_linear_attn.py): input projection, conv1d, the per-head or
+/// per-channel vectors, output projection. TP splits the inner width.
+Bytes mamba_mixer_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+    const LinearAttentionShape& la = m.linear_attention;
+    const std::uint64_t h = m.hidden_size;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    const std::uint64_t inner = la.kind == LinearKind::kda ? checked_mul(la.num_heads, la.head_dim) : la.intermediate;
+    Bytes mixer = lin(inner / tp, h);                                                   // out_proj / o_proj
+    if (la.kind == LinearKind::mamba2) {
+        const std::uint64_t conv_dim = checked_add(inner, checked_mul(2, la.n_groups, la.state_size));
+        mixer = checked_add(mixer, lin(h, checked_add(checked_add(inner, conv_dim), la.num_heads) / tp));   // in_proj: z, xBC, dt
+        mixer = checked_add(mixer, vec(checked_mul(conv_dim / tp, checked_add(la.conv_kernel, 1))));      // conv1d + bias
+        mixer = checked_add(mixer, vec(checked_add(checked_mul(3, la.num_heads / tp), inner / tp)));        // A, D, dt_bias, norm
+    } else if (la.kind == LinearKind::mamba1) {
+        mixer = checked_add(mixer, lin(h, checked_mul(2, inner) / tp));                                     // in_proj: x, z
+        mixer = checked_add(mixer, vec(checked_mul(inner / tp, checked_add(la.conv_kernel, 1))));          // conv1d + bias
+        mixer = checked_add(mixer, lin(inner / tp, checked_add(la.dt_rank, checked_mul(2, la.state_size)))); // x_proj
+        mixer = checked_add(mixer, lin(la.dt_rank, inner / tp));                                            // dt_proj
+        mixer = checked_add(mixer, vec(checked_mul(inner / tp, checked_add(la.state_size, 2))));             // A, D, dt bias
+    } else {
+        mixer = checked_add(mixer, lin(h, checked_mul(3, inner) / tp));                                     // q, k, v
+        mixer = checked_add(mixer, vec(checked_mul(checked_mul(3, inner) / tp, la.conv_kernel)));          // short convs
+        mixer = checked_add(mixer, checked_mul(2, checked_add(lin(h, la.head_dim), lin(la.head_dim, inner / tp))));  // f and g gates
+        mixer = checked_add(mixer, lin(h, la.num_heads / tp));                                              // beta
+        mixer = checked_add(mixer, vec(checked_add(inner / tp, la.head_dim)));                             // dt_bias, o_norm
+    }
+    return mixer;
+}
+
 /// A gated delta-net layer's weights (vllm/model_executor/layers/mamba/…): in_proj_qkvz,
 /// in_proj_ba, conv1d, dt_bias, A_log, gated norm, out_proj.
 Bytes linear_attention_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
     const LinearAttentionShape& la = m.linear_attention;
+    if (la.kind != LinearKind::gated_delta_net) {
+        return mamba_mixer_bytes(m, d, tp);
+    }
     const std::uint64_t h = m.hidden_size;
     auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
     auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
@@ -225,12 +259,17 @@ Bytes dense_mlp_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
 /// One decoder layer's weights on one GPU, by part.
 LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t d, std::uint32_t tp) {
     LayerBytes out;
-    if (layer.attention == LayerAttention::linear) {
+    if (layer.attention == LayerAttention::none) {
+        out.attention = 0;   // Nemotron-H MLP / MoE layer
+    } else if (layer.attention == LayerAttention::linear) {
         out.attention = linear_attention_bytes(m, d, tp);
     } else if (layer.attention == LayerAttention::mla) {
         out.attention = mla_attention_bytes(m, d, tp, out.mla_absorbed);
     } else {
         out.attention = mha_attention_bytes(m, d, tp);
+    }
+    if (layer.parallel_mamba) {
+        out.attention = checked_add(out.attention, linear_attention_bytes(m, d, tp));   // Falcon-H1: Mamba beside attention
     }
     out.mlp = layer.moe ? moe_bytes(m, d, tp) : dense_mlp_bytes(m, d, tp);
     const std::uint64_t per_norm = m.norm == NormKind::layer ? checked_mul(2, m.hidden_size) : m.hidden_size;
@@ -272,7 +311,7 @@ WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint3
         w.mlp = checked_add(w.mlp, lb.mlp);
         w.norms = checked_add(w.norms, lb.norms);
         w.mla_absorbed = checked_add(w.mla_absorbed, lb.mla_absorbed);
-        has_rotary_layer = has_rotary_layer || m.layers[i].attention != LayerAttention::linear;
+        has_rotary_layer = has_rotary_layer || (m.layers[i].attention != LayerAttention::linear && m.layers[i].attention != LayerAttention::none);
     }
     if (has_rotary_layer && m.rotary_dim > 0) {
         // get_rope() caches one RotaryEmbedding per distinct configuration; its cos_sin_cache is

@@ -2,6 +2,8 @@
 
 #include <vramplan/io/errors.hpp>
 
+#include "hf_config_hybrid.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -557,18 +559,8 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     if (chunked) {
         notes.push_back("chunked local attention is planned as full attention: vLLM disables the hybrid KV-cache manager for it");
     }
-    // Linear-attention (gated delta-net) shape, for hybrid models such as Qwen3.5.
-    LinearAttentionShape& la = m.linear_attention;
-    la.num_k_heads = r.u64({"linear_num_key_heads"}, k_max_dim).value_or(0);
-    la.num_v_heads = r.u64({"linear_num_value_heads"}, k_max_dim).value_or(0);
-    la.k_head_dim = r.u64({"linear_key_head_dim"}, k_max_dim).value_or(0);
-    la.v_head_dim = r.u64({"linear_value_head_dim"}, k_max_dim).value_or(0);
-    la.conv_kernel = std::max<std::uint64_t>(2, r.u64({"linear_conv_kernel_dim"}, 64).value_or(4));
-    const bool any_linear = std::any_of(m.layers.begin(), m.layers.end(), [](const LayerSpec& l) { return l.attention == LayerAttention::linear; });
-    if (any_linear && (la.num_k_heads == 0 || la.num_v_heads == 0 || la.k_head_dim == 0 || la.v_head_dim == 0)) {
-        r.fail("linear_num_key_heads", "linear_attention layers need linear_num_key_heads, linear_num_value_heads, "
-                                       "linear_key_head_dim and linear_value_head_dim");
-    }
+    // Recurrent (Mamba / gated delta-net / KDA) layers of hybrid models, family by family.
+    parse_hybrid_layers(config, *text, where, m, notes);
     m.vision.params = vision_params(r);
     parse_quantization(r, m, notes);
     return out;

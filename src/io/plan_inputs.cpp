@@ -245,12 +245,18 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
         req.max_num_batched_tokens = parse_count(o[F::max_num_batched_tokens], flag_of(F::max_num_batched_tokens), std::uint64_t{1} << 32);
     }
     if (!o[F::block_size].empty()) {
-        req.block_size = parse_count(o[F::block_size], flag_of(F::block_size), 4096);
+        req.block_size = parse_count(o[F::block_size], flag_of(F::block_size), k_max_block_size);
     }
     req.enforce_eager = !o[F::enforce_eager].empty() && parse_switch(o[F::enforce_eager], F::enforce_eager);
     if (!o[F::kv_cache_memory_bytes].empty()) {
         req.kv_cache_memory_bytes = parse_size(o[F::kv_cache_memory_bytes], flag_of(F::kv_cache_memory_bytes));
     }
+    if (!o[F::enable_prefix_caching].empty()) {
+        req.enable_prefix_caching = parse_switch(o[F::enable_prefix_caching], F::enable_prefix_caching);
+    }
+    req.mamba_cache_mode = ascii_lower(o[F::mamba_cache_mode]);
+    req.mamba_cache_dtype = o[F::mamba_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_cache_dtype]);
+    req.mamba_ssm_cache_dtype = o[F::mamba_ssm_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_ssm_cache_dtype]);
 }
 
 } // namespace

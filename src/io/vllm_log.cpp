@@ -732,6 +732,10 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
         }
         return;
     case PlanField::kv_cache_memory_bytes: return; // VllmLog has no such field
+    case PlanField::enable_prefix_caching:
+    case PlanField::mamba_cache_mode:
+    case PlanField::mamba_cache_dtype:
+    case PlanField::mamba_ssm_cache_dtype: return; // not read from logs yet
     }
 }
 

@@ -28,6 +28,9 @@ std::string fix_text(const Fix& f) {
     if (f.kv_cache_dtype) {
         add("--kv-cache-dtype " + *f.kv_cache_dtype);
     }
+    if (f.max_num_seqs) {
+        add("--max-num-seqs " + std::to_string(*f.max_num_seqs));
+    }
     if (f.enforce_eager) {
         add("--enforce-eager");
     }

@@ -57,6 +57,10 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::max_num_batched_tokens: return count(r.max_num_batched_tokens);
     case PlanField::block_size: return count(r.block_size);
     case PlanField::enforce_eager: return r.enforce_eager ? std::optional(std::string()) : std::nullopt;
+    case PlanField::enable_prefix_caching: return r.enable_prefix_caching == true ? std::optional(std::string()) : std::nullopt;
+    case PlanField::mamba_cache_mode: return r.mamba_cache_mode.empty() ? std::nullopt : std::optional(r.mamba_cache_mode);
+    case PlanField::mamba_cache_dtype: return r.mamba_cache_dtype != "auto" ? std::optional(r.mamba_cache_dtype) : std::nullopt;
+    case PlanField::mamba_ssm_cache_dtype: return r.mamba_ssm_cache_dtype != "auto" ? std::optional(r.mamba_ssm_cache_dtype) : std::nullopt;
     }
     return std::nullopt;
 }
@@ -69,7 +73,9 @@ ServeFlags serve_flags(const PlanRequest& r, const ResolvedConfig& c, bool pinne
         if (!arg.field) {
             continue;
         }
-        if (*arg.field == PlanField::gpu_memory_utilization && pinned && r.kv_cache_memory_bytes) {
+        if (*arg.field == PlanField::enable_prefix_caching && r.enable_prefix_caching == false) {
+            f.emplace_back("no-" + std::string(arg.name), "");   // BooleanOptionalAction's negative form
+        } else if (*arg.field == PlanField::gpu_memory_utilization && pinned && r.kv_cache_memory_bytes) {
             f.emplace_back(engine_arg_for(PlanField::kv_cache_memory_bytes).name, std::to_string(*r.kv_cache_memory_bytes));
         } else if (const std::optional<std::string> v = serve_value(*arg.field, r, c)) {
             f.emplace_back(arg.name, *v);

@@ -398,6 +398,11 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                         p.request.tensor_parallel_size, a.head_dim, a.head_dim_v, kv.element_bytes, grouped(kv.bytes_per_token)));
     }
     const Bytes page = kv.types.empty() ? 0 : kv.types.front().page_bytes;
+    if (kv.state_page_bytes > 0) {
+        line("state page", fmt::format("{} B per recurrent layer (conv {} + temporal {}, split over TP {}); block {} ({})",
+                                       grouped(kv.state_page_bytes), c.mamba_conv_dtype, c.mamba_ssm_dtype, p.request.tensor_parallel_size,
+                                       kv.block_size, kv.block_size_reason));
+    }
     line("page", fmt::format("block {} x bytes per token per layer = {} B per layer", kv.block_size, grouped(page)));
     if (kv.hybrid) {
         line("num_blocks", fmt::format("kv // (page x group_size {}) = {} (hybrid: {} groups)", kv.group_size, grouped(w.num_blocks), kv.num_groups));
@@ -460,7 +465,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", fix_texts(p.verdict.fixes)}};
     static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small",
-                                               "graph_capture_oom"};
+                                               "graph_capture_oom", "mamba_blocks_short"};
     verdict["failure"] = failures[static_cast<int>(p.verdict.failure)];
     if (!p.verdict.starts) {
         verdict["reason"] = p.verdict.error;
@@ -470,7 +475,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     verdict["margin_note"] = p.verdict.margin_note.empty() ? json(nullptr) : json(p.verdict.margin_note);
     const CapacityRange& range = p.range;
-    json report{
+    json out = json{
         {"schema_version", k_schema_version},
         {"tool_version", k_tool_version},
         {"vllm_version", p.request.version.str()},
@@ -511,10 +516,20 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"verdict", verdict},
         {"notes", p.notes},
     };
-    if (p.request.gpu.unified_memory) {
-        report["gpu"]["unified_memory"] = true;   // only on unified-memory GPUs: other reports keep their keys
+    if (p.kv.state_page_bytes > 0) {
+        // Hybrid models only: the recurrent state and why the block size is what it is.
+        out["kv_cache"]["block_size_reason"] = p.kv.block_size_reason;
+        out["kv_cache"]["recurrent_state"] = json{{"state_page_bytes", p.kv.state_page_bytes},
+                                                  {"mamba_cache_mode", mamba_cache_mode_name(p.kv.mamba_cache_mode)},
+                                                  {"prefix_caching", c.prefix_caching},
+                                                  {"conv_dtype", c.mamba_conv_dtype},
+                                                  {"ssm_dtype", c.mamba_ssm_dtype},
+                                                  {"ssm_dtype_source", c.mamba_dtype_source}};
     }
-    return report;
+    if (p.request.gpu.unified_memory) {
+        out["gpu"]["unified_memory"] = true;   // only on unified-memory GPUs: other reports keep their keys
+    }
+    return out;
 }
 
 } // namespace vramplan

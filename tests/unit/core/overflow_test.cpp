@@ -33,10 +33,20 @@ constexpr std::uint64_t k_third_of_2_64 = 6'148'914'691'236'517'206ULL;
 using test::request;
 
 /// One layer, hidden size 1, one head of 1: every term but the one under test is tiny.
+LinearAttentionShape gdn(std::uint64_t k_heads, std::uint64_t v_heads, std::uint64_t k_dim, std::uint64_t v_dim, std::uint64_t kernel) {
+    LinearAttentionShape la;
+    la.num_k_heads = k_heads;
+    la.num_v_heads = v_heads;
+    la.k_head_dim = k_dim;
+    la.v_head_dim = v_dim;
+    la.conv_kernel = kernel;
+    return la;
+}
+
 ModelSpec tiny_model(LayerAttention attention = LayerAttention::full) {
     ModelSpec m = test::dense_model(1, 1, 1, 1, 1, 0, 64);
     m.layers[0].attention = attention;
-    m.linear_attention = LinearAttentionShape{1, 1, 1, 1, 4};
+    m.linear_attention = gdn(1, 1, 1, 1, 4);
     return m;
 }
 
@@ -109,7 +119,7 @@ TEST_CASE("overflow: weight shapes are multiplied and added with checks", "[over
         ModelSpec m = tiny_model(LayerAttention::linear);
         m.norm = NormKind::layer;
         m.hidden_size = k_2_63;
-        m.linear_attention = LinearAttentionShape{0, 0, 0, 0, 4};
+        m.linear_attention = gdn(0, 0, 0, 0, 4);
         CHECK_THROWS_AS(estimate_weights(m, 1, 128, 1, 0), OverflowError);
     }
 }
@@ -144,8 +154,9 @@ TEST_CASE("overflow: KV page sizes are checked", "[overflow][kv]") {
         // One byte per token; a state page of 2^64 - 2 bytes needs 2^64 tokens of 16-aligned
         // attention block, which wrapped to 0 and left the block size unraised.
         ModelSpec m = tiny_model(LayerAttention::linear);
+        m.layers.push_back(LayerSpec{});   // an attention layer: only hybrids are aligned
         m.attention.head_dim_v = 0;
-        m.linear_attention = LinearAttentionShape{0, k_2_63 - 1, 1, 1, 1};
+        m.linear_attention = gdn(0, k_2_63 - 1, 1, 1, 1);
         o.element_bytes = 1;
         CHECK_THROWS_AS(kv_geometry(m, o), OverflowError);
     }

@@ -70,6 +70,10 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::block_size: return seen(g.block_size);
     case PlanField::enforce_eager: return seen(g.enforce_eager);
     case PlanField::kv_cache_memory_bytes: return std::nullopt; // not in VllmLog
+    case PlanField::enable_prefix_caching:
+    case PlanField::mamba_cache_mode:
+    case PlanField::mamba_cache_dtype:
+    case PlanField::mamba_ssm_cache_dtype: return std::nullopt; // not read from logs yet
     }
     return std::nullopt;
 }
