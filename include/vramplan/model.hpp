@@ -23,6 +23,15 @@ struct LayerSpec {
     LayerAttention attention = LayerAttention::full;
     std::uint64_t window = 0; ///< sliding window in tokens (sliding layers only)
     bool moe = false;         ///< MLP is a mixture of experts
+    // Per-layer attention geometry (Gemma-4: full layers use `global_head_dim`, and with
+    // `attention_k_eq_v` `num_global_key_value_heads`; vllm/transformers_utils/configs/gemma4.py
+    // `gemma4_layer_config`). Zero: the model-wide AttentionShape value.
+    std::uint64_t head_dim = 0;          ///< head size of this layer's q, k and v (0: attention.head_dim)
+    std::uint64_t num_kv_heads = 0;      ///< KV heads of this layer (0: attention.num_kv_heads)
+    std::uint64_t intermediate_size = 0; ///< dense MLP width of this layer (0: ModelSpec::intermediate_size)
+    /// Reuses an earlier layer's KV cache (`kv_sharing_target_layer_name`): no KV spec, no pages
+    /// (vllm/v1/worker/gpu_model_runner.py get_kv_cache_spec @main).
+    bool kv_shared = false;
 };
 
 /// Weight quantization of the checkpoint (`quantization_config`).
@@ -85,6 +94,14 @@ struct MoeShape {
 
 enum class NormKind { rms, layer };
 
+/// Gemma-4 per-layer embeddings (PLE): `embed_tokens_per_layer` (vocab_size_per_layer_input x
+/// layers·hidden_size_per_layer_input), `per_layer_model_projection`, its norm, and per layer a
+/// gate, a projection and a norm (vllm/model_executor/models/gemma4.py @main).
+struct PerLayerEmbedding {
+    std::uint64_t hidden = 0; ///< hidden_size_per_layer_input (0: no PLE)
+    std::uint64_t vocab = 0;  ///< vocab_size_per_layer_input
+};
+
 struct VisionShape {
     std::uint64_t params = 0; ///< encoder + projector parameters (0: text-only model)
 };
@@ -118,6 +135,7 @@ struct ModelSpec {
 
     QuantSpec quant;
     VisionShape vision;
+    PerLayerEmbedding ple;
 
     [[nodiscard]] bool is_mla() const { return attention.kv_lora_rank > 0; }
     [[nodiscard]] bool is_moe() const { return moe.num_experts > 0; }

@@ -17,46 +17,59 @@ constexpr std::uint64_t k_fp8_ds_mla_token_bytes = 656;
 /// block size to cover a Mamba state page (`_align_hybrid_block_size`, spec §5.3).
 constexpr std::uint64_t k_kernel_block_alignment = 16;
 
-bool same_type(const KvLayerType& t, const LayerSpec& l) {
-    return t.attention == l.attention && (l.attention != LayerAttention::sliding || t.window == l.window);
+bool same_type(const KvLayerType& t, const LayerSpec& l, std::uint64_t token_bytes) {
+    if (t.attention != l.attention) {
+        return false;
+    }
+    if (l.attention == LayerAttention::linear) {
+        return true;
+    }
+    return (l.attention != LayerAttention::sliding || t.window == l.window) && t.token_bytes == token_bytes;
 }
 
-std::size_t type_index(const KvGeometry& g, const LayerSpec& l) {
-    for (std::size_t i = 0; i < g.types.size(); ++i) {
-        if (same_type(g.types[i], l)) {
-            return i;
-        }
+/// Bytes of one token of one standard-attention layer on one GPU: K and V of its KV heads
+/// (`AttentionSpec.state_content_size_bytes` x num_kv_heads, kv_cache_interface.py @main), with the
+/// layer's own head size and KV heads where they differ (Gemma-4 full layers).
+std::uint64_t attention_token_bytes(const ModelSpec& m, const LayerSpec& l, const KvOptions& o) {
+    const AttentionShape& a = m.attention;
+    const std::uint64_t head = l.head_dim > 0 ? l.head_dim : a.head_dim;
+    const std::uint64_t head_v = l.head_dim > 0 ? l.head_dim : a.head_dim_v;
+    const std::uint64_t total_kv = l.num_kv_heads > 0 ? l.num_kv_heads : a.num_kv_heads;
+    // ModelConfig.get_num_kv_heads: split over TP ranks, replicated when there are fewer heads.
+    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, total_kv / o.tp);
+    return checked_mul(kv_heads, kv_head_token_bytes(o.quant_mode, o.element_bytes, head, head_v));
+}
+
+/// vLLM's `unify_kv_cache_spec_page_size` (vllm/v1/core/kv_cache_utils.py:1036-1103 @main): when
+/// attention pages differ (Gemma-4: 512-wide global heads next to 256-wide sliding ones), each
+/// smaller page gets its block size multiplied by max_page / page; a page that does not divide the
+/// largest one is padded to it (`page_size_padded`, backends indexing by block stride).
+void unify_page_sizes(KvGeometry& g) {
+    Bytes max_page = 0;
+    for (const KvLayerType& t : g.types) {
+        max_page = std::max(max_page, t.page_bytes);
     }
-    return g.types.size();
+    for (KvLayerType& t : g.types) {
+        if (t.page_bytes == 0 || t.page_bytes == max_page || t.attention == LayerAttention::linear) {
+            continue;
+        }
+        if (max_page % t.page_bytes == 0) {
+            t.block_size = checked_mul(t.block_size, max_page / t.page_bytes);
+        }
+        t.page_bytes = max_page;
+    }
 }
 
 } // namespace
 
-KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
-    KvGeometry g;
-    g.block_size = o.block_size;
-    g.block_size_reason = o.block_size_reason;
-    g.element_bytes = o.element_bytes;
-    const AttentionShape& a = m.attention;
-    // ModelConfig.get_num_kv_heads: MLA keeps one latent "head" on every rank; otherwise the KV heads
-    // are split over TP ranks and replicated when there are fewer heads than ranks.
-    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / o.tp);
-    const std::uint64_t attn_token_bytes = checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v), o.element_bytes);
-    const std::uint64_t mla_token_bytes =
-        o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(checked_add(a.kv_lora_rank, a.qk_rope_head_dim), o.element_bytes);
+std::uint64_t type_block_size(const KvGeometry& g, const KvLayerType& t) { return t.block_size > 0 ? t.block_size : g.block_size; }
 
-    for (const LayerSpec& layer : m.layers) {
-        const std::size_t i = type_index(g, layer);
-        if (i == g.types.size()) {
-            KvLayerType t;
-            t.attention = layer.attention;
-            t.window = layer.attention == LayerAttention::sliding ? layer.window : 0;
-            g.types.push_back(t);
-        }
-        ++g.types[i].layers;
-    }
+namespace {
 
-    // A linear-attention (Mamba-style) state page: conv state + recurrent state per request.
+/// Page bytes of every type: attention pages of `block_size` tokens (unified to the largest), and
+/// a linear-attention (Mamba-style) state page, conv state + recurrent state per request, with the
+/// attention block size raised until an attention page covers it (hybrid alignment).
+void set_pages(KvGeometry& g, const ModelSpec& m, const KvOptions& o, std::uint64_t per_token) {
     Bytes state_page = 0;
     for (const KvLayerType& t : g.types) {
         if (t.attention == LayerAttention::linear) {
@@ -68,7 +81,6 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
             state_page = checked_add(conv, ssm);
         }
     }
-    const std::uint64_t per_token = m.is_mla() ? mla_token_bytes : attn_token_bytes;
     if (state_page > 0 && per_token > 0) {
         // Raise the attention block size until an attention page covers the state page.
         const std::uint64_t aligned =
@@ -80,9 +92,14 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     }
     const Bytes attn_page = checked_mul(g.block_size, per_token);
     for (KvLayerType& t : g.types) {
-        t.page_bytes = t.attention == LayerAttention::linear ? std::max(attn_page, state_page) : attn_page;
+        t.block_size = g.block_size;
+        t.page_bytes = t.attention == LayerAttention::linear ? std::max(attn_page, state_page) : checked_mul(g.block_size, t.token_bytes);
     }
+    unify_page_sizes(g);
+}
 
+/// Bytes per token over the model and vLLM's KV-cache groups.
+void group_types(KvGeometry& g, const KvOptions& o) {
     std::uint64_t min_layers = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t max_layers = 0;
     std::uint64_t total_layers = 0;
@@ -91,7 +108,7 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
         max_layers = std::max(max_layers, t.layers);
         total_layers += t.layers;
         if (t.attention != LayerAttention::linear) {
-            g.bytes_per_token = checked_add(g.bytes_per_token, checked_mul(t.layers, t.page_bytes) / g.block_size);
+            g.bytes_per_token = checked_add(g.bytes_per_token, checked_mul(t.layers, t.page_bytes) / t.block_size);
         }
     }
     g.hybrid = g.types.size() > 1;
@@ -110,6 +127,46 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
             g.num_groups += cdiv(t.layers, g.group_size);
         }
     }
+}
+
+} // namespace
+
+KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
+    KvGeometry g;
+    g.block_size = o.block_size;
+    g.block_size_reason = o.block_size_reason;
+    g.element_bytes = o.element_bytes;
+    const AttentionShape& a = m.attention;
+    const std::uint64_t attn_token_bytes = attention_token_bytes(m, LayerSpec{}, o);
+    const std::uint64_t mla_token_bytes =
+        o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(checked_add(a.kv_lora_rank, a.qk_rope_head_dim), o.element_bytes);
+
+    g.layer_type.reserve(m.layers.size());
+    for (const LayerSpec& layer : m.layers) {
+        if (layer.kv_shared) {
+            g.layer_type.push_back(std::numeric_limits<std::size_t>::max());
+            continue;
+        }
+        const std::uint64_t token_bytes = layer.attention == LayerAttention::mla ? mla_token_bytes : attention_token_bytes(m, layer, o);
+        std::size_t i = 0;
+        while (i < g.types.size() && !same_type(g.types[i], layer, token_bytes)) {
+            ++i;
+        }
+        if (i == g.types.size()) {
+            KvLayerType t;
+            t.attention = layer.attention;
+            t.window = layer.attention == LayerAttention::sliding ? layer.window : 0;
+            t.token_bytes = token_bytes;
+            g.types.push_back(t);
+        }
+        ++g.types[i].layers;
+        g.layer_type.push_back(i);
+    }
+    for (std::size_t& i : g.layer_type) {
+        i = std::min(i, g.types.size());
+    }
+    set_pages(g, m, o, m.is_mla() ? mla_token_bytes : attn_token_bytes);
+    group_types(g, o);
     return g;
 }
 
@@ -134,8 +191,8 @@ Bytes layer_request_bytes(const KvLayerType& t, std::uint64_t block_size, std::u
 std::vector<std::uint64_t> stage_layer_counts(const ModelSpec& m, const KvGeometry& g, std::uint32_t pp, std::uint32_t pp_rank) {
     std::vector<std::uint64_t> counts(g.types.size(), 0);
     const auto [begin, end] = pp_layer_range(m.layers.size(), pp_rank, pp);
-    for (std::uint64_t i = begin; i < end; ++i) {
-        const std::size_t t = type_index(g, m.layers[i]);
+    for (std::uint64_t i = begin; i < end && i < g.layer_type.size(); ++i) {
+        const std::size_t t = g.layer_type[i];
         if (t < counts.size()) {
             ++counts[t];
         }
@@ -176,7 +233,7 @@ Bytes worker_request_bytes(const KvGeometry& g, const std::vector<std::uint64_t>
                            std::uint64_t batched) {
     Bytes total = 0;
     for (std::size_t i = 0; i < g.types.size(); ++i) {
-        total = checked_add(total, checked_mul(counts[i], layer_request_bytes(g.types[i], g.block_size, max_model_len, batched)));
+        total = checked_add(total, checked_mul(counts[i], layer_request_bytes(g.types[i], type_block_size(g, g.types[i]), max_model_len, batched)));
     }
     return total;
 }
@@ -219,7 +276,7 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
     std::uint64_t blocks = 0;
     for (const KvLayerType& t : g.types) {
         const std::uint64_t groups = g.hybrid ? cdiv(t.layers, g.group_size) : 1;
-        blocks = checked_add(blocks, checked_mul(groups, layer_request_bytes(t, g.block_size, max_model_len, batched) / t.page_bytes));
+        blocks = checked_add(blocks, checked_mul(groups, layer_request_bytes(t, type_block_size(g, t), max_model_len, batched) / t.page_bytes));
     }
     c.blocks_per_request = blocks;
     c.max_concurrency = blocks > 0 ? static_cast<double>(num_blocks) / static_cast<double>(blocks) : 0.0;
@@ -237,7 +294,13 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
         }
         c.tokens = static_cast<std::uint64_t>(tokens);
     } else {
-        c.tokens = checked_mul(num_blocks / g.num_groups, g.block_size);
+        // ≤ v0.20: num_blocks // num_groups * min_block_size (spec §5.4; the smallest block size over
+        // the groups once page sizes are unified).
+        std::uint64_t min_block = g.block_size;
+        for (const KvLayerType& t : g.types) {
+            min_block = std::min(min_block, type_block_size(g, t));
+        }
+        c.tokens = checked_mul(num_blocks / g.num_groups, min_block);
     }
     return c;
 }

@@ -244,7 +244,9 @@ KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedCo
     const bool fp8_kv = is_fp8_kv(c.kv_cache_dtype);
     KvOptions kvo;
     kvo.tp = r.tensor_parallel_size;
-    kvo.element_bytes = fp8_kv ? 1 : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
+    kvo.quant_mode = kv_quant_mode(c.kv_cache_dtype);
+    kvo.element_bytes = fp8_kv || kvo.quant_mode != KvQuantMode::none ? 1
+                                                                       : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
     kvo.fp8_ds_mla = c.kv_cache_dtype == "fp8_ds_mla";
     const BlockChoice block = choose_block_size(r, era, fp8_kv);
     kvo.block_size = block.size;
@@ -611,7 +613,7 @@ std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint
         f.max_model_len = fit_len;
         fixes.push_back(f);
     }
-    if (!is_fp8_kv(plan.config.kv_cache_dtype) && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
+    if (!is_fp8_kv(plan.config.kv_cache_dtype) && kv_quant_mode(plan.config.kv_cache_dtype) == KvQuantMode::none && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
         !r.model.is_mla()) {
         Fix f;
         f.kv_cache_dtype = "fp8";
@@ -798,15 +800,14 @@ std::string validate_flags(const PlanRequest& r) {
     if (std::find(dtypes.begin(), dtypes.end(), r.dtype) == dtypes.end() && r.dtype != "bf16" && r.dtype != "fp16") {
         return "--dtype: expected auto, bfloat16, float16, half or float32";
     }
-    static const std::array<std::string, 8> kv{"auto", "bfloat16", "float16", "fp8", "fp8_e4m3", "fp8_e5m2", "fp8_inc", "fp8_ds_mla"};
-    if (std::find(kv.begin(), kv.end(), r.kv_cache_dtype) == kv.end()) {
-        return "--kv-cache-dtype: expected auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2, fp8_inc or fp8_ds_mla";
-    }
     if (r.kv_cache_dtype == "fp8_ds_mla" && !r.model.is_mla()) {
         return "--kv-cache-dtype fp8_ds_mla: only MLA models (DeepSeek-V3.2) use it";
     }
     if (r.version < k_oldest_modelled) {
         return "--vllm-version " + r.version.str() + ": expected a vLLM release, " + k_oldest_modelled.str() + " or later";
+    }
+    if (std::string why = kv_cache_dtype_problem(r.kv_cache_dtype, r.version); !why.empty()) {
+        return why;
     }
     if (r.engine) {
         const std::string why = engine_unavailable(r.version, *r.engine);

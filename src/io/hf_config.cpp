@@ -1,5 +1,6 @@
 #include <vramplan/io/hf_config.hpp>
 
+#include <vramplan/bytes.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <nlohmann/json.hpp>
@@ -129,7 +130,7 @@ bool is_one_of(const std::string& s, std::initializer_list<const char*> options)
 /// transformers defaults for keys that some configs leave out (the class default, not a guess).
 bool default_tie(const std::string& model_type) {
     // GemmaConfig, Gemma2Config, Gemma3TextConfig, GPT2Config, OPTConfig default to tied embeddings.
-    return is_one_of(model_type, {"gemma", "gemma2", "gemma3", "gemma3_text", "gpt2", "opt"});
+    return is_one_of(model_type, {"gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "gpt2", "opt"});
 }
 
 void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>& notes) {
@@ -283,7 +284,7 @@ void parse_max_len(const Reader& r, ModelSpec& m, const std::string& model_type)
         best = is_one_of(model_type, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe"})  ? 32768
                : is_one_of(model_type, {"mistral", "mixtral"})                        ? 131072
                : is_one_of(model_type, {"gemma", "gemma2"})                           ? 8192
-               : is_one_of(model_type, {"gemma3", "gemma3_text"})                     ? 131072
+               : is_one_of(model_type, {"gemma3", "gemma3_text", "gemma4", "gemma4_text"}) ? 131072
                : model_type == "phi3"                                                 ? 4096
                                                                                       : 2048;
         source = "max_position_embeddings";
@@ -344,6 +345,57 @@ std::uint64_t vision_params(const Reader& r) {
     // from the (2x2-merged) vision width into the text width.
     const std::uint64_t block = 4 * hid * hid + 2 * hid * inter + 9 * hid + 2 * inter;
     return depth * block + 3 * patch * patch * hid + 4 * hid * text_hidden + text_hidden * text_hidden;
+}
+
+/// Gemma-4's per-layer geometry (vllm/transformers_utils/configs/gemma4.py `gemma4_layer_config`,
+/// vllm/model_executor/models/gemma4.py @main): full layers use `global_head_dim` and, with
+/// `attention_k_eq_v`, `num_global_key_value_heads`; the last `num_kv_shared_layers` layers reuse
+/// the KV of the last earlier layer of their type (gemma4.py:462-489) and, with
+/// `use_double_wide_mlp`, have a twice as wide MLP (gemma4.py:589-600); per-layer embeddings
+/// (`hidden_size_per_layer_input`, `vocab_size_per_layer_input`).
+void parse_gemma4(const Reader& r, ModelSpec& m, std::vector<std::string>& notes) {
+    const std::uint64_t n = m.layers.size();
+    const std::uint64_t global_head = r.u64({"global_head_dim"}, k_max_dim).value_or(0);
+    const bool k_eq_v = r.boolean("attention_k_eq_v").value_or(false);
+    const std::uint64_t global_kv = k_eq_v ? r.u64({"num_global_key_value_heads"}, k_max_dim).value_or(0) : 0;
+    if (global_kv > 0 && m.attention.num_heads % global_kv != 0) {
+        r.fail("num_global_key_value_heads", "expected a divisor of num_attention_heads");
+    }
+    const std::uint64_t shared = r.u64({"num_kv_shared_layers"}, k_max_layers).value_or(0);
+    if (shared >= n && shared > 0) {
+        r.fail("num_kv_shared_layers", "expected fewer than num_hidden_layers (" + std::to_string(n) + ")");
+    }
+    const bool double_wide = r.boolean("use_double_wide_mlp").value_or(false);
+    const std::uint64_t first_shared = n - shared;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        LayerSpec& l = m.layers[i];
+        if (l.attention == LayerAttention::full) {
+            l.head_dim = global_head;
+            l.num_kv_heads = global_kv;
+        }
+        const bool is_shared = shared > 0 && i >= first_shared;
+        // Shared only when an earlier non-shared layer of the same type exists to take the KV from.
+        bool has_target = false;
+        for (std::uint64_t j = 0; j < first_shared && is_shared; ++j) {
+            has_target = has_target || m.layers[j].attention == l.attention;
+        }
+        l.kv_shared = is_shared && has_target;
+        if (double_wide && is_shared) {
+            l.intermediate_size = checked_mul(2, m.intermediate_size);
+        }
+    }
+    m.ple.hidden = r.u64({"hidden_size_per_layer_input"}, k_max_dim).value_or(0);
+    m.ple.vocab = r.u64({"vocab_size_per_layer_input"}, k_max_vocab).value_or(m.vocab_size);
+    m.attention.qk_norm = true; // q_norm and k_norm weights; v_norm has none (gemma4.py:433-436)
+    m.norms_per_layer = 4;       // input, post-attention, pre- and post-feedforward
+    // Two RoPE caches: sliding layers rotate head_dim; the global layers' proportional RoPE keeps a
+    // cache of the full global_head_dim (Gemma4RotaryEmbedding passes rotary_dim = head_size,
+    // rotary_embedding/gemma4_rope.py @main). One cache of the summed width has the same bytes.
+    m.rotary_dim = checked_add(m.attention.head_dim, global_head > 0 ? global_head : m.attention.head_dim);
+    m.rope_caches = 1;
+    if (r.find({"layer_types"}) == nullptr) {
+        notes.push_back("config.json has no layer_types: Gemma-4 layers taken as sliding except every sliding_window_pattern-th (6)");
+    }
 }
 
 } // namespace
@@ -538,7 +590,7 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
         } else if (window > 0 && use_sw != false) {
             if (mt == "gemma2") {
                 l.attention = i % 2 == 0 ? LayerAttention::sliding : LayerAttention::full; // even layers are local
-            } else if (gemma3) {
+            } else if (gemma3 || contains(mt, "gemma4")) {
                 l.attention = (i + 1) % pattern != 0 ? LayerAttention::sliding : LayerAttention::full;
             } else if (use_sw == true) {
                 l.attention = i >= max_window_layers ? LayerAttention::sliding : LayerAttention::full; // Qwen2
@@ -568,6 +620,9 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     if (any_linear && (la.num_k_heads == 0 || la.num_v_heads == 0 || la.k_head_dim == 0 || la.v_head_dim == 0)) {
         r.fail("linear_num_key_heads", "linear_attention layers need linear_num_key_heads, linear_num_value_heads, "
                                        "linear_key_head_dim and linear_value_head_dim");
+    }
+    if (contains(mt, "gemma4")) {
+        parse_gemma4(r, m, notes);
     }
     m.vision.params = vision_params(r);
     parse_quantization(r, m, notes);

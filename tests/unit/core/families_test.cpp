@@ -1,0 +1,200 @@
+// Today's model families and KV dtypes (issue 14 item 3): Gemma-4 (KV shared across layers,
+// per-layer embeddings, 512-wide global heads, K = V layers), and the packed KV dtypes
+// (per-token-head int8/fp8/int4, nvfp4). Every expected number is worked by hand in the comment
+// next to it, from vLLM's formulas (files cited in src/core/kv_dtype.cpp, kv.cpp, weights.cpp).
+#include "../support/models.hpp"
+
+#include <vramplan/kv.hpp>
+#include <vramplan/kv_dtype.hpp>
+#include <vramplan/weights.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+
+using namespace vramplan;
+
+namespace {
+
+KvOptions opts(KvQuantMode mode = KvQuantMode::none, std::uint64_t element_bytes = 2) {
+    KvOptions o;
+    o.tp = 1;
+    o.element_bytes = element_bytes;
+    o.quant_mode = mode;
+    o.block_size = 16;
+    o.hybrid_group_ratio = 1.5;
+    return o;
+}
+
+/// Gemma-4 E2B as its config.json gives it (shared/reference/configs/google--gemma-4-E2B-it):
+/// 35 layers, hidden 1536, 8 heads, 1 KV head, head_dim 256, global_head_dim 512 (k_eq_v off, so
+/// full layers keep 1 KV head), sliding window 512, every 5th layer full, the last 20 layers
+/// KV-shared with double-wide MLPs (6144 -> 12288), PLE 256 over a 262144 vocabulary, tied.
+ModelSpec gemma4_e2b() {
+    ModelSpec m = test::dense_model(35, 1536, 8, 1, 256, 6144, 262144);
+    m.architecture = "Gemma4ForConditionalGeneration";
+    m.model_type = "gemma4_text";
+    m.tie_word_embeddings = true;
+    m.attention.qk_norm = true;
+    m.norms_per_layer = 4;
+    m.rotary_dim = 256 + 512;
+    m.rope_max_positions = 131072;
+    m.ple = {256, 262144};
+    for (std::uint64_t i = 0; i < 35; ++i) {
+        LayerSpec& l = m.layers[i];
+        if ((i + 1) % 5 == 0) {
+            l.attention = LayerAttention::full;
+            l.head_dim = 512;
+        } else {
+            l.attention = LayerAttention::sliding;
+            l.window = 512;
+        }
+        if (i >= 15) {
+            l.kv_shared = true;
+            l.intermediate_size = 12288;
+        }
+    }
+    return m;
+}
+
+} // namespace
+
+TEST_CASE("kv dtype: bytes per KV head and token, scales included", "[kv][dtype]") {
+    // head_size 128, K and V:
+    // bf16: (128 + 128) x 2 = 512.
+    CHECK(kv_head_token_bytes(KvQuantMode::none, 2, 128, 128) == 512);
+    // fp8 (per tensor): 256 x 1 = 256.
+    CHECK(kv_head_token_bytes(KvQuantMode::fp8_per_tensor, 1, 128, 128) == 256);
+    // int8/fp8_per_token_head (triton_attn.py customize_spec): 256 x 1 + 2 fp32 scales = 264.
+    CHECK(kv_head_token_bytes(KvQuantMode::int8_per_token_head, 1, 128, 128) == 264);
+    CHECK(kv_head_token_bytes(KvQuantMode::fp8_per_token_head, 1, 128, 128) == 264);
+    // int4_per_token_head: 64 + 64 bytes of packed int4 + 2 x 4 = 136.
+    CHECK(kv_head_token_bytes(KvQuantMode::int4_per_token_head, 1, 128, 128) == 136);
+    // nvfp4 (flashinfer.py customize_spec, nvfp4_kv_cache_full_dim): per side 128/2 + 128/16 = 72;
+    // K and V slots: 144 (3.56x smaller than bf16).
+    CHECK(kv_head_token_bytes(KvQuantMode::nvfp4, 1, 128, 128) == 144);
+    // head_size 64 (gpt-oss): nvfp4 32 + 4 = 36 per side, 72.
+    CHECK(kv_head_token_bytes(KvQuantMode::nvfp4, 1, 64, 64) == 72);
+}
+
+TEST_CASE("kv dtype: Llama-3.1-8B page with nvfp4 and int4_per_token_head", "[kv][dtype]") {
+    const ModelSpec m = test::llama31_8b();
+    // 32 layers x 8 KV heads x 144 B = 36,864 B/token (bf16: 131,072); page 16 x 8 x 144 = 18,432.
+    const KvGeometry nv = kv_geometry(m, opts(KvQuantMode::nvfp4, 1));
+    CHECK(nv.bytes_per_token == 36864);
+    REQUIRE(nv.types.size() == 1);
+    CHECK(nv.types[0].page_bytes == 18432);
+    // int4_per_token_head: 32 x 8 x 136 = 34,816; page 16 x 8 x 136 = 17,408.
+    const KvGeometry i4 = kv_geometry(m, opts(KvQuantMode::int4_per_token_head, 1));
+    CHECK(i4.bytes_per_token == 34816);
+    CHECK(i4.types[0].page_bytes == 17408);
+    // Unchanged for bf16: 32 x 8 x 512 = 131,072.
+    CHECK(kv_geometry(m, opts()).bytes_per_token == 131072);
+}
+
+TEST_CASE("kv dtype: names vLLM accepts, by release", "[kv][dtype]") {
+    CHECK(kv_cache_dtype_problem("auto", {0, 10, 0}).empty());
+    CHECK(kv_cache_dtype_problem("fp8_e5m2", {0, 21, 0}).empty());
+    // int4_per_token_head: #40835, first in 0.25.
+    CHECK(kv_cache_dtype_problem("int4_per_token_head", {0, 25, 0}).empty());
+    CHECK(kv_cache_dtype_problem("int4_per_token_head", {0, 24, 0}) ==
+          "--kv-cache-dtype int4_per_token_head: vLLM accepts it from 0.25.0 (#40835 (2026-06-24)), not in 0.24.0");
+    // nvfp4 from 0.21, nvfp4_4over6 from 0.28 (#45187).
+    CHECK(kv_cache_dtype_problem("nvfp4", {0, 21, 0}).empty());
+    CHECK_FALSE(kv_cache_dtype_problem("nvfp4_4over6", {0, 27, 1}).empty());
+    CHECK(kv_cache_dtype_problem("nvfp4_4over6", {0, 28, 0}).empty());
+    CHECK(kv_quant_mode("nvfp4_4over6") == KvQuantMode::nvfp4);
+    CHECK(kv_quant_mode("bfloat16") == KvQuantMode::none);
+    // Accepted by vLLM, not sized by vramplan.
+    CHECK(kv_cache_dtype_problem("turboquant_k8v4", {0, 30, 0}).find("does not size") != std::string::npos);
+    CHECK(kv_cache_dtype_problem("fp4", {0, 30, 0}).rfind("--kv-cache-dtype: expected auto, float16, bfloat16, fp8,", 0) == 0);
+}
+
+TEST_CASE("gemma-4 E2B: KV-shared layers hold no KV, global pages unify the sliding block size", "[kv][gemma4]") {
+    const KvGeometry g = kv_geometry(gemma4_e2b(), opts());
+    // Layers 0..14 own KV (15 = 35 - num_kv_shared_layers 20): full at 4, 9, 14 (3), sliding 12.
+    // Sliding token: 1 KV head x (256 + 256) x 2 B = 1,024; full: 1 x (512 + 512) x 2 = 2,048.
+    REQUIRE(g.types.size() == 2);
+    const KvLayerType& sliding = g.types[0];
+    const KvLayerType& full = g.types[1];
+    CHECK(sliding.attention == LayerAttention::sliding);
+    CHECK(sliding.layers == 12);
+    CHECK(full.layers == 3);
+    // Pages at block 16: sliding 16,384, full 32,768. unify_kv_cache_spec_page_size doubles the
+    // sliding block size: 32 tokens, page 32,768.
+    CHECK(full.page_bytes == 32768);
+    CHECK(full.block_size == 16);
+    CHECK(sliding.page_bytes == 32768);
+    CHECK(sliding.block_size == 32);
+    // Bytes per token: 12 x 32,768 / 32 + 3 x 32,768 / 16 = 12,288 + 6,144 = 18,432.
+    CHECK(g.bytes_per_token == 18432);
+    // Groups: min(12, 3) = 3 layers (12 >= 1.5 x 3); 12/3 + 3/3 = 5 groups.
+    CHECK(g.group_size == 3);
+    CHECK(g.num_groups == 5);
+    // A block id is one 32,768 B page in each of 3 pools: 98,304 B per block.
+    const auto counts = stage_layer_counts(gemma4_e2b(), g, 1, 0);
+    CHECK(counts == std::vector<std::uint64_t>{12, 3});
+    CHECK(worker_block_bytes(g, counts) == 98304);
+    // Blocks per request at L = 8192, B = 8192: full cdiv(8192, 16) = 512; each of 4 sliding groups
+    // cdiv(min(512 - 1 + 8192, 8192), 32) + 1 = 257: 512 + 1,028 = 1,540.
+    const KvCapacity c = kv_capacity(g, 15400, 8192, 8192, TokenRule::concurrency_times_len);
+    CHECK(c.blocks_per_request == 1540);
+    CHECK(c.max_concurrency == Approx(10.0));
+    // ≤ 0.20 token rule: num_blocks // groups x the smallest block size = 15400 / 5 x 16 = 49,280.
+    CHECK(kv_capacity(g, 15400, 8192, 8192, TokenRule::blocks_times_block_size).tokens == 49280);
+}
+
+TEST_CASE("gemma-4 12B: K = V global layers with one KV head, sliding layers with eight", "[kv][gemma4]") {
+    // 48 layers, every 6th full (8 full, 40 sliding, window 1024); sliding 8 KV heads x 256,
+    // full (attention_k_eq_v) num_global_key_value_heads 1 x global_head_dim 512.
+    ModelSpec m = test::dense_model(48, 3840, 16, 8, 256, 15360, 262144);
+    for (std::uint64_t i = 0; i < 48; ++i) {
+        LayerSpec& l = m.layers[i];
+        if ((i + 1) % 6 == 0) {
+            l.head_dim = 512;
+            l.num_kv_heads = 1;
+        } else {
+            l.attention = LayerAttention::sliding;
+            l.window = 1024;
+        }
+    }
+    const KvGeometry g = kv_geometry(m, opts());
+    // The KV page holds K and V (vLLM loads K into both slots; nothing is deduplicated):
+    // sliding 8 x 512 x 2 = 8,192 B/token, page 131,072; full 1 x 1,024 x 2 = 2,048 B/token,
+    // page 32,768 -> block 64, page 131,072.
+    REQUIRE(g.types.size() == 2);
+    CHECK(g.types[0].page_bytes == 131072);
+    CHECK(g.types[0].block_size == 16);
+    CHECK(g.types[1].page_bytes == 131072);
+    CHECK(g.types[1].block_size == 64);
+    // 40 x 8,192 + 8 x 2,048 = 344,064 B/token.
+    CHECK(g.bytes_per_token == 344064);
+    // Groups of 8 layers: 5 sliding + 1 full.
+    CHECK(g.num_groups == 6);
+    // L = 8192, B = 8192: full cdiv(8192, 64) = 128; sliding 5 x (cdiv(8192, 16) + 1) = 2,565.
+    CHECK(kv_capacity(g, 26930, 8192, 8192, TokenRule::concurrency_times_len).blocks_per_request == 2693);
+}
+
+TEST_CASE("gemma-4 E2B weights: per-layer embeddings, double-wide MLPs, 512-wide global heads", "[weights][gemma4]") {
+    const WeightBreakdown w = estimate_weights(gemma4_e2b(), 2, 1, 1, 0);
+    // Embedding 262,144 x 1,536 x 2 = 805,306,368; PLE table 262,144 x (35 x 256 = 8,960) x 2 =
+    // 4,697,620,480; per_layer_model_projection 1,536 x 8,960 x 2 = 27,525,120; its norm 256 x 2 = 512.
+    CHECK(w.embedding == 805306368ULL + 4697620480ULL + 27525120ULL + 512ULL);
+    // Sliding attention: qkv 1,536 x (8 x 256 + 1 x 512) x 2 = 7,864,320, o 2,048 x 1,536 x 2 =
+    // 6,291,456, q/k norms 2 x 256 x 2 = 1,024 -> 14,156,800; full: qkv 1,536 x (8 x 512 + 1,024) x 2
+    // = 15,728,640, o 4,096 x 1,536 x 2 = 12,582,912, norms 2,048 -> 28,313,600.
+    // 28 sliding + 7 full = 396,390,400 + 198,195,200 = 594,585,600.
+    CHECK(w.attention == 594585600ULL);
+    // MLP 3 x 1,536 x 6,144 x 2 = 56,623,104 (15 layers), 113,246,208 (20 shared layers), plus the
+    // PLE gate and projection 2 x 1,536 x 256 x 2 = 1,572,864 per layer:
+    // 849,346,560 + 2,264,924,160 + 55,050,240 = 3,169,320,960.
+    CHECK(w.mlp == 3169320960ULL);
+    // Norms: (4 + post-PLE 1) x 1,536 x 2 = 15,360 per layer x 35 + final 3,072 = 540,672.
+    CHECK(w.norms == 540672ULL);
+    // Tied: no lm_head. RoPE caches 131,072 x (256 + 512) x 2 = 201,326,592.
+    CHECK(w.lm_head == 0);
+    CHECK(w.rope_cache == 201326592ULL);
+    // 9,496,226,304 B = 8.84 GiB.
+    CHECK(w.total() == 9496226304ULL);
+}
