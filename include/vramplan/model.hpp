@@ -52,6 +52,16 @@ struct QuantSpec {
     bool zero_point = false;        ///< stores packed zero points (AWQ, asymmetric GPTQ)
     std::uint32_t fp8_block = 0;    ///< fp8 block-scale edge (128 for 128x128); 0 = per channel/tensor
     bool kv_cache_fp8 = false;      ///< compressed-tensors `kv_cache_scheme`: forces fp8 KV
+    /// The config omits the list of modules left unquantized (compressed-tensors `ignore`, AWQ
+    /// `modules_to_not_convert`): the attention projections may be stored in the model dtype.
+    bool unsure_ignore = false;
+    /// The config omits the key that decides zero points (GPTQ `sym`, AWQ `zero_point`,
+    /// compressed-tensors `symmetric`): the estimate takes the default, the other reading is possible.
+    bool unsure_zero_point = false;
+    /// MXFP4 experts run on Marlin (GPUs outside SM 9.0-10.x, where the OAI Triton and TRT-LLM
+    /// kernels are not available): intermediate padded to 128 instead of 256
+    /// (`mxfp4_round_up_hidden_size_and_intermediate_size`, fused_moe/oracle/mxfp4.py:632 @main).
+    bool mxfp4_marlin = false;
 };
 
 /// The attention of a standard layer (GQA/MHA) and of an MLA layer.

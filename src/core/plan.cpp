@@ -361,6 +361,10 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
     TermErrors e;
     const auto rel = [](Bytes x, double f) { return round_bytes(static_cast<double>(x) * f, "error bar"); };
     e.weights = rel(w.weights, r.checkpoint_bytes ? calib::k_err_weights_checkpoint : calib::k_err_weights);
+    if (!r.checkpoint_bytes) {
+        // An incomplete quantization_config: the other reading of each missing key (weights.hpp).
+        e.weights = checked_add(e.weights, quant_layout_uncertainty(r.model, shape.dtype_bytes, shape.tp, shape.pp, shape.pp_rank));
+    }
     e.activation = checked_add(calib::k_err_activation_base, rel(w.activation, calib::k_err_activation_rel));
     if (r.model.is_moe() || r.model.vision.params > 0) {
         e.activation = checked_add(e.activation, calib::k_err_activation_moe_vision);
@@ -836,6 +840,9 @@ std::string validate(const PlanRequest& r) {
 Plan make_plan(const PlanRequest& r) {
     Plan plan;
     plan.request = r;
+    // MXFP4 MoE kernel by device: OAI Triton / TRT-LLM on SM 9.0-10.x, Marlin elsewhere
+    // (_triton_kernel_moe_supports_current_device, gpt_oss_triton_kernels_moe.py:36-48 @main).
+    plan.request.model.quant.mxfp4_marlin = r.gpu.compute_major < 9 || r.gpu.compute_major >= 11;
     // 1. Resolve: the era's rules and vLLM's defaults for every flag left unset.
     plan.era = resolve_era(r, plan.notes);
     plan.config = resolve_config(r, plan.era, plan.notes);
@@ -844,7 +851,7 @@ Plan make_plan(const PlanRequest& r) {
     plan.kv = std::move(geometry.kv);
     // The budget vLLM requests: ceil(total × u), through fraction_of like every utilization.
     const Bytes requested = fraction_of(r.gpu.total, plan.config.gpu_memory_utilization);
-    const double scale = checkpoint_scale(r, plan.config.dtype_bytes);
+    const double scale = checkpoint_scale(plan.request, plan.config.dtype_bytes);
     for (const Stage& stage : geometry.stages) {
         // 3. Budget: what the worker charges besides the KV cache, estimated.
         WorkerPlan w = estimate_terms(plan, stage, requested, scale);

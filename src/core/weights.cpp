@@ -182,8 +182,10 @@ Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
     std::uint64_t hid = h;
     if (q.method == QuantMethod::mxfp4) {
         // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
-        // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB).
-        inter = round_up(inter, 256);
+        // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB);
+        // Marlin pads the intermediate size to 128 only (mxfp4_round_up_hidden_size_and_
+        // intermediate_size, fused_moe/oracle/mxfp4.py:649-654 @main; record vllm-logs-4#18).
+        inter = round_up(inter, q.mxfp4_marlin ? 128 : 256);
         hid = round_up(h, 256);
     }
     const std::uint64_t gate_up = checked_mul(2, inter);
@@ -320,6 +322,30 @@ WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint3
         w.vision = checked_mul(m.vision.params / tp, d);
     }
     return w;
+}
+
+Bytes quant_layout_uncertainty(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, std::uint32_t pp, std::uint32_t pp_rank) {
+    const QuantSpec& q = m.quant;
+    if (q.method == QuantMethod::none || (!q.unsure_ignore && !q.unsure_zero_point)) {
+        return 0;
+    }
+    const WeightBreakdown est = estimate_weights(m, d, tp, pp, pp_rank);
+    Bytes spread = 0;
+    if (q.unsure_zero_point && q.method == QuantMethod::int4_group) {
+        // The other reading of the missing symmetry key: zero points present (or absent).
+        ModelSpec other = m;
+        other.quant.zero_point = !q.zero_point;
+        const Bytes alt = estimate_weights(other, d, tp, pp, pp_rank).total();
+        spread = alt > est.total() ? alt - est.total() : est.total() - alt;
+    }
+    if (q.unsure_ignore) {
+        // Attention (and linear-attention) projections left in the model dtype.
+        ModelSpec plain = m;
+        plain.quant = QuantSpec{};
+        const Bytes full = estimate_weights(plain, d, tp, pp, pp_rank).attention;
+        spread = checked_add(spread, full > est.attention ? full - est.attention : 0);
+    }
+    return spread;
 }
 
 std::uint64_t count_parameters(const ModelSpec& m) {

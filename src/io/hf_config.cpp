@@ -212,6 +212,8 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         qs.group_size = group(get_int(*q, "group_size", get_int(*q, "q_group_size", 128)));
         const bool awq = method.rfind("awq", 0) == 0;
         qs.zero_point = awq ? get_bool(*q, "zero_point", true) : !get_bool(*q, "sym", true);
+        qs.unsure_zero_point = !q->contains(awq ? "zero_point" : "sym");
+        qs.unsure_ignore = awq && !q->contains("modules_to_not_convert");
         if (!q->contains("group_size") && !q->contains("q_group_size")) {
             notes.push_back("quantization_config has no group_size: assumed 128 (the AutoGPTQ/AutoAWQ default)");
         }
@@ -247,9 +249,14 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
             qs.bits = static_cast<std::uint32_t>(bits);
             qs.group_size = strategy == "channel" ? 0 : group(get_int(*w, "group_size", 128));
             qs.zero_point = !get_bool(*w, "symmetric", true);
+            qs.unsure_zero_point = !w->contains("symmetric");
+            if (strategy.empty() && !w->contains("group_size")) {
+                notes.push_back("quantization_config weights give no strategy or group_size: groups of 128 assumed");
+            }
         } else {
             r.fail(path + "/config_groups", "unsupported weight width " + std::to_string(bits) + " bits");
         }
+        qs.unsure_ignore = !q->contains("ignore");
         auto kv = q->find("kv_cache_scheme");
         qs.kv_cache_fp8 = kv != q->end() && !kv->is_null();
     } else if (method == "mxfp4") {
@@ -262,6 +269,13 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
     } else {
         r.fail(path + "/quant_method", "unsupported quantization '" + method +
                                            "' (supported: fp8, fbgemm_fp8, gptq, gptq_marlin, awq, awq_marlin, compressed-tensors, mxfp4, bitsandbytes)");
+    }
+    if (qs.unsure_ignore || qs.unsure_zero_point) {
+        notes.push_back(std::string("quantization_config has no ") +
+                        (qs.unsure_ignore ? (method == "compressed-tensors" ? "ignore list" : "modules_to_not_convert") : "") +
+                        (qs.unsure_ignore && qs.unsure_zero_point ? " and no " : "") +
+                        (qs.unsure_zero_point ? "symmetry key (zero points assumed absent)" : "") +
+                        ": the weights error bar covers the other reading");
     }
 }
 

@@ -198,3 +198,48 @@ TEST_CASE("gemma-4 E2B weights: per-layer embeddings, double-wide MLPs, 512-wide
     // 9,496,226,304 B = 8.84 GiB.
     CHECK(w.total() == 9496226304ULL);
 }
+
+TEST_CASE("gpt-oss MXFP4 experts: padding by kernel (Triton/TRT-LLM 256, Marlin 128)", "[weights][mxfp4]") {
+    // One gpt-oss-20b MoE layer: hidden 2880, 32 experts of 2880, biases, router with bias.
+    ModelSpec m = test::dense_model(1, 2880, 64, 8, 64, 2880, 201088);
+    m.moe.num_experts = 32;
+    m.moe.top_k = 4;
+    m.moe.expert_intermediate = 2880;
+    m.moe.router_bias = true;
+    m.mlp_bias = true;
+    m.layers[0].moe = true;
+    m.quant.method = QuantMethod::mxfp4;
+    m.quant.bits = 4;
+    // SM 9.0-10.x kernels: inter 3072, hidden 3072. gate_up 3072 x 6144 = 18,874,368 elements ->
+    // 9,437,184 B + e8m0 scales / 32 = 589,824 -> 10,027,008; down 3072 x 3072 -> 4,718,592 + 294,912
+    // = 5,013,504; biases (6144 + 3072) x 2 = 18,432: 15,058,944 per expert x 32 = 481,886,208;
+    // router 2880 x 32 x 2 = 184,320 + bias 64: 482,070,592.
+    CHECK(estimate_weights(m, 2, 1, 1, 0).mlp == 482070592ULL);
+    // Marlin (RTX 50xx, A100, …): inter round_up(2880, 128) = 2944, hidden 3072. gate_up 3072 x 5888
+    // = 18,087,936 -> 9,043,968 + 565,248 = 9,609,216; down 2944 x 3072 = 9,043,968 -> 4,521,984 +
+    // 282,624 = 4,804,608; biases (5888 + 3072) x 2 = 17,920: 14,431,744 x 32 = 461,815,808 + 184,384
+    // = 462,000,192 (20,070,400 B less per layer; 24 layers: 0.45 GiB, record vllm-logs-4#18).
+    m.quant.mxfp4_marlin = true;
+    CHECK(estimate_weights(m, 2, 1, 1, 0).mlp == 462000192ULL);
+}
+
+TEST_CASE("weights error bar: an incomplete quantization_config covers the other reading", "[weights][quant]") {
+    // Llama-3.1-8B as W4A16 g128 symmetric: complete config, no widening.
+    ModelSpec m = test::llama31_8b();
+    m.quant.method = QuantMethod::int4_group;
+    m.quant.bits = 4;
+    m.quant.group_size = 128;
+    CHECK(quant_layout_uncertainty(m, 2, 1, 1, 0) == 0);
+    // No `ignore` list: attention may stay bf16. Per layer qkv 4096 x 6144 and o 4096 x 4096:
+    // bf16 (25,165,824 + 16,777,216) x 2 = 83,886,080; int4 g128: packed 41,943,040 / 2 =
+    // 20,971,520 + fp16 scales (32 x 6144 + 32 x 4096) x 2 = 655,360 -> 21,626,880. Difference
+    // 62,259,200 x 32 layers = 1,992,294,400 B.
+    m.quant.unsure_ignore = true;
+    CHECK(quant_layout_uncertainty(m, 2, 1, 1, 0) == 1992294400ULL);
+    // No `sym` key: zero points (4 bits per group and output) are the other reading. Per layer:
+    // qkv 32 x 6144, o 32 x 4096, gate_up 32 x 28672, down 112 x 4096 groups x outputs:
+    // (196,608 + 131,072 + 917,504 + 458,752) / 2 = 851,968 B x 32 = 27,262,976.
+    m.quant.unsure_ignore = false;
+    m.quant.unsure_zero_point = true;
+    CHECK(quant_layout_uncertainty(m, 2, 1, 1, 0) == 27262976ULL);
+}
