@@ -41,6 +41,7 @@ enum class QuantMethod {
     int8,         ///< 8-bit integer weights (compressed-tensors w8a8 int, GPTQ/AWQ 8-bit)
     int4_group,   ///< 4-bit packed integer weights with group scales (GPTQ, AWQ, compressed-tensors w4a16)
     mxfp4,        ///< MXFP4 experts, e8m0 scales per 32 elements (gpt-oss); other linears unquantized
+    nvfp4,        ///< NVFP4 (ModelOpt, compressed-tensors nvfp4): fp4 values, fp8 scale per 16, fp32 global scales
     bitsandbytes, ///< NF4/FP4 with per-64 absmax
 };
 
@@ -62,6 +63,9 @@ struct QuantSpec {
     /// kernels are not available): intermediate padded to 128 instead of 256
     /// (`mxfp4_round_up_hidden_size_and_intermediate_size`, fused_moe/oracle/mxfp4.py:632 @main).
     bool mxfp4_marlin = false;
+    /// Size the tensors as the checkpoint stores them (no kernel padding): the reference that an
+    /// exact checkpoint size is compared with.
+    bool as_stored = false;
 };
 
 /// The attention of a standard layer (GQA/MHA) and of an MLA layer.

@@ -71,6 +71,14 @@ Bytes linear_bytes(const QuantSpec& q, std::uint64_t in, std::uint64_t out, std:
     case QuantMethod::mxfp4:
         // 4-bit values plus one e8m0 scale byte per 32 elements (OCP MX spec, vLLM mxfp4.py).
         return checked_add(cdiv(elements, 2), cdiv(elements, 32));
+    case QuantMethod::nvfp4: {
+        // Two fp4 values per byte; one fp8 (e4m3) scale per 16 inputs, swizzled for the CUTLASS /
+        // FlashInfer kernels into rows padded to 128 and scale columns padded to 4
+        // (swizzle_blockscale, quantization/utils/nvfp4_utils.py:13-53 @main); fp32 weight_scale_2
+        // and input_scale per tensor (ModelOptNvFp4LinearMethod / CompressedTensorsW4A4Fp4).
+        const Bytes scales = checked_mul(round_up(out, 128), round_up(cdiv(in, 16), 4));
+        return checked_add(checked_add(cdiv(elements, 2), scales), 8);
+    }
     case QuantMethod::bitsandbytes:
         // NF4: 4-bit values plus a float32 absmax per block of 64 (bitsandbytes default blocksize).
         return checked_add(cdiv(elements, 2), checked_mul(cdiv(elements, 64), 4));
@@ -180,7 +188,7 @@ Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
     auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
     std::uint64_t inter = e.expert_intermediate / tp;
     std::uint64_t hid = h;
-    if (q.method == QuantMethod::mxfp4) {
+    if (q.method == QuantMethod::mxfp4 && !q.as_stored) {
         // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
         // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB);
         // Marlin pads the intermediate size to 128 only (mxfp4_round_up_hidden_size_and_

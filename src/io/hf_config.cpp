@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -230,7 +231,11 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         const std::int64_t bits = get_int(*w, "num_bits", 8);
         const std::string type = get_str(*w, "type");
         const std::string strategy = get_str(*w, "strategy");
-        if (bits == 8 && type == "float") {
+        if (bits == 4 && type == "float") {
+            qs.method = QuantMethod::nvfp4; // nvfp4-pack-quantized: fp4 + fp8 scale per 16
+            qs.bits = 4;
+            qs.group_size = 16;
+        } else if (bits == 8 && type == "float") {
             qs.method = QuantMethod::fp8;
             qs.bits = 8;
             if (strategy == "block") {
@@ -259,6 +264,30 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         qs.unsure_ignore = !q->contains("ignore");
         auto kv = q->find("kv_cache_scheme");
         qs.kv_cache_fp8 = kv != q->end() && !kv->is_null();
+    } else if (method == "modelopt" || method == "modelopt_fp4") {
+        // ModelOptQuantConfigBase.from_config (quantization/modelopt.py:275-320 @main): quant_algo at
+        // the top (config.json) or under "quantization" (hf_quant_config.json); modules left
+        // unquantized under "ignore" or "exclude_modules".
+        const json* inner = q;
+        if (auto it = q->find("quantization"); it != q->end() && it->is_object()) {
+            inner = &*it;
+        }
+        std::string algo = get_str(*inner, "quant_algo");
+        std::transform(algo.begin(), algo.end(), algo.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        if (algo == "NVFP4" || algo == "W4A16_NVFP4" || (algo.empty() && method == "modelopt_fp4")) {
+            qs.method = QuantMethod::nvfp4;
+            qs.bits = 4;
+            qs.group_size = 16;
+        } else if (algo == "FP8") {
+            qs.method = QuantMethod::fp8;
+            qs.bits = 8;
+            qs.group_size = 1; // per-tensor scales
+        } else {
+            r.fail(path + "/quant_algo", "unsupported ModelOpt algorithm '" + algo + "' (supported: NVFP4, W4A16_NVFP4, FP8)");
+        }
+        qs.unsure_ignore = !inner->contains("ignore") && !inner->contains("exclude_modules");
+        auto kv = inner->find("kv_cache_scheme");
+        qs.kv_cache_fp8 = (kv != inner->end() && kv->is_object()) || get_str(*inner, "kv_cache_quant_algo") == "FP8";
     } else if (method == "mxfp4") {
         qs.method = QuantMethod::mxfp4;
         qs.bits = 4;
@@ -268,7 +297,7 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         qs.bits = eight ? 8 : 4;
     } else {
         r.fail(path + "/quant_method", "unsupported quantization '" + method +
-                                           "' (supported: fp8, fbgemm_fp8, gptq, gptq_marlin, awq, awq_marlin, compressed-tensors, mxfp4, bitsandbytes)");
+                                           "' (supported: fp8, fbgemm_fp8, gptq, gptq_marlin, awq, awq_marlin, compressed-tensors, modelopt, modelopt_fp4, mxfp4, bitsandbytes)");
     }
     if (qs.unsure_ignore || qs.unsure_zero_point) {
         notes.push_back(std::string("quantization_config has no ") +
@@ -652,6 +681,7 @@ void apply_quantization_flag(ParsedModel& model, const std::string& flag) {
         const std::string base = flag.substr(0, flag.find("_marlin"));
         const bool same = flag == q.name || base == q.name || (flag == "compressed-tensors" && q.name == "compressed-tensors") ||
                           (q.name == "compressed-tensors" && (flag == "fp8" || flag == "gptq_marlin" || flag == "awq_marlin")) ||
+                          (q.name.rfind("modelopt", 0) == 0 && flag.rfind("modelopt", 0) == 0) ||
                           flag == "marlin";
         if (!same) {
             throw InputError("--quantization " + flag + ": the checkpoint is quantized with '" + q.name + "'");
@@ -670,7 +700,7 @@ void apply_quantization_flag(ParsedModel& model, const std::string& flag) {
         q.name = flag;
     } else {
         static const std::vector<std::string> known{"fp8", "fbgemm_fp8", "bitsandbytes", "gptq", "gptq_marlin", "awq", "awq_marlin",
-                                                    "compressed-tensors", "mxfp4", "marlin"};
+                                                    "compressed-tensors", "modelopt", "modelopt_fp4", "mxfp4", "marlin"};
         if (std::find(known.begin(), known.end(), flag) == known.end()) {
             throw InputError("--quantization: " + unknown_name_message("method", flag, known));
         }

@@ -6,6 +6,7 @@
 
 #include <vramplan/kv.hpp>
 #include <vramplan/kv_dtype.hpp>
+#include <vramplan/plan.hpp>
 #include <vramplan/weights.hpp>
 
 #include <catch2/catch.hpp>
@@ -242,4 +243,47 @@ TEST_CASE("weights error bar: an incomplete quantization_config covers the other
     m.quant.unsure_ignore = false;
     m.quant.unsure_zero_point = true;
     CHECK(quant_layout_uncertainty(m, 2, 1, 1, 0) == 27262976ULL);
+}
+
+TEST_CASE("NVFP4 weights: fp4 values, swizzled fp8 scales per 16, two fp32 global scales", "[weights][nvfp4]") {
+    // One Llama-3.1-8B layer stored NVFP4 (ModelOpt or compressed-tensors nvfp4-pack-quantized).
+    ModelSpec m = test::dense_model(1, 4096, 32, 8, 128, 14336, 128256);
+    m.quant.method = QuantMethod::nvfp4;
+    m.quant.bits = 4;
+    m.quant.group_size = 16;
+    const WeightBreakdown w = estimate_weights(m, 2, 1, 1, 0);
+    // qkv 4096 -> 6144: 25,165,824 / 2 = 12,582,912 + scales round_up(6144, 128) x round_up(256, 4)
+    // = 1,572,864 + 8 = 14,155,784; o 4096 -> 4096: 8,388,608 + 1,048,576 + 8 = 9,437,192.
+    CHECK(w.attention == 23592976ULL);
+    // gate_up 4096 -> 28672: 58,720,256 + 28,672 x 256 = 7,340,032 + 8 = 66,060,296; down 14336 ->
+    // 4096: 29,360,128 + 4,096 x round_up(896, 4) = 3,670,016 + 8 = 33,030,152.
+    CHECK(w.mlp == 99090448ULL);
+}
+
+TEST_CASE("MXFP4 kernel padding comes on top of an exact checkpoint size", "[plan][mxfp4]") {
+    // One MoE layer as above, no other parameters that the checkpoint size would rescale much.
+    ModelSpec m = test::dense_model(1, 2880, 64, 8, 64, 2880, 201088);
+    m.moe.num_experts = 32;
+    m.moe.top_k = 4;
+    m.moe.expert_intermediate = 2880;
+    m.moe.router_bias = true;
+    m.mlp_bias = true;
+    m.layers[0].moe = true;
+    m.quant.method = QuantMethod::mxfp4;
+    m.quant.bits = 4;
+    // On an A10 (SM 8.6: Marlin) the resident experts are padded (462,000,192 B, above). A
+    // checkpoint of exactly the unpadded size (estimate with as_stored) keeps that padding: the
+    // scale is 1 and the weights equal the padded estimate.
+    ModelSpec stored = m;
+    stored.quant.as_stored = true;
+    const WeightBreakdown as_stored = estimate_weights(stored, 2, 1, 1, 0);
+    PlanRequest r = test::request(m, test::a10(), VllmVersion{0, 21, 0});
+    r.max_model_len = 4096;
+    r.checkpoint_bytes = as_stored.total() - as_stored.rope_cache;
+    const Plan p = make_plan(r);
+    REQUIRE(p.workers.size() == 1);
+    CHECK(p.workers[0].weight_parts.mlp == 462000192ULL);
+    // Unpadded experts: gate_up 2880 x 5760 -> 8,294,400 + 518,400; down 2880 x 2880 -> 4,147,200 +
+    // 259,200; biases (5760 + 2880) x 2 = 17,280: 13,236,480 x 32 + 184,384 = 423,751,744 B stored.
+    CHECK(as_stored.mlp == 423751744ULL);
 }

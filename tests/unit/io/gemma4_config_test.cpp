@@ -88,3 +88,24 @@ TEST_CASE("incomplete GPTQ / compressed-tensors configs are flagged, complete on
     ct["quantization_config"]["ignore"] = json::array({"lm_head"});
     CHECK_FALSE(parse_hf_config(ct, "config.json").spec.quant.unsure_ignore);
 }
+
+TEST_CASE("NVFP4 checkpoints: ModelOpt and compressed-tensors", "[hf_config][nvfp4]") {
+    const json base = json::parse(R"({"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 256,
+      "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 1000, "intermediate_size": 512})");
+    json mo = base;
+    mo["quantization_config"] = json::parse(R"({"quant_method": "modelopt", "quant_algo": "NVFP4", "group_size": 16,
+      "ignore": ["lm_head"], "kv_cache_scheme": {"type": "float", "num_bits": 8}})");
+    const QuantSpec q = parse_hf_config(mo, "config.json").spec.quant;
+    CHECK(q.method == QuantMethod::nvfp4);
+    CHECK(q.group_size == 16);
+    CHECK(q.kv_cache_fp8);
+    CHECK_FALSE(q.unsure_ignore);
+    // hf_quant_config.json layout: {"quantization": {"quant_algo": "FP8", "exclude_modules": […]}}.
+    mo["quantization_config"] = json::parse(R"({"quant_method": "modelopt", "quantization": {"quant_algo": "FP8", "exclude_modules": []}})");
+    CHECK(parse_hf_config(mo, "config.json").spec.quant.method == QuantMethod::fp8);
+    json ct = base;
+    ct["quantization_config"] = json::parse(R"({"quant_method": "compressed-tensors", "format": "nvfp4-pack-quantized",
+      "ignore": ["lm_head"], "config_groups": {"group_0": {"targets": ["Linear"],
+      "weights": {"num_bits": 4, "type": "float", "strategy": "tensor_group", "group_size": 16, "symmetric": true}}}})");
+    CHECK(parse_hf_config(ct, "config.json").spec.quant.method == QuantMethod::nvfp4);
+}
