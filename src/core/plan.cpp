@@ -808,6 +808,10 @@ std::string validate_flags(const PlanRequest& r) {
     if (std::find(dtypes.begin(), dtypes.end(), r.dtype) == dtypes.end() && r.dtype != "bf16" && r.dtype != "fp16") {
         return "--dtype: expected auto, bfloat16, float16, half or float32";
     }
+    if (const KvQuantMode q = kv_quant_mode(r.kv_cache_dtype); r.model.is_mla() && q != KvQuantMode::none && q != KvQuantMode::fp8_per_tensor) {
+        // Per-token-head modes are TRITON_ATTN's, nvfp4 FlashInfer's (customize_spec): no MLA backend packs them.
+        return "--kv-cache-dtype " + r.kv_cache_dtype + ": MLA models take auto, bfloat16, float16 or an fp8 variant";
+    }
     if (r.kv_cache_dtype == "fp8_ds_mla" && !r.model.is_mla()) {
         return "--kv-cache-dtype fp8_ds_mla: only MLA models (DeepSeek-V3.2) use it";
     }
