@@ -3,6 +3,7 @@
 /// as vLLM V1 computes them (vllm/v1/kv_cache_interface.py, vllm/v1/core/kv_cache_utils.py).
 
 #include <vramplan/bytes.hpp>
+#include <vramplan/kv_dtype.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/version.hpp>
 
@@ -28,6 +29,10 @@ struct KvLayerType {
     std::uint64_t layers = 0;      ///< layers of this type in the whole model
     std::uint64_t page_bytes = 0;  ///< bytes of one block of one layer (a state page padded to the attention page)
     MambaCacheMode mamba_mode = MambaCacheMode::none; ///< linear layers: state pages per request
+    std::uint64_t token_bytes = 0; ///< bytes of one token of one layer on one GPU (before unification)
+    /// Tokens per block of this type: the geometry's block size, or a multiple of it when vLLM
+    /// raised it so the page matches the largest page (`unify_kv_cache_spec_page_size`).
+    std::uint64_t block_size = 0;
 };
 
 /// How the KV cache of a model is laid out on each worker.
@@ -36,6 +41,7 @@ struct KvGeometry {
     std::string block_size_reason;          ///< "default", "--block-size", "FlashMLA backend", …
     std::uint64_t element_bytes = 2;        ///< bytes per cached element (ignored for fp8_ds_mla)
     std::vector<KvLayerType> types;         ///< distinct layer specs, in model order of first use
+    std::vector<std::size_t> layer_type;    ///< per model layer: index into `types` (types.size(): no KV, shared)
     bool hybrid = false;                    ///< more than one type, hybrid KV manager on
     std::uint64_t group_size = 0;           ///< layers per KV-cache group (hybrid), else all layers
     std::uint64_t num_groups = 1;           ///< KV-cache groups
@@ -48,6 +54,7 @@ struct KvGeometry {
 struct KvOptions {
     std::uint32_t tp = 1;
     std::uint64_t element_bytes = 2;        ///< 2 (bf16/fp16), 1 (fp8 variants), 4 (fp32)
+    KvQuantMode quant_mode = KvQuantMode::none; ///< packed/scaled formats (per-token-head, nvfp4)
     bool fp8_ds_mla = false;                ///< DeepSeek-V3.2 656-byte latent format
     std::uint64_t block_size = 16;
     std::string block_size_reason = "default";
@@ -74,6 +81,9 @@ std::uint64_t hybrid_block_size(Bytes state_page, std::uint64_t attn_token_bytes
 
 /// Builds the geometry of `model` (all layers, before splitting over pipeline stages).
 KvGeometry kv_geometry(const ModelSpec& model, const KvOptions& options);
+
+/// Tokens per block of `type` (its own block size, else the geometry's).
+std::uint64_t type_block_size(const KvGeometry& g, const KvLayerType& type);
 
 /// Bytes one layer of `type` needs for one request of `max_model_len` tokens with
 /// `max_num_batched_tokens` (`KVCacheSpec.max_memory_usage_bytes`).

@@ -27,6 +27,15 @@ struct LayerSpec {
     /// Falcon-H1: the layer runs a Mamba mixer beside its attention, so it holds both a KV page
     /// and a state page (two KV specs per decoder layer in vLLM).
     bool parallel_mamba = false;
+    // Per-layer attention geometry (Gemma-4: full layers use `global_head_dim`, and with
+    // `attention_k_eq_v` `num_global_key_value_heads`; vllm/transformers_utils/configs/gemma4.py
+    // `gemma4_layer_config`). Zero: the model-wide AttentionShape value.
+    std::uint64_t head_dim = 0;          ///< head size of this layer's q, k and v (0: attention.head_dim)
+    std::uint64_t num_kv_heads = 0;      ///< KV heads of this layer (0: attention.num_kv_heads)
+    std::uint64_t intermediate_size = 0; ///< dense MLP width of this layer (0: ModelSpec::intermediate_size)
+    /// Reuses an earlier layer's KV cache (`kv_sharing_target_layer_name`): no KV spec, no pages
+    /// (vllm/v1/worker/gpu_model_runner.py get_kv_cache_spec @main).
+    bool kv_shared = false;
 };
 
 /// Weight quantization of the checkpoint (`quantization_config`).
@@ -36,6 +45,7 @@ enum class QuantMethod {
     int8,         ///< 8-bit integer weights (compressed-tensors w8a8 int, GPTQ/AWQ 8-bit)
     int4_group,   ///< 4-bit packed integer weights with group scales (GPTQ, AWQ, compressed-tensors w4a16)
     mxfp4,        ///< MXFP4 experts, e8m0 scales per 32 elements (gpt-oss); other linears unquantized
+    nvfp4,        ///< NVFP4 (ModelOpt, compressed-tensors nvfp4): fp4 values, fp8 scale per 16, fp32 global scales
     bitsandbytes, ///< NF4/FP4 with per-64 absmax
 };
 
@@ -47,6 +57,19 @@ struct QuantSpec {
     bool zero_point = false;        ///< stores packed zero points (AWQ, asymmetric GPTQ)
     std::uint32_t fp8_block = 0;    ///< fp8 block-scale edge (128 for 128x128); 0 = per channel/tensor
     bool kv_cache_fp8 = false;      ///< compressed-tensors `kv_cache_scheme`: forces fp8 KV
+    /// The config omits the list of modules left unquantized (compressed-tensors `ignore`, AWQ
+    /// `modules_to_not_convert`): the attention projections may be stored in the model dtype.
+    bool unsure_ignore = false;
+    /// The config omits the key that decides zero points (GPTQ `sym`, AWQ `zero_point`,
+    /// compressed-tensors `symmetric`): the estimate takes the default, the other reading is possible.
+    bool unsure_zero_point = false;
+    /// MXFP4 experts run on Marlin (GPUs outside SM 9.0-10.x, where the OAI Triton and TRT-LLM
+    /// kernels are not available): intermediate padded to 128 instead of 256
+    /// (`mxfp4_round_up_hidden_size_and_intermediate_size`, fused_moe/oracle/mxfp4.py:632 @main).
+    bool mxfp4_marlin = false;
+    /// Size the tensors as the checkpoint stores them (no kernel padding): the reference that an
+    /// exact checkpoint size is compared with.
+    bool as_stored = false;
 };
 
 /// The attention of a standard layer (GQA/MHA) and of an MLA layer.
@@ -116,6 +139,14 @@ struct MoeShape {
 
 enum class NormKind { rms, layer };
 
+/// Gemma-4 per-layer embeddings (PLE): `embed_tokens_per_layer` (vocab_size_per_layer_input x
+/// layers·hidden_size_per_layer_input), `per_layer_model_projection`, its norm, and per layer a
+/// gate, a projection and a norm (vllm/model_executor/models/gemma4.py @main).
+struct PerLayerEmbedding {
+    std::uint64_t hidden = 0; ///< hidden_size_per_layer_input (0: no PLE)
+    std::uint64_t vocab = 0;  ///< vocab_size_per_layer_input
+};
+
 struct VisionShape {
     std::uint64_t params = 0; ///< encoder + projector parameters (0: text-only model)
 };
@@ -149,6 +180,7 @@ struct ModelSpec {
 
     QuantSpec quant;
     VisionShape vision;
+    PerLayerEmbedding ple;
 
     [[nodiscard]] bool is_mla() const { return attention.kv_lora_rank > 0; }
     [[nodiscard]] bool is_moe() const { return moe.num_experts > 0; }

@@ -42,6 +42,13 @@ struct WeightBreakdown {
 WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp,
                                  std::uint32_t pp, std::uint32_t pp_rank);
 
+/// How far the weights of one worker may be from `estimate_weights` because the checkpoint's
+/// quantization_config leaves the layout open (QuantSpec::unsure_ignore, unsure_zero_point): the
+/// byte difference to the other reading of each missing key (attention projections in the model
+/// dtype; zero points present or not). Zero when the config is complete.
+Bytes quant_layout_uncertainty(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp, std::uint32_t pp,
+                               std::uint32_t pp_rank);
+
 /// Unsharded parameter count of the language model (embeddings once when tied).
 std::uint64_t count_parameters(const ModelSpec& model);
 

@@ -11,8 +11,12 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
     const std::uint64_t d = w.dtype_bytes;
     // Forward: the widest MLP of the worker's layers (dense, or fused-MoE caches over top_k copies).
     std::uint64_t widest = 0;
-    if (m.intermediate_size > 0) {
-        widest = checked_mul(calib::k_forward_intermediate_factor, m.intermediate_size / w.tp);
+    std::uint64_t inter = m.intermediate_size;
+    for (const LayerSpec& l : m.layers) {
+        inter = std::max(inter, l.intermediate_size); // Gemma-4 double-wide MLPs of the KV-shared layers
+    }
+    if (inter > 0) {
+        widest = checked_mul(calib::k_forward_intermediate_factor, inter / w.tp);
     }
     // Fused-MoE caches per token: top_k x (3 x I/tp + hidden) elements.
     const std::uint64_t moe_per_token =

@@ -22,39 +22,83 @@ constexpr std::uint64_t k_kernel_block_alignment = 16;
 /// 128 (vllm/platforms/interface.py:881-886 @main, #50000).
 constexpr std::uint64_t k_mla_hybrid_alignment = 128;
 
-bool same_type(const KvLayerType& t, LayerAttention attention, std::uint64_t window) {
-    return t.attention == attention && (attention != LayerAttention::sliding || t.window == window);
+bool same_type(const KvLayerType& t, LayerAttention attention, std::uint64_t window, std::uint64_t token_bytes) {
+    if (t.attention != attention) {
+        return false;
+    }
+    if (attention == LayerAttention::linear) {
+        return true;
+    }
+    return (attention != LayerAttention::sliding || t.window == window) && t.token_bytes == token_bytes;
 }
 
-std::size_t type_index(const KvGeometry& g, LayerAttention attention, std::uint64_t window) {
+std::size_t type_index(const KvGeometry& g, LayerAttention attention, std::uint64_t window, std::uint64_t token_bytes) {
     for (std::size_t i = 0; i < g.types.size(); ++i) {
-        if (same_type(g.types[i], attention, window)) {
+        if (same_type(g.types[i], attention, window, token_bytes)) {
             return i;
         }
     }
     return g.types.size();
 }
 
-/// Counts one KV spec of `attention` in `g.types`, adding the type at its first use.
-void count_spec(KvGeometry& g, LayerAttention attention, std::uint64_t window) {
-    const std::size_t i = type_index(g, attention, window);
+/// Counts one KV spec in `g.types`, adding the type at its first use; returns its index.
+std::size_t count_spec(KvGeometry& g, LayerAttention attention, std::uint64_t window, std::uint64_t token_bytes) {
+    const std::size_t i = type_index(g, attention, window, token_bytes);
     if (i == g.types.size()) {
         KvLayerType t;
         t.attention = attention;
         t.window = attention == LayerAttention::sliding ? window : 0;
+        t.token_bytes = attention == LayerAttention::linear ? 0 : token_bytes;
         g.types.push_back(t);
     }
     ++g.types[i].layers;
+    return i;
 }
 
-/// The KV specs one decoder layer registers: its attention (none for MLP-only layers), plus a
-/// Mamba state beside it for Falcon-H1's parallel hybrid layers.
-void count_layer(KvGeometry& g, const LayerSpec& l) {
-    if (l.attention != LayerAttention::none) {
-        count_spec(g, l.attention, l.window);
+/// Bytes of one token of one standard-attention layer on one GPU: K and V of its KV heads
+/// (`AttentionSpec.state_content_size_bytes` x num_kv_heads, kv_cache_interface.py @main), with the
+/// layer's own head size and KV heads where they differ (Gemma-4 full layers).
+std::uint64_t attention_token_bytes(const ModelSpec& m, const LayerSpec& l, const KvOptions& o) {
+    const AttentionShape& a = m.attention;
+    const std::uint64_t head = l.head_dim > 0 ? l.head_dim : a.head_dim;
+    const std::uint64_t head_v = l.head_dim > 0 ? l.head_dim : a.head_dim_v;
+    const std::uint64_t total_kv = l.num_kv_heads > 0 ? l.num_kv_heads : a.num_kv_heads;
+    // ModelConfig.get_num_kv_heads: split over TP ranks, replicated when there are fewer heads.
+    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, total_kv / o.tp);
+    return checked_mul(kv_heads, kv_head_token_bytes(o.quant_mode, o.element_bytes, head, head_v));
+}
+
+/// The KV specs one decoder layer registers: its attention (none for MLP-only layers and for
+/// layers that reuse an earlier layer's KV, Gemma-4 `kv_sharing_target_layer_name`), plus a Mamba
+/// state beside it for Falcon-H1's parallel hybrid layers. Records the layer's attention type.
+void count_layer(KvGeometry& g, const LayerSpec& l, std::uint64_t token_bytes) {
+    std::size_t attention_type = std::numeric_limits<std::size_t>::max();
+    if (l.attention != LayerAttention::none && !l.kv_shared) {
+        attention_type = count_spec(g, l.attention, l.window, token_bytes);
     }
     if (l.parallel_mamba) {
-        count_spec(g, LayerAttention::linear, 0);
+        count_spec(g, LayerAttention::linear, 0, 0);
+    }
+    g.layer_type.push_back(attention_type);
+}
+
+/// vLLM's `unify_kv_cache_spec_page_size` (vllm/v1/core/kv_cache_utils.py:1036-1103 @main): when
+/// attention pages differ (Gemma-4: 512-wide global heads next to 256-wide sliding ones), each
+/// smaller page gets its block size multiplied by max_page / page; a page that does not divide the
+/// largest one is padded to it (`page_size_padded`, backends indexing by block stride).
+void unify_page_sizes(KvGeometry& g) {
+    Bytes max_page = 0;
+    for (const KvLayerType& t : g.types) {
+        max_page = std::max(max_page, t.page_bytes);
+    }
+    for (KvLayerType& t : g.types) {
+        if (t.page_bytes == 0 || t.page_bytes == max_page || t.attention == LayerAttention::linear) {
+            continue;
+        }
+        if (max_page % t.page_bytes == 0) {
+            t.block_size = checked_mul(t.block_size, max_page / t.page_bytes);
+        }
+        t.page_bytes = max_page;
     }
 }
 
@@ -78,7 +122,7 @@ void group_types(KvGeometry& g, double ratio) {
         max_layers = std::max(max_layers, t.layers);
         total_layers += t.layers;
         if (t.attention != LayerAttention::linear) {
-            g.bytes_per_token = checked_add(g.bytes_per_token, checked_mul(t.layers, t.page_bytes) / g.block_size);
+            g.bytes_per_token = checked_add(g.bytes_per_token, checked_mul(t.layers, t.page_bytes) / t.block_size);
         }
     }
     g.hybrid = g.types.size() > 1;
@@ -98,6 +142,8 @@ void group_types(KvGeometry& g, double ratio) {
 }
 
 } // namespace
+
+std::uint64_t type_block_size(const KvGeometry& g, const KvLayerType& t) { return t.block_size > 0 ? t.block_size : g.block_size; }
 
 std::string mamba_cache_mode_name(MambaCacheMode mode) {
     switch (mode) {
@@ -170,14 +216,16 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     g.block_size_reason = o.block_size_reason;
     g.element_bytes = o.element_bytes;
     const AttentionShape& a = m.attention;
-    // ModelConfig.get_num_kv_heads: MLA keeps one latent "head" on every rank; otherwise the KV heads
-    // are split over TP ranks and replicated when there are fewer heads than ranks.
-    const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / o.tp);
-    const std::uint64_t attn_token_bytes = checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v), o.element_bytes);
+    // MLA keeps one latent "head" on every rank; other layers split their KV heads over TP ranks.
+    const std::uint64_t attn_token_bytes = attention_token_bytes(m, LayerSpec{}, o);
     const std::uint64_t mla_token_bytes =
         o.fp8_ds_mla ? k_fp8_ds_mla_token_bytes : checked_mul(checked_add(a.kv_lora_rank, a.qk_rope_head_dim), o.element_bytes);
+    g.layer_type.reserve(m.layers.size());
     for (const LayerSpec& layer : m.layers) {
-        count_layer(g, layer);
+        count_layer(g, layer, layer.attention == LayerAttention::mla ? mla_token_bytes : attention_token_bytes(m, layer, o));
+    }
+    for (std::size_t& i : g.layer_type) {
+        i = std::min(i, g.types.size());
     }
     const bool any_linear = std::any_of(g.types.begin(), g.types.end(), [](const KvLayerType& t) { return t.attention == LayerAttention::linear; });
     if (any_linear) {
@@ -202,9 +250,12 @@ KvGeometry kv_geometry(const ModelSpec& m, const KvOptions& o) {
     const Bytes attn_page = checked_mul(g.block_size, per_token);
     for (KvLayerType& t : g.types) {
         const bool linear = t.attention == LayerAttention::linear;
-        t.page_bytes = linear ? (has_attention ? std::max(attn_page, g.state_page_bytes) : g.state_page_bytes) : attn_page;
+        t.block_size = g.block_size;
+        t.page_bytes = linear ? (has_attention ? std::max(attn_page, g.state_page_bytes) : g.state_page_bytes)
+                              : checked_mul(g.block_size, t.token_bytes);
         t.mamba_mode = linear ? g.mamba_cache_mode : MambaCacheMode::none;
     }
+    unify_page_sizes(g);
     group_types(g, o.hybrid_group_ratio);
     return g;
 }
@@ -240,19 +291,13 @@ Bytes layer_request_bytes(const KvLayerType& t, std::uint64_t block_size, std::u
 std::vector<std::uint64_t> stage_layer_counts(const ModelSpec& m, const KvGeometry& g, std::uint32_t pp, std::uint32_t pp_rank) {
     std::vector<std::uint64_t> counts(g.types.size(), 0);
     const auto [begin, end] = pp_layer_range(m.layers.size(), pp_rank, pp);
-    const auto count = [&](LayerAttention attention, std::uint64_t window) {
-        const std::size_t t = type_index(g, attention, window);
-        if (t < counts.size()) {
-            ++counts[t];
+    const std::size_t linear = type_index(g, LayerAttention::linear, 0, 0);
+    for (std::uint64_t i = begin; i < end && i < g.layer_type.size(); ++i) {
+        if (g.layer_type[i] < counts.size()) {
+            ++counts[g.layer_type[i]];
         }
-    };
-    for (std::uint64_t i = begin; i < end; ++i) {
-        const LayerSpec& l = m.layers[i];
-        if (l.attention != LayerAttention::none) {
-            count(l.attention, l.window);
-        }
-        if (l.parallel_mamba) {
-            count(LayerAttention::linear, 0);
+        if (m.layers[i].parallel_mamba && linear < counts.size()) {
+            ++counts[linear];
         }
     }
     return counts;
@@ -291,7 +336,7 @@ Bytes worker_request_bytes(const KvGeometry& g, const std::vector<std::uint64_t>
                            std::uint64_t batched) {
     Bytes total = 0;
     for (std::size_t i = 0; i < g.types.size(); ++i) {
-        total = checked_add(total, checked_mul(counts[i], layer_request_bytes(g.types[i], g.block_size, max_model_len, batched)));
+        total = checked_add(total, checked_mul(counts[i], layer_request_bytes(g.types[i], type_block_size(g, g.types[i]), max_model_len, batched)));
     }
     return total;
 }
@@ -334,7 +379,7 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
     std::uint64_t blocks = 0;
     for (const KvLayerType& t : g.types) {
         const std::uint64_t groups = g.hybrid ? cdiv(t.layers, g.group_size) : 1;
-        blocks = checked_add(blocks, checked_mul(groups, layer_request_bytes(t, g.block_size, max_model_len, batched) / t.page_bytes));
+        blocks = checked_add(blocks, checked_mul(groups, layer_request_bytes(t, type_block_size(g, t), max_model_len, batched) / t.page_bytes));
     }
     c.blocks_per_request = blocks;
     c.max_concurrency = blocks > 0 ? static_cast<double>(num_blocks) / static_cast<double>(blocks) : 0.0;
@@ -352,7 +397,13 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
         }
         c.tokens = static_cast<std::uint64_t>(tokens);
     } else {
-        c.tokens = checked_mul(num_blocks / g.num_groups, g.block_size);
+        // ≤ v0.20: num_blocks // num_groups * min_block_size (spec §5.4; the smallest block size over
+        // the groups once page sizes are unified).
+        std::uint64_t min_block = g.block_size;
+        for (const KvLayerType& t : g.types) {
+            min_block = std::min(min_block, type_block_size(g, t));
+        }
+        c.tokens = checked_mul(num_blocks / g.num_groups, min_block);
     }
     return c;
 }

@@ -342,7 +342,9 @@ KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedCo
     const bool fp8_kv = is_fp8_kv(c.kv_cache_dtype);
     KvOptions kvo;
     kvo.tp = r.tensor_parallel_size;
-    kvo.element_bytes = fp8_kv ? 1 : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
+    kvo.quant_mode = kv_quant_mode(c.kv_cache_dtype);
+    kvo.element_bytes = fp8_kv || kvo.quant_mode != KvQuantMode::none ? 1
+                                                                       : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
     kvo.fp8_ds_mla = c.kv_cache_dtype == "fp8_ds_mla";
     const BlockChoice block = choose_block_size(r, era, fp8_kv);
     kvo.block_size = block.size;
@@ -386,7 +388,11 @@ double checkpoint_scale(const PlanRequest& r, std::uint32_t dtype_bytes) {
     if (!r.checkpoint_bytes) {
         return 1.0;
     }
-    const WeightBreakdown whole = estimate_weights(r.model, dtype_bytes, 1, 1, 0);
+    // Compared with the tensors as stored: kernel padding (MXFP4 experts) comes on top of the
+    // checkpoint's bytes when vLLM loads them (vllm-logs-4#18: 12.82 GiB on disk, 13.7 resident).
+    ModelSpec as_stored = r.model;
+    as_stored.quant.as_stored = true;
+    const WeightBreakdown whole = estimate_weights(as_stored, dtype_bytes, 1, 1, 0);
     const Bytes stored = whole.total() - whole.rope_cache - whole.mla_absorbed;
     return stored > 0 ? static_cast<double>(*r.checkpoint_bytes) / static_cast<double>(stored) : 1.0;
 }
@@ -465,6 +471,10 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
     TermErrors e;
     const auto rel = [](Bytes x, double f) { return round_bytes(static_cast<double>(x) * f, "error bar"); };
     e.weights = rel(w.weights, r.checkpoint_bytes ? calib::k_err_weights_checkpoint : calib::k_err_weights);
+    if (!r.checkpoint_bytes) {
+        // An incomplete quantization_config: the other reading of each missing key (weights.hpp).
+        e.weights = checked_add(e.weights, quant_layout_uncertainty(r.model, shape.dtype_bytes, shape.tp, shape.pp, shape.pp_rank));
+    }
     e.activation = checked_add(calib::k_err_activation_base, rel(w.activation, calib::k_err_activation_rel));
     if (r.model.is_moe() || r.model.vision.params > 0) {
         e.activation = checked_add(e.activation, calib::k_err_activation_moe_vision);
@@ -745,7 +755,7 @@ std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint
         f.max_model_len = fit_len;
         fixes.push_back(f);
     }
-    if (!is_fp8_kv(plan.config.kv_cache_dtype) && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
+    if (!is_fp8_kv(plan.config.kv_cache_dtype) && kv_quant_mode(plan.config.kv_cache_dtype) == KvQuantMode::none && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
         !r.model.is_mla()) {
         Fix f;
         f.kv_cache_dtype = "fp8";
@@ -1008,15 +1018,18 @@ std::string validate_flags(const PlanRequest& r) {
     if (std::find(dtypes.begin(), dtypes.end(), r.dtype) == dtypes.end() && r.dtype != "bf16" && r.dtype != "fp16") {
         return "--dtype: expected auto, bfloat16, float16, half or float32";
     }
-    static const std::array<std::string, 8> kv{"auto", "bfloat16", "float16", "fp8", "fp8_e4m3", "fp8_e5m2", "fp8_inc", "fp8_ds_mla"};
-    if (std::find(kv.begin(), kv.end(), r.kv_cache_dtype) == kv.end()) {
-        return "--kv-cache-dtype: expected auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2, fp8_inc or fp8_ds_mla";
+    if (const KvQuantMode q = kv_quant_mode(r.kv_cache_dtype); r.model.is_mla() && q != KvQuantMode::none && q != KvQuantMode::fp8_per_tensor) {
+        // Per-token-head modes are TRITON_ATTN's, nvfp4 FlashInfer's (customize_spec): no MLA backend packs them.
+        return "--kv-cache-dtype " + r.kv_cache_dtype + ": MLA models take auto, bfloat16, float16 or an fp8 variant";
     }
     if (r.kv_cache_dtype == "fp8_ds_mla" && !r.model.is_mla()) {
         return "--kv-cache-dtype fp8_ds_mla: only MLA models (DeepSeek-V3.2) use it";
     }
     if (r.version < k_oldest_modelled) {
         return "--vllm-version " + r.version.str() + ": expected a vLLM release, " + k_oldest_modelled.str() + " or later";
+    }
+    if (std::string why = kv_cache_dtype_problem(r.kv_cache_dtype, r.version); !why.empty()) {
+        return why;
     }
     if (r.engine) {
         const std::string why = engine_unavailable(r.version, *r.engine);
@@ -1048,6 +1061,9 @@ std::string validate(const PlanRequest& r) {
 Plan make_plan(const PlanRequest& r) {
     Plan plan;
     plan.request = r;
+    // MXFP4 MoE kernel by device: OAI Triton / TRT-LLM on SM 9.0-10.x, Marlin elsewhere
+    // (_triton_kernel_moe_supports_current_device, gpt_oss_triton_kernels_moe.py:36-48 @main).
+    plan.request.model.quant.mxfp4_marlin = r.gpu.compute_major < 9 || r.gpu.compute_major >= 11;
     // 1. Resolve: the era's rules and vLLM's defaults for every flag left unset.
     plan.era = resolve_era(r, plan.notes);
     plan.config = resolve_config(r, plan.era, plan.notes);
@@ -1056,7 +1072,7 @@ Plan make_plan(const PlanRequest& r) {
     plan.kv = std::move(geometry.kv);
     // The budget vLLM requests: ceil(total × u), through fraction_of like every utilization.
     const Bytes requested = fraction_of(r.gpu.total, plan.config.gpu_memory_utilization);
-    const double scale = checkpoint_scale(r, plan.config.dtype_bytes);
+    const double scale = checkpoint_scale(plan.request, plan.config.dtype_bytes);
     for (const Stage& stage : geometry.stages) {
         // 3. Budget: what the worker charges besides the KV cache, estimated.
         WorkerPlan w = estimate_terms(plan, stage, requested, scale);

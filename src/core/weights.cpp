@@ -71,6 +71,14 @@ Bytes linear_bytes(const QuantSpec& q, std::uint64_t in, std::uint64_t out, std:
     case QuantMethod::mxfp4:
         // 4-bit values plus one e8m0 scale byte per 32 elements (OCP MX spec, vLLM mxfp4.py).
         return checked_add(cdiv(elements, 2), cdiv(elements, 32));
+    case QuantMethod::nvfp4: {
+        // Two fp4 values per byte; one fp8 (e4m3) scale per 16 inputs, swizzled for the CUTLASS /
+        // FlashInfer kernels into rows padded to 128 and scale columns padded to 4
+        // (swizzle_blockscale, quantization/utils/nvfp4_utils.py:13-53 @main); fp32 weight_scale_2
+        // and input_scale per tensor (ModelOptNvFp4LinearMethod / CompressedTensorsW4A4Fp4).
+        const Bytes scales = checked_mul(round_up(out, 128), round_up(cdiv(in, 16), 4));
+        return checked_add(checked_add(cdiv(elements, 2), scales), 8);
+    }
     case QuantMethod::bitsandbytes:
         // NF4: 4-bit values plus a float32 absmax per block of 64 (bitsandbytes default blocksize).
         return checked_add(cdiv(elements, 2), checked_mul(cdiv(elements, 64), 4));
@@ -165,9 +173,18 @@ Bytes mla_attention_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp,
     return attn;
 }
 
-/// A multi-head (or grouped-query) attention layer's weights.
-Bytes mha_attention_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
-    const AttentionShape& a = m.attention;
+/// A multi-head (or grouped-query) attention layer's weights, with the layer's own head size and
+/// KV heads where they differ (Gemma-4 full layers; `attention_k_eq_v` layers still allocate the V
+/// slot of qkv_proj and load K into it, vllm/model_executor/models/gemma4.py:411-420 @main).
+Bytes mha_attention_bytes(const ModelSpec& m, const LayerSpec& l, std::uint32_t d, std::uint32_t tp) {
+    AttentionShape a = m.attention;
+    if (l.head_dim > 0) {
+        a.head_dim = l.head_dim;
+        a.head_dim_v = l.head_dim;
+    }
+    if (l.num_kv_heads > 0) {
+        a.num_kv_heads = l.num_kv_heads;
+    }
     const std::uint64_t h = m.hidden_size;
     const std::uint64_t heads = a.num_heads / tp;
     auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
@@ -205,10 +222,12 @@ Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
     auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
     std::uint64_t inter = e.expert_intermediate / tp;
     std::uint64_t hid = h;
-    if (q.method == QuantMethod::mxfp4) {
+    if (q.method == QuantMethod::mxfp4 && !q.as_stored) {
         // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
-        // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB).
-        inter = round_up(inter, 256);
+        // of 256 for the Hopper/Blackwell kernels (vLLM mxfp4.py; record vllm-logs#41: 7.01 GiB);
+        // Marlin pads the intermediate size to 128 only (mxfp4_round_up_hidden_size_and_
+        // intermediate_size, fused_moe/oracle/mxfp4.py:649-654 @main; record vllm-logs-4#18).
+        inter = round_up(inter, q.mxfp4_marlin ? 128 : 256);
         hid = round_up(h, 256);
     }
     const std::uint64_t gate_up = checked_mul(2, inter);
@@ -231,15 +250,16 @@ Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
     return mlp;
 }
 
-/// A dense layer's MLP: gated (gate_up + down) or plain (up + down).
-Bytes dense_mlp_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
-    if (m.intermediate_size == 0) {
+/// A dense layer's MLP: gated (gate_up + down) or plain (up + down); `width` is the layer's
+/// intermediate size (Gemma-4 doubles it on KV-shared layers with `use_double_wide_mlp`).
+Bytes dense_mlp_bytes(const ModelSpec& m, std::uint64_t width, std::uint32_t d, std::uint32_t tp) {
+    if (width == 0) {
         return 0;
     }
     const std::uint64_t h = m.hidden_size;
     auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(m.quant, in, o, d, true, false); };
     auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
-    const std::uint64_t inter = m.intermediate_size / tp;
+    const std::uint64_t inter = width / tp;
     Bytes mlp = 0;
     if (m.mlp_kind == MlpKind::gated) {
         const std::uint64_t gate_up = checked_mul(2, inter);
@@ -266,15 +286,39 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
     } else if (layer.attention == LayerAttention::mla) {
         out.attention = mla_attention_bytes(m, d, tp, out.mla_absorbed);
     } else {
-        out.attention = mha_attention_bytes(m, d, tp);
+        out.attention = mha_attention_bytes(m, layer, d, tp);
     }
     if (layer.parallel_mamba) {
         out.attention = checked_add(out.attention, linear_attention_bytes(m, d, tp));   // Falcon-H1: Mamba beside attention
     }
-    out.mlp = layer.moe ? moe_bytes(m, d, tp) : dense_mlp_bytes(m, d, tp);
+    const std::uint64_t width = layer.intermediate_size > 0 ? layer.intermediate_size : m.intermediate_size;
+    out.mlp = layer.moe ? moe_bytes(m, d, tp) : dense_mlp_bytes(m, width, d, tp);
     const std::uint64_t per_norm = m.norm == NormKind::layer ? checked_mul(2, m.hidden_size) : m.hidden_size;
     out.norms = checked_mul(checked_mul(per_norm, m.norms_per_layer), d);
+    if (m.ple.hidden > 0) {
+        // Gemma-4 PLE in each layer: per_layer_input_gate (h -> ple) and per_layer_projection
+        // (ple -> h), ReplicatedLinear (not split over TP), and post_per_layer_input_norm (h)
+        // (vllm/model_executor/models/gemma4.py:655-680 @main).
+        const Bytes gate = linear_bytes(m.quant, m.hidden_size, m.ple.hidden, d, true, false);
+        const Bytes proj = linear_bytes(m.quant, m.ple.hidden, m.hidden_size, d, true, false);
+        out.mlp = checked_add(out.mlp, checked_add(gate, proj));
+        out.norms = checked_add(out.norms, checked_mul(m.hidden_size, d));
+    }
     return out;
+}
+
+/// Gemma-4 model-level PLE weights on one worker of the first stage: embed_tokens_per_layer
+/// (VocabParallelEmbedding of vocab_size_per_layer_input x layers·ple, padded to 64 rows and split
+/// over TP), per_layer_model_projection (ColumnParallelLinear h -> layers·ple) and its RMSNorm
+/// (ple) (vllm/model_executor/models/gemma4.py:975-1008 @main).
+Bytes ple_model_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+    if (m.ple.hidden == 0) {
+        return 0;
+    }
+    const std::uint64_t total = checked_mul(m.ple.hidden, m.layers.size());
+    const Bytes table = checked_mul(round_up(m.ple.vocab, k_vocab_padding) / tp, total, d);
+    const Bytes projection = linear_bytes(m.quant, m.hidden_size, total / tp, d, true, false);
+    return checked_add(checked_add(table, projection), checked_mul(m.ple.hidden, d));
 }
 
 } // namespace
@@ -289,6 +333,9 @@ WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint3
     // embeddings are tied (the lm_head is the embedding there).
     if (first || (m.tie_word_embeddings && last)) {
         w.embedding = vocab_matrix;
+    }
+    if (first) {
+        w.embedding = checked_add(w.embedding, ple_model_bytes(m, d, tp));
     }
     if (first && m.learned_positions > 0) {
         w.embedding = checked_add(w.embedding, checked_mul(m.learned_positions, m.hidden_size, d));
@@ -322,6 +369,30 @@ WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint3
         w.vision = checked_mul(m.vision.params / tp, d);
     }
     return w;
+}
+
+Bytes quant_layout_uncertainty(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, std::uint32_t pp, std::uint32_t pp_rank) {
+    const QuantSpec& q = m.quant;
+    if (q.method == QuantMethod::none || (!q.unsure_ignore && !q.unsure_zero_point)) {
+        return 0;
+    }
+    const WeightBreakdown est = estimate_weights(m, d, tp, pp, pp_rank);
+    Bytes spread = 0;
+    if (q.unsure_zero_point && q.method == QuantMethod::int4_group) {
+        // The other reading of the missing symmetry key: zero points present (or absent).
+        ModelSpec other = m;
+        other.quant.zero_point = !q.zero_point;
+        const Bytes alt = estimate_weights(other, d, tp, pp, pp_rank).total();
+        spread = alt > est.total() ? alt - est.total() : est.total() - alt;
+    }
+    if (q.unsure_ignore) {
+        // Attention (and linear-attention) projections left in the model dtype.
+        ModelSpec plain = m;
+        plain.quant = QuantSpec{};
+        const Bytes full = estimate_weights(plain, d, tp, pp, pp_rank).attention;
+        spread = checked_add(spread, full > est.attention ? full - est.attention : 0);
+    }
+    return spread;
 }
 
 std::uint64_t count_parameters(const ModelSpec& m) {

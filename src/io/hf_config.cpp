@@ -1,5 +1,6 @@
 #include <vramplan/io/hf_config.hpp>
 
+#include <vramplan/bytes.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include "hf_config_hybrid.hpp"
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -131,7 +133,7 @@ bool is_one_of(const std::string& s, std::initializer_list<const char*> options)
 /// transformers defaults for keys that some configs leave out (the class default, not a guess).
 bool default_tie(const std::string& model_type) {
     // GemmaConfig, Gemma2Config, Gemma3TextConfig, GPT2Config, OPTConfig default to tied embeddings.
-    return is_one_of(model_type, {"gemma", "gemma2", "gemma3", "gemma3_text", "gpt2", "opt"});
+    return is_one_of(model_type, {"gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "gpt2", "opt"});
 }
 
 void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>& notes) {
@@ -213,6 +215,8 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         qs.group_size = group(get_int(*q, "group_size", get_int(*q, "q_group_size", 128)));
         const bool awq = method.rfind("awq", 0) == 0;
         qs.zero_point = awq ? get_bool(*q, "zero_point", true) : !get_bool(*q, "sym", true);
+        qs.unsure_zero_point = !q->contains(awq ? "zero_point" : "sym");
+        qs.unsure_ignore = awq && !q->contains("modules_to_not_convert");
         if (!q->contains("group_size") && !q->contains("q_group_size")) {
             notes.push_back("quantization_config has no group_size: assumed 128 (the AutoGPTQ/AutoAWQ default)");
         }
@@ -229,7 +233,11 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         const std::int64_t bits = get_int(*w, "num_bits", 8);
         const std::string type = get_str(*w, "type");
         const std::string strategy = get_str(*w, "strategy");
-        if (bits == 8 && type == "float") {
+        if (bits == 4 && type == "float") {
+            qs.method = QuantMethod::nvfp4; // nvfp4-pack-quantized: fp4 + fp8 scale per 16
+            qs.bits = 4;
+            qs.group_size = 16;
+        } else if (bits == 8 && type == "float") {
             qs.method = QuantMethod::fp8;
             qs.bits = 8;
             if (strategy == "block") {
@@ -248,11 +256,40 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
             qs.bits = static_cast<std::uint32_t>(bits);
             qs.group_size = strategy == "channel" ? 0 : group(get_int(*w, "group_size", 128));
             qs.zero_point = !get_bool(*w, "symmetric", true);
+            qs.unsure_zero_point = !w->contains("symmetric");
+            if (strategy.empty() && !w->contains("group_size")) {
+                notes.push_back("quantization_config weights give no strategy or group_size: groups of 128 assumed");
+            }
         } else {
             r.fail(path + "/config_groups", "unsupported weight width " + std::to_string(bits) + " bits");
         }
+        qs.unsure_ignore = !q->contains("ignore");
         auto kv = q->find("kv_cache_scheme");
         qs.kv_cache_fp8 = kv != q->end() && !kv->is_null();
+    } else if (method == "modelopt" || method == "modelopt_fp4") {
+        // ModelOptQuantConfigBase.from_config (quantization/modelopt.py:275-320 @main): quant_algo at
+        // the top (config.json) or under "quantization" (hf_quant_config.json); modules left
+        // unquantized under "ignore" or "exclude_modules".
+        const json* inner = q;
+        if (auto it = q->find("quantization"); it != q->end() && it->is_object()) {
+            inner = &*it;
+        }
+        std::string algo = get_str(*inner, "quant_algo");
+        std::transform(algo.begin(), algo.end(), algo.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        if (algo == "NVFP4" || algo == "W4A16_NVFP4" || (algo.empty() && method == "modelopt_fp4")) {
+            qs.method = QuantMethod::nvfp4;
+            qs.bits = 4;
+            qs.group_size = 16;
+        } else if (algo == "FP8") {
+            qs.method = QuantMethod::fp8;
+            qs.bits = 8;
+            qs.group_size = 1; // per-tensor scales
+        } else {
+            r.fail(path + "/quant_algo", "unsupported ModelOpt algorithm '" + algo + "' (supported: NVFP4, W4A16_NVFP4, FP8)");
+        }
+        qs.unsure_ignore = !inner->contains("ignore") && !inner->contains("exclude_modules");
+        auto kv = inner->find("kv_cache_scheme");
+        qs.kv_cache_fp8 = (kv != inner->end() && kv->is_object()) || get_str(*inner, "kv_cache_quant_algo") == "FP8";
     } else if (method == "mxfp4") {
         qs.method = QuantMethod::mxfp4;
         qs.bits = 4;
@@ -262,7 +299,14 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         qs.bits = eight ? 8 : 4;
     } else {
         r.fail(path + "/quant_method", "unsupported quantization '" + method +
-                                           "' (supported: fp8, fbgemm_fp8, gptq, gptq_marlin, awq, awq_marlin, compressed-tensors, mxfp4, bitsandbytes)");
+                                           "' (supported: fp8, fbgemm_fp8, gptq, gptq_marlin, awq, awq_marlin, compressed-tensors, modelopt, modelopt_fp4, mxfp4, bitsandbytes)");
+    }
+    if (qs.unsure_ignore || qs.unsure_zero_point) {
+        notes.push_back(std::string("quantization_config has no ") +
+                        (qs.unsure_ignore ? (method == "compressed-tensors" ? "ignore list" : "modules_to_not_convert") : "") +
+                        (qs.unsure_ignore && qs.unsure_zero_point ? " and no " : "") +
+                        (qs.unsure_zero_point ? "symmetry key (zero points assumed absent)" : "") +
+                        ": the weights error bar covers the other reading");
     }
 }
 
@@ -285,7 +329,7 @@ void parse_max_len(const Reader& r, ModelSpec& m, const std::string& model_type)
         best = is_one_of(model_type, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe"})  ? 32768
                : is_one_of(model_type, {"mistral", "mixtral"})                        ? 131072
                : is_one_of(model_type, {"gemma", "gemma2"})                           ? 8192
-               : is_one_of(model_type, {"gemma3", "gemma3_text"})                     ? 131072
+               : is_one_of(model_type, {"gemma3", "gemma3_text", "gemma4", "gemma4_text"}) ? 131072
                : model_type == "phi3"                                                 ? 4096
                                                                                       : 2048;
         source = "max_position_embeddings";
@@ -346,6 +390,57 @@ std::uint64_t vision_params(const Reader& r) {
     // from the (2x2-merged) vision width into the text width.
     const std::uint64_t block = 4 * hid * hid + 2 * hid * inter + 9 * hid + 2 * inter;
     return depth * block + 3 * patch * patch * hid + 4 * hid * text_hidden + text_hidden * text_hidden;
+}
+
+/// Gemma-4's per-layer geometry (vllm/transformers_utils/configs/gemma4.py `gemma4_layer_config`,
+/// vllm/model_executor/models/gemma4.py @main): full layers use `global_head_dim` and, with
+/// `attention_k_eq_v`, `num_global_key_value_heads`; the last `num_kv_shared_layers` layers reuse
+/// the KV of the last earlier layer of their type (gemma4.py:462-489) and, with
+/// `use_double_wide_mlp`, have a twice as wide MLP (gemma4.py:589-600); per-layer embeddings
+/// (`hidden_size_per_layer_input`, `vocab_size_per_layer_input`).
+void parse_gemma4(const Reader& r, ModelSpec& m, std::vector<std::string>& notes) {
+    const std::uint64_t n = m.layers.size();
+    const std::uint64_t global_head = r.u64({"global_head_dim"}, k_max_dim).value_or(0);
+    const bool k_eq_v = r.boolean("attention_k_eq_v").value_or(false);
+    const std::uint64_t global_kv = k_eq_v ? r.u64({"num_global_key_value_heads"}, k_max_dim).value_or(0) : 0;
+    if (global_kv > 0 && m.attention.num_heads % global_kv != 0) {
+        r.fail("num_global_key_value_heads", "expected a divisor of num_attention_heads");
+    }
+    const std::uint64_t shared = r.u64({"num_kv_shared_layers"}, k_max_layers).value_or(0);
+    if (shared >= n && shared > 0) {
+        r.fail("num_kv_shared_layers", "expected fewer than num_hidden_layers (" + std::to_string(n) + ")");
+    }
+    const bool double_wide = r.boolean("use_double_wide_mlp").value_or(false);
+    const std::uint64_t first_shared = n - shared;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        LayerSpec& l = m.layers[i];
+        if (l.attention == LayerAttention::full) {
+            l.head_dim = global_head;
+            l.num_kv_heads = global_kv;
+        }
+        const bool is_shared = shared > 0 && i >= first_shared;
+        // Shared only when an earlier non-shared layer of the same type exists to take the KV from.
+        bool has_target = false;
+        for (std::uint64_t j = 0; j < first_shared && is_shared; ++j) {
+            has_target = has_target || m.layers[j].attention == l.attention;
+        }
+        l.kv_shared = is_shared && has_target;
+        if (double_wide && is_shared) {
+            l.intermediate_size = checked_mul(2, m.intermediate_size);
+        }
+    }
+    m.ple.hidden = r.u64({"hidden_size_per_layer_input"}, k_max_dim).value_or(0);
+    m.ple.vocab = r.u64({"vocab_size_per_layer_input"}, k_max_vocab).value_or(m.vocab_size);
+    m.attention.qk_norm = true; // q_norm and k_norm weights; v_norm has none (gemma4.py:433-436)
+    m.norms_per_layer = 4;       // input, post-attention, pre- and post-feedforward
+    // Two RoPE caches: sliding layers rotate head_dim; the global layers' proportional RoPE keeps a
+    // cache of the full global_head_dim (Gemma4RotaryEmbedding passes rotary_dim = head_size,
+    // rotary_embedding/gemma4_rope.py @main). One cache of the summed width has the same bytes.
+    m.rotary_dim = checked_add(m.attention.head_dim, global_head > 0 ? global_head : m.attention.head_dim);
+    m.rope_caches = 1;
+    if (r.find({"layer_types"}) == nullptr) {
+        notes.push_back("config.json has no layer_types: Gemma-4 layers taken as sliding except every sliding_window_pattern-th (6)");
+    }
 }
 
 } // namespace
@@ -540,7 +635,7 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
         } else if (window > 0 && use_sw != false) {
             if (mt == "gemma2") {
                 l.attention = i % 2 == 0 ? LayerAttention::sliding : LayerAttention::full; // even layers are local
-            } else if (gemma3) {
+            } else if (gemma3 || contains(mt, "gemma4")) {
                 l.attention = (i + 1) % pattern != 0 ? LayerAttention::sliding : LayerAttention::full;
             } else if (use_sw == true) {
                 l.attention = i >= max_window_layers ? LayerAttention::sliding : LayerAttention::full; // Qwen2
@@ -561,6 +656,9 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     }
     // Recurrent (Mamba / gated delta-net / KDA) layers of hybrid models, family by family.
     parse_hybrid_layers(config, *text, where, m, notes);
+    if (contains(mt, "gemma4")) {
+        parse_gemma4(r, m, notes);
+    }
     m.vision.params = vision_params(r);
     parse_quantization(r, m, notes);
     return out;
@@ -575,6 +673,7 @@ void apply_quantization_flag(ParsedModel& model, const std::string& flag) {
         const std::string base = flag.substr(0, flag.find("_marlin"));
         const bool same = flag == q.name || base == q.name || (flag == "compressed-tensors" && q.name == "compressed-tensors") ||
                           (q.name == "compressed-tensors" && (flag == "fp8" || flag == "gptq_marlin" || flag == "awq_marlin")) ||
+                          (q.name.rfind("modelopt", 0) == 0 && flag.rfind("modelopt", 0) == 0) ||
                           flag == "marlin";
         if (!same) {
             throw InputError("--quantization " + flag + ": the checkpoint is quantized with '" + q.name + "'");
@@ -593,7 +692,7 @@ void apply_quantization_flag(ParsedModel& model, const std::string& flag) {
         q.name = flag;
     } else {
         static const std::vector<std::string> known{"fp8", "fbgemm_fp8", "bitsandbytes", "gptq", "gptq_marlin", "awq", "awq_marlin",
-                                                    "compressed-tensors", "mxfp4", "marlin"};
+                                                    "compressed-tensors", "modelopt", "modelopt_fp4", "mxfp4", "marlin"};
         if (std::find(known.begin(), known.end(), flag) == known.end()) {
             throw InputError("--quantization: " + unknown_name_message("method", flag, known));
         }

@@ -393,6 +393,9 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
     if (m.is_mla()) {
         line("bytes/token", fmt::format("MLA: {} layers x (kv_lora_rank {} + qk_rope_head_dim {}) x {} B = {} (one latent, every TP rank)",
                                         m.layers.size(), a.kv_lora_rank, a.qk_rope_head_dim, kv.element_bytes, grouped(kv.bytes_per_token)));
+    } else if (std::any_of(m.layers.begin(), m.layers.end(), [](const LayerSpec& l) { return l.kv_shared || l.head_dim > 0 || l.num_kv_heads > 0; }) ||
+               kv_quant_mode(p.config.kv_cache_dtype) != KvQuantMode::none) {
+        line("bytes/token", fmt::format("sum over the layer types below of layers x page / block = {}", grouped(kv.bytes_per_token)));
     } else {
         line("bytes/token", fmt::format("attention layers x max(1, {} KV heads / TP {}) x (head_dim {} + {}) x {} B = {}", a.num_kv_heads,
                                         p.request.tensor_parallel_size, a.head_dim, a.head_dim_v, kv.element_bytes, grouped(kv.bytes_per_token)));
@@ -402,6 +405,27 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
         line("state page", fmt::format("{} B per recurrent layer (conv {} + temporal {}, split over TP {}); block {} ({})",
                                        grouped(kv.state_page_bytes), c.mamba_conv_dtype, c.mamba_ssm_dtype, p.request.tensor_parallel_size,
                                        kv.block_size, kv.block_size_reason));
+    }
+    const std::size_t shared = static_cast<std::size_t>(std::count_if(m.layers.begin(), m.layers.end(), [](const LayerSpec& l) { return l.kv_shared; }));
+    const auto first_attention = std::find_if(kv.types.begin(), kv.types.end(), [](const KvLayerType& t) { return t.attention != LayerAttention::linear; });
+    const bool mixed = std::any_of(kv.types.begin(), kv.types.end(), [&](const KvLayerType& t) {
+        return t.attention != LayerAttention::linear && (t.token_bytes != first_attention->token_bytes || type_block_size(kv, t) != kv.block_size);
+    });
+    if (mixed || shared > 0 || kv_quant_mode(p.config.kv_cache_dtype) != KvQuantMode::none) {
+        // Per layer type: its own head geometry, block size (unify_kv_cache_spec_page_size) and page.
+        for (const KvLayerType& t : kv.types) {
+            if (t.attention == LayerAttention::linear) {
+                continue;
+            }
+            const std::string kind = t.attention == LayerAttention::sliding ? "sliding" : t.attention == LayerAttention::mla ? "MLA" : "full";
+            const std::string window = t.attention == LayerAttention::sliding ? fmt::format(" (window {})", t.window) : "";
+            line("  " + kind, fmt::format("{} layers{} x {} B/token ({}); page block {} x {} = {} B{}", t.layers, window, grouped(t.token_bytes),
+                                          p.config.kv_cache_dtype, type_block_size(kv, t), grouped(t.token_bytes),
+                                          grouped(t.page_bytes), type_block_size(kv, t) != kv.block_size ? " (block raised to unify page sizes)" : ""));
+        }
+        if (shared > 0) {
+            line("  KV-shared", fmt::format("{} layers reuse an earlier layer's KV (kv_sharing_target_layer_name): no pages", shared));
+        }
     }
     line("page", fmt::format("block {} x bytes per token per layer = {} B per layer", kv.block_size, grouped(page)));
     if (kv.hybrid) {
