@@ -180,6 +180,10 @@ struct ModelSpec {
 
     QuantSpec quant;
     VisionShape vision;
+    /// Multimodal prefix-LM models (Gemma-4) must fit one multimodal item in a batch: vLLM 0.22+
+    /// raises a defaulted max_num_batched_tokens to the largest per-item token count (#43051,
+    /// addendum 2 §15.1). 0: not such a model.
+    std::uint64_t mm_prefix_lm_min_batched_tokens = 0;
     PerLayerEmbedding ple;
 
     [[nodiscard]] bool is_mla() const { return attention.kv_lora_rank > 0; }

@@ -215,6 +215,13 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
     c.large_gpu_defaults = batch.large_gpu;
     c.chunked_prefill = batch.chunked_prefill;
     c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(batch.tokens);
+    const std::uint64_t mm_floor = r.model.mm_prefix_lm_min_batched_tokens;
+    if (!r.max_num_batched_tokens && era.engine == Engine::v1 && r.version >= VllmVersion{0, 22, 0} && mm_floor > c.max_num_batched_tokens) {
+        // #43051 (0.22): one multimodal item of a prefix-LM model must fit a batch (addendum 2 §15.1).
+        notes.push_back("max_num_batched_tokens raised from " + std::to_string(c.max_num_batched_tokens) + " to " + std::to_string(mm_floor) +
+                        " to fit one video of this prefix-LM model (vLLM 0.22+, #43051)");
+        c.max_num_batched_tokens = mm_floor;
+    }
     c.max_num_batched_tokens_is_default = !r.max_num_batched_tokens.has_value();
     c.max_num_seqs = std::min(r.max_num_seqs.value_or(batch.seqs), c.max_num_batched_tokens);
     c.max_num_seqs_is_default = !r.max_num_seqs.has_value();

@@ -399,6 +399,12 @@ std::uint64_t vision_params(const Reader& r) {
 /// `use_double_wide_mlp`, have a twice as wide MLP (gemma4.py:589-600); per-layer embeddings
 /// (`hidden_size_per_layer_input`, `vocab_size_per_layer_input`).
 void parse_gemma4(const Reader& r, ModelSpec& m, std::vector<std::string>& notes) {
+    if (m.architecture == "Gemma4ForConditionalGeneration") {
+        // Gemma4ProcessingInfo.get_mm_max_tokens_per_item (vllm/model_executor/models/gemma4_mm.py:254-281
+        // @main): image 280 soft tokens, video 32 frames x (70 soft tokens + boi + eoi + ~6 timestamp
+        // tokens) = 2496, the largest item: the floor of max_num_batched_tokens (arg_utils.py:2811-2827).
+        m.mm_prefix_lm_min_batched_tokens = 32 * (70 + 2 + 6);
+    }
     const std::uint64_t n = m.layers.size();
     const std::uint64_t global_head = r.u64({"global_head_dim"}, k_max_dim).value_or(0);
     const bool k_eq_v = r.boolean("attention_k_eq_v").value_or(false);

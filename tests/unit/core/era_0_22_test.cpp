@@ -223,3 +223,19 @@ TEST_CASE("era 0.18+: --block-size takes any positive size (§16.4)", "[era][0.2
     r.version = {0, 17, 0};
     CHECK(validate(r) == "--block-size: vLLM 0.17.0 accepts 1, 8, 16, 32, 64, 128, 256 or 512 (any size from 0.18)");
 }
+
+TEST_CASE("era 0.22+: a prefix-LM model's video fits one batch (§15.1)", "[era][0.22]") {
+    // Gemma-4: video 32 frames x (70 + 2 + 6) = 2496 tokens (gemma4_mm.py:254-281); the A10's serve
+    // default B 2048 is raised to it from 0.22 (#43051), not before, and never over a user's value.
+    ModelSpec m = test::gemma3_27b();
+    m.architecture = "Gemma4ForConditionalGeneration";
+    m.mm_prefix_lm_min_batched_tokens = 2496;
+    PlanRequest r = test::request(m, test::a10(), {0, 21, 0});
+    r.max_model_len = 4096;
+    r.gpu_memory_utilization = 0.9;
+    CHECK(make_plan(r).config.max_num_batched_tokens == 2048);
+    r.version = {0, 22, 0};
+    CHECK(make_plan(r).config.max_num_batched_tokens == 2496);
+    r.max_num_batched_tokens = 2048;
+    CHECK(make_plan(r).config.max_num_batched_tokens == 2048);
+}
