@@ -5,6 +5,7 @@
 /// persistent buffers the budget charges (§13.3).
 
 #include <vramplan/bytes.hpp>
+#include <vramplan/estimates.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/version.hpp>
 
@@ -31,5 +32,13 @@ RunnerChoice choose_model_runner(const ModelSpec& model, const EraRules& era);
 /// @main): `output_bin_counts` int32 [S, V] and `prompt_bin_mask` int32 [S, ceil(V/32)]:
 /// S·V·4 + S·ceil(V/32)·4 bytes (addendum 2 §13.3: 0.489 GiB for S 1024 and Llama-3's vocabulary).
 Bytes mrv2_penalty_buffers(std::uint64_t max_num_seqs, std::uint64_t vocab_size);
+
+/// What Model Runner V2 keeps allocated on one pipeline stage from model load on: the sampler's
+/// penalty buffers on the last stage only (`Sampler` is built `if self.is_last_pp_rank`,
+/// vllm/v1/worker/gpu/model_runner.py:351-356 @C27), and on every stage but the first the
+/// intermediate tensors it receives into, hidden states and residual of max_num_batched_tokens
+/// rows in the model dtype (`make_empty_intermediate_tensors`, model_runner.py:390-399 @C27).
+Bytes mrv2_persistent_buffers(const ModelSpec& model, const WorkerShape& stage, std::uint64_t max_num_seqs,
+                              std::uint64_t max_num_batched_tokens);
 
 } // namespace vramplan

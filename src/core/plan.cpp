@@ -428,7 +428,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     w.activation = w.activation_parts.total;
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
     if (c.runner.runner == ModelRunner::v2) {
-        w.runner_buffers = mrv2_penalty_buffers(c.max_num_seqs, r.model.vocab_size);
+        w.runner_buffers = mrv2_persistent_buffers(r.model, stage.shape, c.max_num_seqs, c.max_num_batched_tokens);
         w.runner_buffers_in_budget = plan.era.non_kv_total_consumed;
     }
     if (c.cuda_graphs) {

@@ -76,4 +76,15 @@ Bytes mrv2_penalty_buffers(std::uint64_t max_num_seqs, std::uint64_t vocab_size)
     return checked_add(counts, mask);
 }
 
+Bytes mrv2_persistent_buffers(const ModelSpec& m, const WorkerShape& w, std::uint64_t max_num_seqs, std::uint64_t max_num_batched_tokens) {
+    Bytes total = 0;
+    if (w.pp_rank + 1 == w.pp) {
+        total = mrv2_penalty_buffers(max_num_seqs, m.vocab_size);
+    }
+    if (w.pp_rank > 0) {
+        total = checked_add(total, checked_mul(checked_mul(2, max_num_batched_tokens), checked_mul(m.hidden_size, w.dtype_bytes)));
+    }
+    return total;
+}
+
 } // namespace vramplan

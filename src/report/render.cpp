@@ -354,12 +354,18 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                                                                : "captured after the KV cache, outside the budget")));
         }
         if (s.runner_buffers > 0) {
-            line("MRv2 buffers" + tag,
-                 fmt::format("penalty table S {} x vocab {} x 4 B + prompt mask S x ceil(vocab/32) x 4 B = {} B = {} GiB, {} "
-                             "(vllm/v1/worker/gpu/sample/penalties.py:31-41; addendum 2 §13.3)",
-                             c.max_num_seqs, m.vocab_size, grouped(s.runner_buffers), gib2(to_signed(s.runner_buffers)),
-                             s.runner_buffers_in_budget ? "charged by the 0.27 free-memory-drop formula"
-                                                        : "allocated after the baseline, not charged before 0.27"));
+            const bool last = s.pp_rank + 1 == p.request.pipeline_parallel_size;
+            std::string what = last ? fmt::format("penalty table S {} x vocab {} x 4 B + prompt mask S x ceil(vocab/32) x 4 B "
+                                                  "(sample/penalties.py:31-41)", c.max_num_seqs, m.vocab_size)
+                                    : std::string();
+            if (s.pp_rank > 0) {
+                what += fmt::format("{}received hidden states + residual 2 x B {} x hidden {} x {} B (make_empty_intermediate_tensors)",
+                                    last ? " + " : "", c.max_num_batched_tokens, m.hidden_size, c.dtype_bytes);
+            }
+            line("MRv2 buffers" + tag, fmt::format("{} = {} B = {} GiB, {} (addendum 2 §13.3)", what, grouped(s.runner_buffers),
+                                                   gib2(to_signed(s.runner_buffers)),
+                                                   s.runner_buffers_in_budget ? "charged by the 0.27 free-memory-drop formula"
+                                                                              : "allocated after the baseline, not charged before 0.27"));
         }
         if (!p.request.kv_cache_memory_bytes) {
             std::string charged = "budget - weights - activation";

@@ -239,3 +239,16 @@ TEST_CASE("era 0.22+: a prefix-LM model's video fits one batch (§15.1)", "[era]
     r.max_num_batched_tokens = 2048;
     CHECK(make_plan(r).config.max_num_batched_tokens == 2048);
 }
+
+TEST_CASE("era 0.22+: MRv2's buffers by pipeline stage (model_runner.py:351-356, 390-399 @C27)", "[era][0.22][runner]") {
+    // Llama-3.1-8B PP 2 on H100 serve defaults (S 1024, B 8192), 0.27: the sampler lives on the
+    // last stage only, the received hidden states + residual on every stage but the first.
+    PlanRequest r = test::request(test::llama31_8b(), test::h100(), {0, 27, 1});
+    r.max_model_len = 8192;
+    r.pipeline_parallel_size = 2;
+    const Plan p = plan_checked(r);
+    REQUIRE(p.workers.size() == 2);
+    CHECK(p.workers[0].runner_buffers == 0);
+    // 541,753,344 (penalties, above) + 2 x 8192 x 4096 x 2 B = 134,217,728.
+    CHECK(p.workers[1].runner_buffers == 541753344ULL + 134217728ULL);
+}
