@@ -30,6 +30,9 @@ struct GpuSpec {
     std::string host_link;        ///< "PCIe Gen4 x16", "NVLink-C2C" ("" unknown)
     double host_link_gbs = 0.0;   ///< host link bandwidth per direction, GB/s (10^9); 0 unknown
     bool unified_memory = false;  ///< integrated GPU sharing the host's RAM (GB10): see unified_memory.hpp
+    /// NVML reports no memory total (nvidia-smi "Not Supported", GB10): vLLM's batch defaults read
+    /// the total through NVML, fail, and take device_memory = 0 (get_batch_defaults).
+    bool nvml_total_unavailable = false;
 };
 
 /// Which vLLM entry point starts the engine: defaults differ (spec §6.3).

@@ -83,7 +83,11 @@ BatchDefault batch_defaults(const PlanRequest& r, const EraRules& era, std::uint
     std::string name = r.gpu.device_name;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     const bool serve = r.entrypoint == Entrypoint::serve;
-    const bool big = r.gpu.total >= 70 * k_gib;
+    // vllm/engine/arg_utils.py get_batch_defaults @main reads the total through NVML
+    // (NvmlCudaPlatform.get_device_total_memory, platforms/cuda.py:778-781); where NVML has no memory
+    // figure (GB10) it raises, and vLLM falls back to device_memory = 0: the small-card defaults.
+    const Bytes seen_total = r.gpu.nvml_total_unavailable ? 0 : r.gpu.total;
+    const bool big = seen_total >= 70 * k_gib;
     const bool h_name = name.find("h100") != std::string::npos || name.find("h200") != std::string::npos;
     switch (era.batch_defaults) {
     case BatchDefaults::v0:
@@ -114,7 +118,7 @@ BatchDefault batch_defaults(const PlanRequest& r, const EraRules& era, std::uint
         break;
     }
     d.tokens = serve ? (d.large_gpu ? 8192 : 2048) : (d.large_gpu ? 16384 : 8192);
-    if (era.large_card_serve_16k && r.gpu.total >= 160 * k_gib) {
+    if (era.large_card_serve_16k && seen_total >= 160 * k_gib) {
         d.tokens = 16384;   // #51726 (0.28): B 16384 for `vllm serve` too on GPUs of ≥ 160 GiB (arg_utils.py:2574-2665)
     }
     return d;
@@ -212,6 +216,10 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
     c.max_model_len = r.max_model_len.value_or(r.model.max_model_len);
     c.max_model_len_is_default = !r.max_model_len.has_value();
     const BatchDefault batch = batch_defaults(r, era, c.max_model_len);
+    if (r.gpu.nvml_total_unavailable && era.engine == Engine::v1 && (!r.max_num_seqs || !r.max_num_batched_tokens)) {
+        notes.push_back("vLLM reads the GPU total through NVML for its batch defaults; NVML reports none on this device, so vLLM "
+                        "takes the small-card defaults (get_batch_defaults: device_memory = 0)");
+    }
     c.large_gpu_defaults = batch.large_gpu;
     c.chunked_prefill = batch.chunked_prefill;
     c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(batch.tokens);

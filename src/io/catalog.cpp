@@ -177,6 +177,9 @@ GpuProfile parse_gpu(const json& j, const std::string& origin) {
         }
         s.unified_memory = it->get<bool>();
     }
+    if (auto it = j.find("nvidia_smi_total_mib"); it != j.end() && it->is_null()) {
+        s.nvml_total_unavailable = s.unified_memory;   // the profile says nvidia-smi shows no memory total
+    }
     if (auto it = j.find("aliases"); it != j.end()) {
         if (!it->is_array()) {
             throw InputError(origin + ": /aliases: expected an array of strings");

@@ -252,3 +252,21 @@ TEST_CASE("era 0.22+: MRv2's buffers by pipeline stage (model_runner.py:351-356,
     // 541,753,344 (penalties, above) + 2 x 8192 x 4096 x 2 B = 134,217,728.
     CHECK(p.workers[1].runner_buffers == 541753344ULL + 134217728ULL);
 }
+
+TEST_CASE("GB10: NVML has no memory total, so vLLM takes the small-card batch defaults", "[era][0.22][unified]") {
+    // get_batch_defaults reads the total via NvmlCudaPlatform.get_device_total_memory
+    // (platforms/cuda.py:778-781 @main); on GB10 NVML reports none, the call raises and vLLM
+    // uses device_memory = 0: S 256, B 2048 for `vllm serve`, although CUDA sees 119.7 GiB.
+    GpuSpec g = test::h100();
+    g.total = 122573ULL * 1048576ULL;
+    g.unified_memory = true;
+    g.nvml_total_unavailable = true;
+    PlanRequest r = test::request(test::llama31_8b(), g, {0, 28, 0});
+    r.max_model_len = 8192;
+    const Plan p = plan_checked(r);
+    CHECK(p.config.max_num_seqs == 256);
+    CHECK(p.config.max_num_batched_tokens == 2048);
+    g.nvml_total_unavailable = false;
+    r.gpu = g;
+    CHECK(plan_checked(r).config.max_num_batched_tokens == 8192);
+}
