@@ -58,7 +58,8 @@ const Universe& universe() {
 }
 
 const std::vector<VllmVersion> k_eras = {{0, 2, 0}, {0, 2, 7}, {0, 4, 0}, {0, 6, 4}, {0, 6, 6}, {0, 8, 5},
-                                         {0, 9, 2}, {0, 10, 1}, {0, 10, 2}, {0, 11, 0}, {0, 19, 0}, {0, 21, 0}};
+                                         {0, 9, 2}, {0, 10, 1}, {0, 10, 2}, {0, 11, 0}, {0, 19, 0}, {0, 21, 0},
+                                         {0, 22, 1}, {0, 23, 0}, {0, 24, 0}, {0, 25, 1}, {0, 26, 0}, {0, 27, 1}, {0, 28, 0}, {0, 29, 0}, {0, 32, 0}};
 
 /// A random valid request, or nullopt when the draw is not a valid configuration.
 std::optional<PlanRequest> draw(Rng& rng) {
