@@ -41,9 +41,14 @@ enum class PlanField : std::uint8_t {
     mamba_cache_mode,
     mamba_cache_dtype,
     mamba_ssm_cache_dtype,
+    enable_lora,
+    max_loras,
+    max_lora_rank,
+    lora_dtype,
+    fully_sharded_loras,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 17;
+inline constexpr std::size_t k_plan_field_count = 22;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

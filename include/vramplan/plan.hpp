@@ -6,6 +6,7 @@
 #include <vramplan/fix.hpp>
 #include <vramplan/estimates.hpp>
 #include <vramplan/kv.hpp>
+#include <vramplan/lora.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/runner.hpp>
 #include <vramplan/version.hpp>
@@ -75,6 +76,12 @@ struct PlanRequest {
     std::string mamba_cache_mode;              ///< "none", "align", "all"; empty: vLLM's choice
     std::string mamba_cache_dtype = "auto";    ///< conv (and temporal) state dtype
     std::string mamba_ssm_cache_dtype = "auto"; ///< temporal state dtype
+    // LoRA (addendum 3 §20; vllm/config/lora.py).
+    bool enable_lora = false;                  ///< --enable-lora: adapter slots on the GPU
+    std::optional<std::uint64_t> max_loras;    ///< unset: 1
+    std::optional<std::uint64_t> max_lora_rank; ///< unset: 16
+    std::string lora_dtype = "auto";           ///< auto: the model dtype; float16, bfloat16
+    bool fully_sharded_loras = false;          ///< A (column) and B (row) stacks split over TP
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -115,6 +122,12 @@ struct ResolvedConfig {
     std::string mamba_conv_dtype;      ///< conv state dtype ("bfloat16")
     std::string mamba_ssm_dtype;       ///< temporal (SSM) state dtype ("float32")
     std::string mamba_dtype_source;    ///< why the temporal dtype is what it is
+    // LoRA; all zero without --enable-lora.
+    std::uint64_t max_loras = 0;       ///< m: GPU slots
+    std::uint64_t max_lora_rank = 0;   ///< r
+    std::uint32_t lora_dtype_bytes = 0;
+    bool lora_embeddings = false;      ///< the architecture's embed_tokens / logits get LoRA stacks
+    std::uint64_t lora_graph_cases = 1; ///< CUDA graphs captured per size (2 with LoRA from 0.11.1)
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -145,6 +158,7 @@ struct WorkerPlan {
     Bytes runner_buffers = 0;
     bool runner_buffers_in_budget = false;
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
+    LoraStacks lora;                   ///< LoRA slots (their total is weight_parts.lora)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

@@ -34,6 +34,7 @@ struct WeightBreakdown {
     Bytes rope_cache = 0;    ///< cos/sin caches
     Bytes mla_absorbed = 0;  ///< W_UK / W_UV copies built after loading (MLA only)
     Bytes vision = 0;        ///< vision encoder and projector
+    Bytes lora = 0;          ///< LoRA adapter slots allocated at load (lora.hpp; set by the planner)
     [[nodiscard]] Bytes total() const;
 };
 

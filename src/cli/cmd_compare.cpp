@@ -66,6 +66,11 @@ std::string column_label(PlanField field) {
     case PlanField::mamba_cache_mode: return "mamba mode";
     case PlanField::mamba_cache_dtype: return "mamba dtype";
     case PlanField::mamba_ssm_cache_dtype: return "ssm dtype";
+    case PlanField::max_loras: return "loras";
+    case PlanField::max_lora_rank: return "rank";
+    case PlanField::lora_dtype: return "lora dtype";
+    case PlanField::enable_lora:
+    case PlanField::fully_sharded_loras:
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

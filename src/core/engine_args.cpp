@@ -83,6 +83,19 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     modelled("Hybrid SSM (temporal) state dtype: auto, float32, float16, bfloat16",
              "mamba-ssm-cache-dtype", "", T::choice, F::mamba_ssm_cache_dtype,
              "auto: the config's (Qwen3.5 mamba_ssm_dtype, Nemotron-H float32), else the conv state's (vllm/model_executor/models/config.py)"),
+    modelled("LoRA adapter slots on the GPU: A/B stacks in the weights, CUDA graphs with and without LoRA (addendum 3 §20)",
+             "enable-lora", "", T::boolean, F::enable_lora, "off (vllm/engine/arg_utils.py; V1 LoRA ≈0.7.2, #10957)",
+             "stacks of every targeted linear and, for some architectures, the embedding and logits (§20.1-§20.2); "
+             "graphs captured twice from 0.11.1 (§20.5)"),
+    modelled("LoRA slots on the GPU (stacks grow with it; vLLM default 1)",
+             "max-loras", "", T::count, F::max_loras, "1 (vllm/config/lora.py:37)"),
+    modelled("LoRA rank of the slots: 1 (0.11.1+), 8, 16, 32, 64, 128, 256, 320, 512 (vLLM default 16)",
+             "max-lora-rank", "", T::count, F::max_lora_rank, "16 (vllm/config/lora.py:27-35)"),
+    modelled("dtype of the LoRA stacks: auto (the model dtype), float16, bfloat16",
+             "lora-dtype", "", T::choice, F::lora_dtype, "auto: the model dtype (vllm/config/lora.py:136-139)"),
+    modelled("Split LoRA A (column) and B (row) stacks over TP instead of replicating them",
+             "fully-sharded-loras", "", T::boolean, F::fully_sharded_loras, "off (vllm/config/lora.py)",
+             "embedding and logits stacks stay whole on every rank (§20.3)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
@@ -105,13 +118,11 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("enable-dbo", "", T::boolean, "off", "dual-batch overlap captures micro-batched graphs (§26.6, unverified)"),
     not_modelled("enable-eplb", "", T::boolean, "off", "redundant experts and an expert buffer per GPU (§22.3)"),
     not_modelled("enable-expert-parallel", "", T::boolean, "off", "routed experts split over TP×DP (§22.2)"),
-    not_modelled("enable-lora", "", T::boolean, "off", "LoRA weight stacks (max-loras × max-lora-rank) and twice the CUDA graphs (§20)"),
     not_modelled("enable-lora-bias", "", T::boolean, "off", "LoRA bias stacks (§20.7); removed ≈0.11.1"),
     not_modelled("enable-prompt-adapter", "", T::boolean, "off", "prompt-adapter embeddings on the GPU (V0)"),
     not_modelled("enable-prompt-embeds", "", T::boolean, "off", "prompt-embedding input buffers"),
     not_modelled("enable-sleep-mode", "", T::boolean, "off",
                  "cuMem pools: repacked weights over-size the KV cache before 0.27 (§24.4)"),
-    not_modelled("fully-sharded-loras", "", T::boolean, "off", "LoRA stacks split over TP instead of replicated (§20.3)"),
     not_modelled("hf-overrides", "", T::json_value, "", "edits config.json (layers, heads, lengths, RoPE) before everything (§26.2)"),
     not_modelled("kv-offloading-backend", "", T::choice, "native", "a KV connector; LMCache may disable the hybrid KV manager (§24.3)"),
     not_modelled("kv-offloading-size", "", T::size, "", "GiB of host memory for offloaded KV; may disable the hybrid KV manager (§24.3)"),
@@ -120,11 +131,9 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("limit-mm-per-prompt", "", T::json_value, "V1: 999 per modality; V0: 1",
                  "number of dummy items profiled; 0 for every modality skips the encoder (§23.1, §23.4)"),
     not_modelled("load-format", "", T::choice, "auto", "bitsandbytes and gguf change the weights (§26.6)"),
-    not_modelled("lora-dtype", "", T::choice, "auto", "dtype of the LoRA stacks (§20.7)"),
-    not_modelled("lora-modules", "", T::multi_value, "", "LoRA adapters: their slots (enable-lora, max-loras, max-lora-rank) are not modelled"),
+    not_modelled("lora-extra-vocab-size", "", T::count, "256", "extra vocabulary rows in the model and its embedding/logits stacks (§20.7); removed ≈0.12"),
+    not_modelled("lora-target-modules", "", T::multi_value, "", "restricts the LoRA stacks to the modules named (§20.2); vramplan sizes all of them"),
     not_modelled("mamba-block-size", "", T::count, "", "mamba_cache_mode all: the chunk hybrid blocks align to (the model's chunk size when unset)"),
-    not_modelled("max-lora-rank", "", T::count, "16", "LoRA stacks grow with the rank (§20.1)"),
-    not_modelled("max-loras", "", T::count, "1", "LoRA stacks grow with the number of slots (§20.1)"),
     not_modelled("max-seq-len-to-capture", "", T::count, "8192",
                  "V0: longer sequences run eagerly (fewer graphs); removed ≈0.11.0 (§25.3)"),
     not_modelled("mm-encoder-tp-mode", "", T::choice, "weights", "data: the vision encoder replicated on every TP rank (§23.5)"),
@@ -135,6 +144,8 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("prompt-adapters", "", T::multi_value, "", "prompt adapters (V0): see enable-prompt-adapter"),
     not_modelled("rope-scaling", "", T::json_value, "", "changes the derived context length and the RoPE cache; removed ≈0.11.1 (§26.2)"),
     not_modelled("skip-mm-profiling", "", T::boolean, "off", "the encoder is not profiled: a smaller activation peak (§23.2)"),
+    not_modelled("specialize-active-lora", "", T::boolean, "off",
+                 "LoRA graphs for every power of 2 ≤ max-loras: ⌊log2 m⌋ + 3 cases instead of 2 (§20.5); ≈0.16"),
     not_modelled("speculative-config", "", T::json_value, "",
                  "draft weights, draft KV layers and more CUDA graphs (§21); ngram and suffix add nothing"),
 
@@ -180,6 +191,7 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     no_effect("headless", "", T::boolean, "off", "no API server on this node"),
     no_effect("host", "", T::text, "all interfaces", "networking"),
     no_effect("long-prefill-token-threshold", "", T::count, "0", "scheduling"),
+    no_effect("lora-modules", "", T::multi_value, "", "adapters held in host memory, copied into the --enable-lora slots (§20.1, §20.7)"),
     no_effect("max-cpu-loras", "", T::count, "max-loras", "a host-memory cache of adapters (§20.7)"),
     no_effect("max-logprobs", "", T::count, "20", "sampling output"),
     no_effect("max-long-partial-prefills", "", T::count, "1", "V0 scheduling (§26.4)"),
@@ -278,7 +290,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::mamba_ssm_cache_dtype) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::fully_sharded_loras) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

@@ -207,6 +207,29 @@ void resolve_hybrid(const PlanRequest& r, const EraRules& era, ResolvedConfig& c
     }
 }
 
+/// LoRA's settings after vLLM's defaults (vllm/config/lora.py:35-37, 136-139 @main; addendum 3
+/// §20): slots, rank, the stacks' dtype, whether the embedding gets stacks, graph cases.
+void resolve_lora(const PlanRequest& r, const EraRules& era, ResolvedConfig& c, std::vector<std::string>& notes) {
+    if (!r.enable_lora) {
+        return;
+    }
+    c.max_loras = r.max_loras.value_or(k_default_max_loras);
+    c.max_lora_rank = r.max_lora_rank.value_or(k_default_max_lora_rank);
+    c.lora_dtype_bytes = r.lora_dtype == "auto" ? c.dtype_bytes : dtype_size(r.lora_dtype);
+    c.lora_embeddings = lora_wraps_embeddings(r.model, r.version);
+    c.lora_graph_cases = lora_graph_cases(r.version);
+    notes.push_back("LoRA: " + std::to_string(c.max_loras) + " slot(s) of rank " + std::to_string(c.max_lora_rank) +
+                    " in the weights (addendum 3 §20.1); the profile run's peak is taken as without LoRA (< 1 %, §20.4)");
+    if (era.engine == Engine::v1 && r.version < VllmVersion{0, 8, 0} && c.cuda_graphs) {
+        // V1 with LoRA ran eagerly (torch.compile off) until #14626 (≈0.8.0; addendum 3 §20.5).
+        c.cuda_graphs = false;
+        notes.push_back("LoRA on the V1 engine before 0.8.0 runs without CUDA graphs (#14626, addendum 3 §20.5)");
+    }
+    if (r.version < VllmVersion{0, 12, 0} && c.lora_embeddings) {
+        notes.push_back("LoRA before 0.12 also adds --lora-extra-vocab-size rows (§20.7), not modelled");
+    }
+}
+
 /// vLLM's defaults for every flag left unset (spec §6.3), the model and KV-cache dtypes, and
 /// whether CUDA graphs are captured.
 ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::vector<std::string>& notes) {
@@ -246,6 +269,7 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
         }
     }
     resolve_hybrid(r, era, c, notes);
+    resolve_lora(r, era, c, notes);
     return c;
 }
 
@@ -431,6 +455,12 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
             *part = round_bytes(static_cast<double>(*part) * weights_scale, "weights scaled to the checkpoint size");
         }
     }
+    if (c.max_loras > 0) {
+        const LoraSetup setup{c.max_loras, c.max_lora_rank, c.lora_dtype_bytes, stage.shape.tp, r.fully_sharded_loras};
+        w.lora = estimate_lora_stacks(r.model, setup, w.first_layer, w.end_layer, w.pp_rank == 0,
+                                      w.pp_rank + 1 == r.pipeline_parallel_size, c.lora_embeddings, c.max_num_batched_tokens);
+        w.weight_parts.lora = w.lora.total();
+    }
     w.weights = w.weight_parts.total();
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
     w.activation = w.activation_parts.total;
@@ -441,7 +471,8 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     }
     if (c.cuda_graphs) {
         w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10).size();
-        w.cuda_graphs = cuda_graph_bytes(plan.era, w.end_layer - w.first_layer, w.capture_sizes);
+        // With LoRA every size is captured once per LoRA case (addendum 3 §20.5).
+        w.cuda_graphs = cuda_graph_bytes(plan.era, w.end_layer - w.first_layer, checked_mul(w.capture_sizes, c.lora_graph_cases));
     }
     return w;
 }
@@ -1009,6 +1040,25 @@ std::string validate_hybrid_flags(const PlanRequest& r) {
     return {};
 }
 
+/// The LoRA flags (vllm/config/lora.py:26-37 @main; fully sharded A needs r divisible by TP,
+/// `divide` in lora/layers/base_linear.py @main).
+std::string validate_lora_flags(const PlanRequest& r) {
+    if (r.max_loras && (*r.max_loras == 0 || *r.max_loras > 4096)) {
+        return "--max-loras: expected an integer from 1 to 4096";
+    }
+    const std::uint64_t rank = r.max_lora_rank.value_or(k_default_max_lora_rank);
+    if (!valid_lora_rank(rank, r.version)) {
+        return "--max-lora-rank " + std::to_string(rank) + ": expected 8, 16, 32, 64, 128, 256, 320 or 512 (1 from vLLM 0.11.1)";
+    }
+    if (r.lora_dtype != "auto" && r.lora_dtype != "float16" && r.lora_dtype != "bfloat16") {
+        return "--lora-dtype: expected auto, float16 or bfloat16";
+    }
+    if (r.enable_lora && r.fully_sharded_loras && rank % r.tensor_parallel_size != 0) {
+        return "--fully-sharded-loras: --max-lora-rank must be divisible by --tensor-parallel-size";
+    }
+    return {};
+}
+
 /// The checks of `validate` on the card, the flags' ranges and names, the release and the engine.
 std::string validate_flags(const PlanRequest& r) {
     if (r.gpu.total == 0) {
@@ -1069,6 +1119,9 @@ std::string validate(const PlanRequest& r) {
     std::string why = validate_parallelism(r);
     if (why.empty()) {
         why = validate_hybrid_flags(r);
+    }
+    if (why.empty()) {
+        why = validate_lora_flags(r);
     }
     return why.empty() ? validate_flags(r) : why;
 }

@@ -189,6 +189,9 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
             req.dtype = "float32";
         }
         req.enforce_eager = r.enforce_eager;
+        if (r.log.find("lora") != std::string::npos) {
+            apply_logged_lora(parse_vllm_log(r.log), req);   // the log's LoRA flags (addendum 3 §20)
+        }
         if (const std::string problem = validate(req); !problem.empty()) {
             out.skip_reason = "cannot replay: " + problem;
             return out;

@@ -221,6 +221,20 @@ bool parse_switch(const std::string& text, PlanField field) {
     throw InputError(flag_of(field), "expected true or false, got '" + text + "'");
 }
 
+/// The LoRA flags (addendum 3 §20).
+void apply_lora_args(const PlanInputs& o, PlanRequest& req) {
+    using F = PlanField;
+    req.enable_lora = !o[F::enable_lora].empty() && parse_switch(o[F::enable_lora], F::enable_lora);
+    if (!o[F::max_loras].empty()) {
+        req.max_loras = parse_count(o[F::max_loras], flag_of(F::max_loras), std::uint64_t{1} << 32);
+    }
+    if (!o[F::max_lora_rank].empty()) {
+        req.max_lora_rank = parse_count(o[F::max_lora_rank], flag_of(F::max_lora_rank), std::uint64_t{1} << 32);
+    }
+    req.lora_dtype = o[F::lora_dtype].empty() ? "auto" : ascii_lower(o[F::lora_dtype]);
+    req.fully_sharded_loras = !o[F::fully_sharded_loras].empty() && parse_switch(o[F::fully_sharded_loras], F::fully_sharded_loras);
+}
+
 /// Parses every engine argument given into `req` (the model is resolved before: not here).
 void apply_engine_args(const PlanInputs& o, const std::string& utilization, const std::string& max_len, PlanRequest& req) {
     using F = PlanField;
@@ -257,6 +271,7 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
     req.mamba_cache_mode = ascii_lower(o[F::mamba_cache_mode]);
     req.mamba_cache_dtype = o[F::mamba_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_cache_dtype]);
     req.mamba_ssm_cache_dtype = o[F::mamba_ssm_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_ssm_cache_dtype]);
+    apply_lora_args(o, req);
 }
 
 } // namespace

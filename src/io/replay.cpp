@@ -132,9 +132,24 @@ void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
         q.pipeline_parallel_size = log.pipeline_parallel_size->value;
     }
     q.enforce_eager = log.enforce_eager && log.enforce_eager->value;
+    apply_logged_lora(log, q);
 }
 
 } // namespace
+
+void apply_logged_lora(const VllmLog& log, PlanRequest& q) {
+    q.enable_lora = log.enable_lora && log.enable_lora->value;
+    if (log.max_loras) {
+        q.max_loras = log.max_loras->value;
+    }
+    if (log.max_lora_rank) {
+        q.max_lora_rank = log.max_lora_rank->value;
+    }
+    if (log.lora_dtype && (log.lora_dtype->value == "float16" || log.lora_dtype->value == "bfloat16")) {
+        q.lora_dtype = log.lora_dtype->value;
+    }
+    q.fully_sharded_loras = log.fully_sharded_loras && log.fully_sharded_loras->value;
+}
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {
     Replayed r{read_vllm_log(path), {}, {}, {}, {}};

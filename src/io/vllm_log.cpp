@@ -433,11 +433,12 @@ private:
 
     template <class T> using Config = Slot<T, false>;
     Config<VllmVersion> m_version;
-    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner;
+    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype;
     Config<double> m_util;
-    Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size;
+    Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size, m_max_loras,
+        m_max_lora_rank;
     Config<std::uint32_t> m_tp, m_pp;
-    Config<bool> m_enforce_eager;
+    Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras;
     Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
         m_graph, m_graph_estimate, m_concurrency, m_consumed;
     bool m_activation_with_graphs = false; // m_activation holds the 0.27+ suggestion's figure
@@ -704,6 +705,11 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
             slot.offer(*n, line, src);
         }
     };
+    auto offer_switch = [&](Config<bool>& slot) {
+        if (const auto b = parse_bool_value(value)) {
+            slot.offer(*b, line, src);
+        }
+    };
     auto offer_ranks = [&](Config<std::uint32_t>& slot) {
         const auto n = parse_uint_value(value);
         if (n && *n <= std::numeric_limits<std::uint32_t>::max()) {
@@ -726,11 +732,12 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::dtype: m_dtype.offer(text(), line, src); return;
     case PlanField::kv_cache_dtype: m_kv_cache_dtype.offer(text(), line, src); return;
     case PlanField::quantization: m_quantization.offer(text(), line, src); return;
-    case PlanField::enforce_eager:
-        if (const auto b = parse_bool_value(value)) {
-            m_enforce_eager.offer(*b, line, src);
-        }
-        return;
+    case PlanField::enforce_eager: offer_switch(m_enforce_eager); return;
+    case PlanField::enable_lora: offer_switch(m_enable_lora); return;
+    case PlanField::max_loras: offer_count(m_max_loras); return;
+    case PlanField::max_lora_rank: offer_count(m_max_lora_rank); return;
+    case PlanField::lora_dtype: m_lora_dtype.offer(text(), line, src); return;
+    case PlanField::fully_sharded_loras: offer_switch(m_fully_sharded_loras); return;
     case PlanField::kv_cache_memory_bytes: return; // VllmLog has no such field
     case PlanField::enable_prefix_caching:
     case PlanField::mamba_cache_mode:
@@ -1526,6 +1533,11 @@ void Parser::fill(VllmLog& out) const {
     out.kv_cache_dtype = m_kv_cache_dtype.value;
     out.quantization = m_quantization.value;
     out.enforce_eager = m_enforce_eager.value;
+    out.enable_lora = m_enable_lora.value;
+    out.max_loras = m_max_loras.value;
+    out.max_lora_rank = m_max_lora_rank.value;
+    out.lora_dtype = m_lora_dtype.value;
+    out.fully_sharded_loras = m_fully_sharded_loras.value;
     out.total_gib = m_total.value;
     out.requested_gib = m_requested.value;
     out.initial_free_gib = m_initial_free.value;

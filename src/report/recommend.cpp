@@ -61,6 +61,11 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::mamba_cache_mode: return r.mamba_cache_mode.empty() ? std::nullopt : std::optional(r.mamba_cache_mode);
     case PlanField::mamba_cache_dtype: return r.mamba_cache_dtype != "auto" ? std::optional(r.mamba_cache_dtype) : std::nullopt;
     case PlanField::mamba_ssm_cache_dtype: return r.mamba_ssm_cache_dtype != "auto" ? std::optional(r.mamba_ssm_cache_dtype) : std::nullopt;
+    case PlanField::enable_lora: return r.enable_lora ? std::optional(std::string()) : std::nullopt;
+    case PlanField::max_loras: return r.enable_lora ? count(r.max_loras) : std::nullopt;
+    case PlanField::max_lora_rank: return r.enable_lora ? count(r.max_lora_rank) : std::nullopt;
+    case PlanField::lora_dtype: return r.enable_lora && r.lora_dtype != "auto" ? std::optional(r.lora_dtype) : std::nullopt;
+    case PlanField::fully_sharded_loras: return r.enable_lora && r.fully_sharded_loras ? std::optional(std::string()) : std::nullopt;
     }
     return std::nullopt;
 }

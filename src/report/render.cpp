@@ -131,6 +131,11 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     out += fmt::format("         {} {}{} {} {}{} {} {}{}\n", flag(F::max_num_seqs), c.max_num_seqs, c.max_num_seqs_is_default ? " (default)" : "",
                        flag(F::max_num_batched_tokens), c.max_num_batched_tokens, c.max_num_batched_tokens_is_default ? " (default)" : "",
                        flag(F::kv_cache_dtype), kv_dtype_label(p), p.request.enforce_eager ? " " + flag(F::enforce_eager) : "");
+    if (c.max_loras > 0) {
+        out += fmt::format("         {} {} {} {} {} {} {}{}\n", flag(F::enable_lora), flag(F::max_loras), c.max_loras, flag(F::max_lora_rank),
+                           c.max_lora_rank, flag(F::lora_dtype), p.request.lora_dtype,
+                           p.request.fully_sharded_loras ? " " + flag(F::fully_sharded_loras) : "");
+    }
     out += "\n";
 
     // Breakdown table: one column of GiB and % per worker.
@@ -146,7 +151,13 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     const std::string budget_label =
         p.request.kv_cache_memory_bytes ? "vLLM budget (pinned KV + profile)" : "vLLM budget (" + fixed(c.gpu_memory_utilization, 2) + " x total)";
     rows.push_back({budget_label, col([](const WorkerPlan& w) { return to_signed(w.budget); }), true});
-    rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights); })});
+    if (w0.weight_parts.lora > 0 && !p.request.calibration) {
+        // LoRA slots are part of what vLLM logs as the weights (addendum 3 §20.1): shown apart, summing to them.
+        rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights - w.weight_parts.lora); })});
+        rows.push_back({"  LoRA adapter slots (in weights)", col([](const WorkerPlan& w) { return to_signed(w.weight_parts.lora); })});
+    } else {
+        rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights); })});
+    }
     rows.push_back({"  activation peak (profile run)", col([](const WorkerPlan& w) { return to_signed(w.activation); })});
     if (w0.non_torch_in_budget) {
         rows.push_back({"  non-torch memory", col([](const WorkerPlan& w) { return to_signed(w.non_torch); })});
@@ -328,10 +339,21 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
     for (const WorkerPlan& s : p.workers) {
         const std::string tag = p.workers.size() > 1 ? fmt::format(" [PP{}]", s.pp_rank) : std::string();
         const WeightBreakdown& b = s.weight_parts;
-        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{} = {} B = {} GiB",
+        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{}{} = {} B = {} GiB",
                                           grouped(b.embedding), grouped(b.attention), grouped(b.mlp), grouped(b.norms), grouped(b.lm_head),
                                           grouped(b.rope_cache), b.mla_absorbed ? " + MLA absorbed " + grouped(b.mla_absorbed) : "",
-                                          b.vision ? " + vision " + grouped(b.vision) : "", grouped(s.weights), gib2(to_signed(s.weights))));
+                                          b.vision ? " + vision " + grouped(b.vision) : "", b.lora ? " + LoRA " + grouped(b.lora) : "",
+                                          grouped(s.weights), gib2(to_signed(s.weights))));
+        if (b.lora > 0) {
+            line("LoRA slots" + tag,
+                 fmt::format("{} slot(s) x rank {} x {} B: attention {} + mlp {} + embedding/logits {}{} + Punica metadata {} = {} B = {} GiB "
+                             "(addendum 3 §20.1-§20.3; vllm/lora/model_manager.py, lora/layers/*.py){}",
+                             c.max_loras, c.max_lora_rank, c.lora_dtype_bytes, grouped(s.lora.attention), grouped(s.lora.mlp),
+                             grouped(s.lora.embedding), c.lora_embeddings ? "" : " (no embedding_modules)", grouped(s.lora.metadata),
+                             grouped(b.lora), gib2(to_signed(b.lora)),
+                             s.lora.skipped_layers > 0 ? fmt::format("; {} MLA/recurrent layers' mixer stacks not modelled", s.lora.skipped_layers)
+                                                       : std::string()));
+        }
         line("activation" + tag,
              fmt::format("{:.4f} GiB + max(forward {}, sampler {}{}) = {} B = {} GiB; forward = B {} x {} B x ({} x widest MLP/tp + {} x hidden {}), "
                          "sampler = {} B x min(S {}, B) x vocab {} + B x hidden x dtype",
@@ -345,7 +367,8 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                             gib2(to_signed(s.non_torch)), p.request.tensor_parallel_size, p.request.gpu.compute_major,
                                             p.request.gpu.compute_minor, p.request.version.str()));
         if (c.cuda_graphs) {
-            line("cuda graphs" + tag, fmt::format("{} capture sizes x ({} layers + 1) x {} B = {} B = {} GiB, {}", s.capture_sizes,
+            line("cuda graphs" + tag, fmt::format("{} capture sizes{} x ({} layers + 1) x {} B = {} B = {} GiB, {}", s.capture_sizes,
+                                                  c.lora_graph_cases > 1 ? fmt::format(" x {} LoRA cases (no LoRA, max-loras + 1; addendum 3 §20.5)", c.lora_graph_cases) : std::string(),
                                                   s.end_layer - s.first_layer, grouped(graph_bytes_per_piece(p.era)), grouped(s.cuda_graphs),
                                                   gib2(to_signed(s.cuda_graphs)),
                                                   std::string(p.era.engine == Engine::v0 ? "V0 full decode graphs, "
@@ -459,7 +482,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     const ResolvedConfig& c = p.config;
     auto worker_json = [&](const WorkerPlan& w) {
         const WeightBreakdown& b = w.weight_parts;
-        return json{
+        json j = json{
             {"pp_rank", w.pp_rank},
             {"layers", json::array({w.first_layer, w.end_layer})},
             {"total_bytes", w.total},
@@ -488,6 +511,15 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
              {{"embedding", b.embedding}, {"attention", b.attention}, {"mlp", b.mlp}, {"norms", b.norms}, {"lm_head", b.lm_head},
               {"rope_cache", b.rope_cache}, {"mla_absorbed", b.mla_absorbed}, {"vision", b.vision}}},
         };
+        if (c.max_loras > 0) {
+            // Present only with --enable-lora: the slots' bytes are inside weights_bytes (addendum 3 §20.1).
+            j["weights_breakdown"]["lora"] = b.lora;
+            j["lora"] = json{{"attention_bytes", w.lora.attention}, {"mlp_bytes", w.lora.mlp}, {"embedding_bytes", w.lora.embedding},
+                             {"metadata_bytes", w.lora.metadata}, {"skipped_layers", w.lora.skipped_layers},
+                             {"max_loras", c.max_loras}, {"max_lora_rank", c.max_lora_rank}, {"dtype_bytes", c.lora_dtype_bytes},
+                             {"fully_sharded", p.request.fully_sharded_loras}, {"cuda_graph_cases", c.lora_graph_cases}};
+        }
+        return j;
     };
     json workers = json::array();
     for (const WorkerPlan& w : p.workers) {

@@ -37,6 +37,10 @@ const GpuProfile* gpu_named_in_log(const Catalog& catalog, const std::string& te
 
 /// Reads, replays and plans one log. Throws InputError naming the file when it holds no memory
 /// lines, names no model, GPU or release that can be resolved, or its configuration is invalid.
+/// The LoRA settings a log's `non-default args` (or command line) carry, applied to `q`
+/// (addendum 3 §20); nothing when the log shows none.
+void apply_logged_lora(const VllmLog& log, PlanRequest& q);
+
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& overrides);
 
 /// The calibration entry of a replayed log: measured terms (rank 0's) beside the estimates.

@@ -71,6 +71,12 @@ struct VllmLog {
     std::optional<Logged<std::string>> kv_cache_dtype; ///< "auto", "fp8", …
     std::optional<Logged<std::string>> quantization;   ///< "fp8", "awq", …; `quantization=None` leaves it empty
     std::optional<Logged<bool>> enforce_eager;
+    // LoRA (addendum 3 §20), from `non-default args` or a command line.
+    std::optional<Logged<bool>> enable_lora;
+    std::optional<Logged<std::uint64_t>> max_loras;
+    std::optional<Logged<std::uint64_t>> max_lora_rank;
+    std::optional<Logged<std::string>> lora_dtype;
+    std::optional<Logged<bool>> fully_sharded_loras;
     /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
     /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
     std::optional<Logged<std::string>> model_runner;

@@ -169,15 +169,19 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
     CHECK(type("kv-cache-memory-bytes") == ArgType::size);
     CHECK(type("model") == ArgType::text);
     CHECK(type("kv-cache-dtype") == ArgType::choice);
-    // The treatments the brief of issue 12 names.
-    for (const char* name : {"enable-lora", "max-loras", "max-lora-rank", "speculative-config", "cpu-offload-gb",
+    // The treatments the brief of issue 12 names (LoRA modelled since issue 15, addendum 3 §20).
+    for (const char* name : {"enable-lora", "max-loras", "max-lora-rank", "lora-dtype", "fully-sharded-loras"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
+    }
+    for (const char* name : {"speculative-config", "cpu-offload-gb",
                              "enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
                              "enable-sleep-mode", "compilation-config", "cuda-graph-sizes", "kv-transfer-config",
                              "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);
     }
-    for (const char* name : {"host", "port", "api-key", "served-model-name", "tool-call-parser", "swap-space"}) {
+    for (const char* name : {"host", "port", "api-key", "served-model-name", "tool-call-parser", "swap-space", "max-cpu-loras", "lora-modules"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::no_memory_effect);
     }

@@ -74,6 +74,11 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::mamba_cache_mode:
     case PlanField::mamba_cache_dtype:
     case PlanField::mamba_ssm_cache_dtype: return std::nullopt; // not read from logs yet
+    case PlanField::enable_lora: return seen(g.enable_lora);
+    case PlanField::max_loras: return seen(g.max_loras);
+    case PlanField::max_lora_rank: return seen(g.max_lora_rank);
+    case PlanField::lora_dtype: return seen(g.lora_dtype);
+    case PlanField::fully_sharded_loras: return seen(g.fully_sharded_loras);
     }
     return std::nullopt;
 }
