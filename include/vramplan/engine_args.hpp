@@ -41,9 +41,12 @@ enum class PlanField : std::uint8_t {
     mamba_cache_mode,
     mamba_cache_dtype,
     mamba_ssm_cache_dtype,
+    optimization_level,
+    compilation_config,
+    cuda_graph_sizes,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 17;
+inline constexpr std::size_t k_plan_field_count = 20;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -4,6 +4,7 @@
 #include <vramplan/engine_args.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -38,6 +39,42 @@ std::optional<std::string> pinned_command(const Recommendation& rec, const std::
 
 namespace {
 
+/// --compilation-config's JSON for the graph flags given (--cuda-graph-sizes' own excepted), or nullopt.
+std::optional<std::string> compilation_config_value(const GraphFlags& g) {
+    nlohmann::json j = nlohmann::json::object();
+    if (g.level && !g.level_is_optimization_flag) {
+        j["level"] = *g.level;
+    }
+    if (g.mode) {
+        j["cudagraph_mode"] = std::string(cudagraph_mode_name(*g.mode));
+    }
+    if (g.use_cudagraph_off) {
+        j["use_cudagraph"] = false;
+    }
+    if (!g.from_scheduler_flag && !g.sizes.empty()) {
+        j["cudagraph_capture_sizes"] = g.sizes;
+    }
+    if (!g.from_scheduler_flag && g.max_size) {
+        j["max_cudagraph_capture_size"] = *g.max_size;
+    }
+    return j.empty() ? std::nullopt : std::optional(j.dump());
+}
+
+/// --cuda-graph-sizes as given: the list, or its one value.
+std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
+    if (!g.from_scheduler_flag) {
+        return std::nullopt;
+    }
+    if (g.sizes.empty()) {
+        return g.max_size ? std::optional(std::to_string(*g.max_size)) : std::nullopt;
+    }
+    std::string out;
+    for (const std::uint64_t x : g.sizes) {
+        out += (out.empty() ? "" : " ") + std::to_string(x);
+    }
+    return out;
+}
+
 /// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
 /// flag of the command: the model is positional, quantization comes from the checkpoint).
 std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, const ResolvedConfig& c) {
@@ -61,6 +98,10 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::mamba_cache_mode: return r.mamba_cache_mode.empty() ? std::nullopt : std::optional(r.mamba_cache_mode);
     case PlanField::mamba_cache_dtype: return r.mamba_cache_dtype != "auto" ? std::optional(r.mamba_cache_dtype) : std::nullopt;
     case PlanField::mamba_ssm_cache_dtype: return r.mamba_ssm_cache_dtype != "auto" ? std::optional(r.mamba_ssm_cache_dtype) : std::nullopt;
+    case PlanField::optimization_level:
+        return r.graphs.level && r.graphs.level_is_optimization_flag ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
+    case PlanField::compilation_config: return compilation_config_value(r.graphs);
+    case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
     }
     return std::nullopt;
 }

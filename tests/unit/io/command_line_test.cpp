@@ -73,7 +73,10 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::enable_prefix_caching:
     case PlanField::mamba_cache_mode:
     case PlanField::mamba_cache_dtype:
-    case PlanField::mamba_ssm_cache_dtype: return std::nullopt; // not read from logs yet
+    case PlanField::mamba_ssm_cache_dtype:
+    case PlanField::optimization_level:
+    case PlanField::compilation_config:
+    case PlanField::cuda_graph_sizes: return std::nullopt; // not read from logs yet
     }
     return std::nullopt;
 }
