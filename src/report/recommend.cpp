@@ -39,10 +39,16 @@ std::optional<std::string> pinned_command(const Recommendation& rec, const std::
 
 namespace {
 
+/// -O N is --optimization-level from ≈0.12 (#26847), the compilation level before.
+bool level_is_optimization(const PlanRequest& r) {
+    return r.graphs.level && (r.graphs.level_is_optimization_flag || r.version >= VllmVersion{0, 12, 0});
+}
+
 /// --compilation-config's JSON for the graph flags given (--cuda-graph-sizes' own excepted), or nullopt.
-std::optional<std::string> compilation_config_value(const GraphFlags& g) {
+std::optional<std::string> compilation_config_value(const PlanRequest& r) {
+    const GraphFlags& g = r.graphs;
     nlohmann::json j = nlohmann::json::object();
-    if (g.level && !g.level_is_optimization_flag) {
+    if (g.level && !level_is_optimization(r)) {
         j["level"] = *g.level;
     }
     if (g.mode) {
@@ -99,8 +105,8 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::mamba_cache_dtype: return r.mamba_cache_dtype != "auto" ? std::optional(r.mamba_cache_dtype) : std::nullopt;
     case PlanField::mamba_ssm_cache_dtype: return r.mamba_ssm_cache_dtype != "auto" ? std::optional(r.mamba_ssm_cache_dtype) : std::nullopt;
     case PlanField::optimization_level:
-        return r.graphs.level && r.graphs.level_is_optimization_flag ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
-    case PlanField::compilation_config: return compilation_config_value(r.graphs);
+        return level_is_optimization(r) ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
+    case PlanField::compilation_config: return compilation_config_value(r);
     case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
     }
     return std::nullopt;
@@ -128,7 +134,9 @@ ServeFlags serve_flags(const PlanRequest& r, const ResolvedConfig& c, bool pinne
 std::string serve_command(const std::string& model, const ServeFlags& flags) {
     std::string s = "vllm serve " + model;
     for (const auto& [k, v] : flags) {
-        s += " --" + k + (v.empty() ? "" : " " + v);
+        // JSON (--compilation-config) and lists hold shell characters: single-quote them.
+        const bool plain = v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,/:=@+-") == std::string::npos;
+        s += " --" + k + (v.empty() ? "" : " " + (plain ? v : "'" + v + "'"));
     }
     return s;
 }
