@@ -46,9 +46,12 @@ enum class PlanField : std::uint8_t {
     max_lora_rank,
     lora_dtype,
     fully_sharded_loras,
+    optimization_level,
+    compilation_config,
+    cuda_graph_sizes,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 22;
+inline constexpr std::size_t k_plan_field_count = 25;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

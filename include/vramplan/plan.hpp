@@ -4,6 +4,7 @@
 
 #include <vramplan/bytes.hpp>
 #include <vramplan/fix.hpp>
+#include <vramplan/graphs.hpp>
 #include <vramplan/estimates.hpp>
 #include <vramplan/kv.hpp>
 #include <vramplan/lora.hpp>
@@ -62,6 +63,9 @@ struct PlanRequest {
     Entrypoint entrypoint = Entrypoint::serve;
     std::optional<double> gpu_memory_utilization;
     std::optional<std::uint64_t> max_model_len;
+    /// --max-model-len auto / -1 (#29431, ≈0.14): vLLM fits the length to the KV cache after
+    /// profiling (`_auto_fit_max_model_len`, addendum 3 §26.1); max_model_len stays unset.
+    bool max_model_len_auto = false;
     std::uint32_t tensor_parallel_size = 1;
     std::uint32_t pipeline_parallel_size = 1;
     std::string dtype = "auto";
@@ -70,6 +74,7 @@ struct PlanRequest {
     std::optional<std::uint64_t> max_num_batched_tokens;
     std::optional<std::uint64_t> block_size;
     bool enforce_eager = false;
+    GraphFlags graphs;                     ///< -O, --compilation-config, --cuda-graph-sizes (addendum 3 §25)
     std::optional<Bytes> kv_cache_memory_bytes;
     // Hybrid (Mamba / linear-attention) models; vllm/config/cache.py.
     std::optional<bool> enable_prefix_caching; ///< unset: vLLM's default (on for hybrids from 0.28, #50991)
@@ -110,7 +115,11 @@ struct ResolvedConfig {
     std::string dtype;                 ///< resolved model dtype name ("bfloat16")
     std::uint32_t dtype_bytes = 2;
     std::string kv_cache_dtype;        ///< resolved KV dtype name
-    bool cuda_graphs = true;           ///< false with --enforce-eager (or a release without graphs)
+    bool cuda_graphs = true;           ///< false with --enforce-eager, mode NONE (-O0), or a release without graphs
+    GraphSetting graphs;               ///< the graph modes and sizes vLLM captures (addendum 3 §25)
+    /// --max-model-len auto: max_model_len is the fitted length, `derived_max_model_len` the model's.
+    bool max_model_len_auto = false;
+    std::uint64_t derived_max_model_len = 0;
     bool chunked_prefill = true;       ///< V1 always; V0 above 32K tokens (≥ 0.5.3)
     RunnerChoice runner;               ///< V1 model runner or Model Runner V2 (addendum 2 §14.1)
     /// Tokens a sliding-window layer reserves beyond its window per request: B before 0.26,

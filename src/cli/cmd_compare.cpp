@@ -71,6 +71,9 @@ std::string column_label(PlanField field) {
     case PlanField::lora_dtype: return "lora dtype";
     case PlanField::enable_lora:
     case PlanField::fully_sharded_loras:
+    case PlanField::optimization_level: return "opt level";
+    case PlanField::compilation_config: return "-O";
+    case PlanField::cuda_graph_sizes: return "graph sizes";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:
@@ -120,7 +123,10 @@ Action add_compare_command(CLI::App* cmd, const GlobalOptions& global) {
             }
             const PlanField field = *arg.field;
             const std::string flag = "--" + std::string(arg.name);
-            std::vector<std::string> values = split(base[field], flag);
+            // JSON objects and multi-value flags hold commas of their own: one value, never a list
+            // (-O 0,1,2 is a list of levels).
+            const bool whole = arg.type == ArgType::multi_value || (arg.type == ArgType::json_value && base[field].find_first_of("{[") != std::string::npos);
+            std::vector<std::string> values = whole ? std::vector<std::string>{base[field]} : split(base[field], flag);
             if (field == PlanField::gpu_memory_utilization && base[field].find(':') != std::string::npos) {
                 values.clear();   // a range, as sweep takes it: 0.3:0.9:0.1
                 for (const double u : parse_fraction_list(base[field], flag)) {

@@ -43,7 +43,7 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     modelled("Context length (default: the model's)",
              "max-model-len", "", T::count, F::max_model_len,
              "the model's derived maximum (config.json); -1 / auto fits one request from ≈0.14 (#29431)",
-             "-1 / auto (auto-fit) is not modelled: give the length"),
+             "-1 / auto: the longest context one request fits, after profiling (addendum 3 §26.1)"),
     modelled("Tensor-parallel GPUs",
              "tensor-parallel-size", "tp", T::count, F::tensor_parallel_size, "1 (vllm/config/parallel.py)"),
     modelled("Pipeline stages",
@@ -96,17 +96,26 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     modelled("Split LoRA A (column) and B (row) stacks over TP instead of replicating them",
              "fully-sharded-loras", "", T::boolean, F::fully_sharded_loras, "off (vllm/config/lora.py)",
              "embedding and logits stacks stay whole on every rank (§20.3)"),
+    modelled("Optimization level 0-3 (vLLM 0.12+): O0 eager, O1 PIECEWISE graphs, O2/O3 FULL_AND_PIECEWISE",
+             "optimization-level", "", T::count, F::optimization_level,
+             "2 (vllm/config/vllm.py OptimizationLevel.O2); the flag exists from ≈0.12 (#26847)",
+             "-O N is this flag from ≈0.12; before, the compilation level (graphs only at 3) (§25.1)"),
+    modelled("JSON: cudagraph_mode, cudagraph_capture_sizes, max_cudagraph_capture_size (or a level: -O3)",
+             "compilation-config", "O", T::json_value, F::compilation_config,
+             "the optimization level's (FULL_AND_PIECEWISE from 0.11, #25444; PIECEWISE before); sizes by S and B (spec §7.1)",
+             "graph modes and capture sizes (§25.2-25.3); -O means --optimization-level from ≈0.12 (#26847)"),
+    modelled("Capture sizes (vLLM 0.9-0.12): one value is the largest, several are the list",
+             "cuda-graph-sizes", "", T::multi_value, F::cuda_graph_sizes,
+             "unset: min(2·S, 512) (SchedulerConfig, #17201); removed by #30396 (0.13)",
+             "explicit capture sizes (§25.3)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
                  "MoE all-to-all buffers: DeepEP adds ≥ 1 GiB per GPU and lowers the batch default (§22.4)"),
     not_modelled("async-scheduling", "", T::boolean, "on in recent releases unless pooling or an unsupported speculation (addendum 2 §15.2)",
                  "KV bytes unchanged; changes the per-request block cap of sliding-window models (addendum 2 §16.2)"),
-    not_modelled("compilation-config", "O", T::json_value, "",
-                 "capture sizes and graph modes change CUDA-graph memory (§25); -O means --optimization-level from ≈0.12 (#26847)"),
     not_modelled("config", "", T::text, "", "a YAML file of more flags: `vramplan check` reads such a file itself, but not one named here"),
     not_modelled("cpu-offload-gb", "", T::size, "0", "GiB of decoder weights moved to pinned host memory: weights shrink by about that much (§24.1)"),
-    not_modelled("cuda-graph-sizes", "", T::multi_value, "", "explicit capture sizes change CUDA-graph memory (§25.3); removed ≈0.13"),
     not_modelled("data-parallel-size", "dp", T::count, "1", "per GPU like one engine, except MoE experts sharded over TP×DP (§22.1)"),
     not_modelled("decode-context-parallel-size", "dcp", T::count, "1", "KV per request split over the ranks (§22.5)"),
     not_modelled("disable-custom-all-reduce", "", T::boolean, "off", "drops the custom all-reduce buffers of non-torch memory at TP ≥ 2 (§26.6)"),
@@ -290,7 +299,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::fully_sharded_loras) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::cuda_graph_sizes) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

@@ -258,7 +258,10 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
     c.max_num_seqs_is_default = !r.max_num_seqs.has_value();
     c.dtype = resolve_dtype(r, notes);
     c.dtype_bytes = dtype_size(c.dtype);
-    c.cuda_graphs = !r.enforce_eager && era.cuda_graphs_supported;
+    c.graphs = resolve_graph_setting(r.graphs, era, notes);
+    c.cuda_graphs = !r.enforce_eager && era.cuda_graphs_supported && c.graphs.mode != CudaGraphMode::none;
+    c.max_model_len_auto = r.max_model_len_auto && !r.max_model_len;   // a length a solver sets wins
+    c.derived_max_model_len = r.model.max_model_len;
     c.runner = choose_model_runner(r.model, era);
     c.in_flight_tokens = in_flight_tokens(r, era, c.runner.runner, c.max_num_batched_tokens);
     c.kv_cache_dtype = r.kv_cache_dtype;
@@ -470,9 +473,10 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
         w.runner_buffers_in_budget = plan.era.non_kv_total_consumed;
     }
     if (c.cuda_graphs) {
-        w.capture_sizes = capture_sizes(plan.era, c.max_num_seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10).size();
+        const std::vector<std::uint64_t> sizes = capture_sizes(plan.era, c.graphs, c.max_num_seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10);
+        w.capture_sizes = sizes.size();
         // With LoRA every size is captured once per LoRA case (addendum 3 §20.5).
-        w.cuda_graphs = cuda_graph_bytes(plan.era, w.end_layer - w.first_layer, checked_mul(w.capture_sizes, c.lora_graph_cases));
+        w.cuda_graphs = checked_mul(setting_graph_bytes(plan.era, c.graphs, w.end_layer - w.first_layer, sizes, c.max_num_seqs), c.lora_graph_cases);
     }
     return w;
 }
@@ -699,6 +703,36 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     w.errors = term_errors(r, era, w, stage.shape);
 }
 
+/// --max-model-len auto: vLLM's _auto_fit_max_model_len (v1/core/kv_cache_utils.py:1982-2045 @main,
+/// addendum 3 §26.1): the least over the workers of the longest request their KV cache holds
+/// (estimate_max_model_len on the KV cache less the null block from 0.28, #47272), at most the
+/// derived length. B and the capture sizes keep the derived length's values (fixed before the fit).
+/// A fit of 0 is vLLM's "Cannot auto-fit" error, worded by kv_cache_failure.
+void auto_fit_max_model_len(Plan& plan) {
+    ResolvedConfig& c = plan.config;
+    if (!c.max_model_len_auto) {
+        return;
+    }
+    std::uint64_t fit = c.max_model_len;
+    for (const WorkerPlan& w : plan.workers) {
+        fit = std::min(fit, w.estimated_max_model_len);
+    }
+    if (fit == 0) {
+        return;
+    }
+    if (fit >= c.max_model_len) {
+        plan.notes.push_back("max_model_len auto → " + std::to_string(fit) + " (the model's full context fits one request)");
+        return;
+    }
+    c.max_model_len = fit;
+    for (WorkerPlan& w : plan.workers) {
+        w.request_bytes = worker_request_bytes(plan.kv, w.layer_counts, fit, c.in_flight_tokens);
+        w.estimated_max_model_len = estimate_max_model_len(plan.kv, w.layer_counts, w.kv_for_check, fit, c.in_flight_tokens);
+    }
+    plan.notes.push_back("max_model_len auto → " + std::to_string(fit) + " (fits one request; reduced from the model's " +
+                         std::to_string(c.derived_max_model_len) + ")");
+}
+
 /// get_kv_cache_configs: every worker uses the minimum number of blocks; the capacity is the
 /// deciding worker's, with its range over the error bars.
 void settle_capacity(Plan& plan) {
@@ -836,6 +870,12 @@ std::optional<Verdict> kv_cache_failure(const Plan& plan) {
             v.error = kv_too_small_error(plan, w);
         } else {
             continue;
+        }
+        if (plan.config.max_model_len_auto && !v0) {
+            // _auto_fit_max_model_len runs before the checks (kv_cache_utils.py:2021-2025 @main).
+            v.failure = Failure::no_kv_memory;
+            v.error = "Cannot auto-fit max_model_len: not enough GPU memory available to serve even a single token. "
+                      "Try increasing `gpu_memory_utilization`.";
         }
         v.fixes = kv_cache_fixes(plan, w, v0 ? v0_tokens : w.estimated_max_model_len);
         return v;
@@ -1123,6 +1163,13 @@ std::string validate(const PlanRequest& r) {
     if (why.empty()) {
         why = validate_lora_flags(r);
     }
+    if (why.empty()) {
+        why = validate_graph_flags(r.graphs, r.version);
+    }
+    if (why.empty() && r.max_model_len_auto && r.version < VllmVersion{0, 14, 0}) {
+        // -1 / auto is accepted from #29431 (≈0.14, addendum 3 §26.1).
+        why = "--max-model-len: auto (-1) is accepted from vLLM 0.14 (#29431), not " + r.version.str() + "; give the length";
+    }
     return why.empty() ? validate_flags(r) : why;
 }
 
@@ -1152,7 +1199,9 @@ Plan make_plan(const PlanRequest& r) {
         settle_worker(w, plan, stage);
         plan.workers.push_back(std::move(w));
     }
-    // 5. Verdict: the deciding worker's capacity, whether vLLM starts, and the fixes when not.
+    // 5. Verdict: --max-model-len auto's fit, the deciding worker's capacity, whether vLLM starts,
+    // and the fixes when not.
+    auto_fit_max_model_len(plan);
     settle_capacity(plan);
     judge(plan);
     return plan;

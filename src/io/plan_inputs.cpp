@@ -5,6 +5,7 @@
 
 #include <vramplan/io/deployment.hpp>
 #include <vramplan/io/gpu_detect.hpp>
+#include <vramplan/io/graph_flags.hpp>
 #include <vramplan/units.hpp>
 
 #include <vramplan/io/errors.hpp>
@@ -241,7 +242,9 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
     if (!utilization.empty()) {
         req.gpu_memory_utilization = parse_fraction(utilization, flag_of(F::gpu_memory_utilization));
     }
-    if (!max_len.empty()) {
+    if (ascii_lower(max_len) == "auto" || max_len == "-1") {
+        req.max_model_len_auto = true;   // vLLM fits it after profiling (addendum 3 §26.1)
+    } else if (!max_len.empty()) {
         req.max_model_len = parse_count(max_len, flag_of(F::max_model_len), std::uint64_t{1} << 40);
     }
     if (!o[F::tensor_parallel_size].empty()) {
@@ -262,6 +265,7 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
         req.block_size = parse_count(o[F::block_size], flag_of(F::block_size), k_max_block_size);
     }
     req.enforce_eager = !o[F::enforce_eager].empty() && parse_switch(o[F::enforce_eager], F::enforce_eager);
+    req.graphs = parse_graph_flags(o[F::optimization_level], o[F::compilation_config], o[F::cuda_graph_sizes]);
     if (!o[F::kv_cache_memory_bytes].empty()) {
         req.kv_cache_memory_bytes = parse_size(o[F::kv_cache_memory_bytes], flag_of(F::kv_cache_memory_bytes));
     }

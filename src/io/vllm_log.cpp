@@ -742,7 +742,10 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::enable_prefix_caching:
     case PlanField::mamba_cache_mode:
     case PlanField::mamba_cache_dtype:
-    case PlanField::mamba_ssm_cache_dtype: return; // not read from logs yet
+    case PlanField::mamba_ssm_cache_dtype:
+    case PlanField::optimization_level:
+    case PlanField::compilation_config:
+    case PlanField::cuda_graph_sizes: return; // not read from logs yet
     }
 }
 

@@ -4,6 +4,7 @@
 #include <vramplan/engine_args.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -38,6 +39,48 @@ std::optional<std::string> pinned_command(const Recommendation& rec, const std::
 
 namespace {
 
+/// -O N is --optimization-level from ≈0.12 (#26847), the compilation level before.
+bool level_is_optimization(const PlanRequest& r) {
+    return r.graphs.level && (r.graphs.level_is_optimization_flag || r.version >= VllmVersion{0, 12, 0});
+}
+
+/// --compilation-config's JSON for the graph flags given (--cuda-graph-sizes' own excepted), or nullopt.
+std::optional<std::string> compilation_config_value(const PlanRequest& r) {
+    const GraphFlags& g = r.graphs;
+    nlohmann::json j = nlohmann::json::object();
+    if (g.level && !level_is_optimization(r)) {
+        j["level"] = *g.level;
+    }
+    if (g.mode) {
+        j["cudagraph_mode"] = std::string(cudagraph_mode_name(*g.mode));
+    }
+    if (g.use_cudagraph_off) {
+        j["use_cudagraph"] = false;
+    }
+    if (!g.from_scheduler_flag && !g.sizes.empty()) {
+        j["cudagraph_capture_sizes"] = g.sizes;
+    }
+    if (!g.from_scheduler_flag && g.max_size) {
+        j["max_cudagraph_capture_size"] = *g.max_size;
+    }
+    return j.empty() ? std::nullopt : std::optional(j.dump());
+}
+
+/// --cuda-graph-sizes as given: the list, or its one value.
+std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
+    if (!g.from_scheduler_flag) {
+        return std::nullopt;
+    }
+    if (g.sizes.empty()) {
+        return g.max_size ? std::optional(std::to_string(*g.max_size)) : std::nullopt;
+    }
+    std::string out;
+    for (const std::uint64_t x : g.sizes) {
+        out += (out.empty() ? "" : " ") + std::to_string(x);
+    }
+    return out;
+}
+
 /// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
 /// flag of the command: the model is positional, quantization comes from the checkpoint).
 std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, const ResolvedConfig& c) {
@@ -66,6 +109,10 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::max_lora_rank: return r.enable_lora ? count(r.max_lora_rank) : std::nullopt;
     case PlanField::lora_dtype: return r.enable_lora && r.lora_dtype != "auto" ? std::optional(r.lora_dtype) : std::nullopt;
     case PlanField::fully_sharded_loras: return r.enable_lora && r.fully_sharded_loras ? std::optional(std::string()) : std::nullopt;
+    case PlanField::optimization_level:
+        return level_is_optimization(r) ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
+    case PlanField::compilation_config: return compilation_config_value(r);
+    case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
     }
     return std::nullopt;
 }
@@ -92,7 +139,9 @@ ServeFlags serve_flags(const PlanRequest& r, const ResolvedConfig& c, bool pinne
 std::string serve_command(const std::string& model, const ServeFlags& flags) {
     std::string s = "vllm serve " + model;
     for (const auto& [k, v] : flags) {
-        s += " --" + k + (v.empty() ? "" : " " + v);
+        // JSON (--compilation-config) and lists hold shell characters: single-quote them.
+        const bool plain = v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,/:=@+-") == std::string::npos;
+        s += " --" + k + (v.empty() ? "" : " " + (plain ? v : "'" + v + "'"));
     }
     return s;
 }

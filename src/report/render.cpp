@@ -14,6 +14,24 @@ using nlohmann::json;
 
 namespace {
 
+/// The graph mode for --explain: the era's default, or the mode chosen (addendum 3 §25.2).
+std::string graph_mode_explain(const GraphSetting& g) {
+    return std::string(cudagraph_mode_name(g.mode)) + (g.mode == g.era_default ? ", " : " (" + g.source + "), ");
+}
+
+/// " x captures/default captures (...)" when the mode is not the era's default: the per-piece
+/// constant was fitted to the default mode, and the estimate is linear in graphs (addendum 3 §25.4).
+std::string graph_mode_scale(const Plan& p) {
+    const ResolvedConfig& c = p.config;
+    if (p.era.engine == Engine::v0 || c.graphs.mode == c.graphs.era_default) {
+        return "";
+    }
+    const std::vector<std::uint64_t> sizes = capture_sizes(p.era, c.graphs, c.max_num_seqs, c.max_num_batched_tokens, p.request.gpu.compute_major == 10);
+    return fmt::format(" x {}/{} graph captures ({} of {}, addendum 3 §25.4)", graph_captures(c.graphs.mode, sizes, c.max_num_seqs),
+                       graph_captures(c.graphs.era_default, sizes, c.max_num_seqs), cudagraph_mode_name(c.graphs.mode),
+                       cudagraph_mode_name(c.graphs.era_default));
+}
+
 std::string pct(SignedBytes b, Bytes total) {
     return fixed(100.0 * static_cast<double>(b) / static_cast<double>(total), 1) + "%";
 }
@@ -126,7 +144,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     const auto short_flag = [](PlanField f) { return "-" + std::string(engine_arg_for(f).short_form); };
     out += fmt::format("  flags  {} {}{} {} {}{} {} {} {} {}\n", flag(F::gpu_memory_utilization), fixed(c.gpu_memory_utilization, 2),
                        c.utilization_is_default ? " (default)" : "", flag(F::max_model_len), c.max_model_len,
-                       c.max_model_len_is_default ? " (model default)" : "", short_flag(F::tensor_parallel_size), p.request.tensor_parallel_size,
+                       c.max_model_len_auto ? " (auto-fit)" : c.max_model_len_is_default ? " (model default)" : "", short_flag(F::tensor_parallel_size), p.request.tensor_parallel_size,
                        short_flag(F::pipeline_parallel_size), p.request.pipeline_parallel_size);
     out += fmt::format("         {} {}{} {} {}{} {} {}{}\n", flag(F::max_num_seqs), c.max_num_seqs, c.max_num_seqs_is_default ? " (default)" : "",
                        flag(F::max_num_batched_tokens), c.max_num_batched_tokens, c.max_num_batched_tokens_is_default ? " (default)" : "",
@@ -135,6 +153,12 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
         out += fmt::format("         {} {} {} {} {} {} {}{}\n", flag(F::enable_lora), flag(F::max_loras), c.max_loras, flag(F::max_lora_rank),
                            c.max_lora_rank, flag(F::lora_dtype), p.request.lora_dtype,
                            p.request.fully_sharded_loras ? " " + flag(F::fully_sharded_loras) : "");
+    }
+    if (p.request.graphs.any() && p.era.engine == Engine::v1) {
+        // Graph flags given (addendum 3 §25): the mode they resolve to and how many sizes.
+        out += fmt::format("         cudagraph_mode {}{}{}\n", cudagraph_mode_name(c.graphs.mode),
+                           c.graphs.source.empty() ? "" : " (" + c.graphs.source + ")",
+                           c.cuda_graphs ? fmt::format(", {} capture sizes{}", w0.capture_sizes, c.graphs.sizes.empty() ? "" : " (explicit)") : "");
     }
     out += "\n";
 
@@ -192,6 +216,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     if (!graphs_in) {
         rows.push_back({c.cuda_graphs            ? "  CUDA graphs (captured after KV)"
                         : p.request.enforce_eager ? "  CUDA graphs (--enforce-eager)"
+                        : p.request.graphs.any() && c.graphs.mode == CudaGraphMode::none ? "  CUDA graphs (cudagraph_mode NONE)"
                                                   : "  CUDA graphs (none before 0.2.6)",
                         col([](const WorkerPlan& w) { return to_signed(w.cuda_graphs); })});
     }
@@ -367,12 +392,13 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                             gib2(to_signed(s.non_torch)), p.request.tensor_parallel_size, p.request.gpu.compute_major,
                                             p.request.gpu.compute_minor, p.request.version.str()));
         if (c.cuda_graphs) {
-            line("cuda graphs" + tag, fmt::format("{} capture sizes{} x ({} layers + 1) x {} B = {} B = {} GiB, {}", s.capture_sizes,
+            line("cuda graphs" + tag, fmt::format("{} capture sizes{} x ({} layers + 1) x {} B{} = {} B = {} GiB, {}", s.capture_sizes,
                                                   c.lora_graph_cases > 1 ? fmt::format(" x {} LoRA cases (no LoRA, max-loras + 1; addendum 3 §20.5)", c.lora_graph_cases) : std::string(),
-                                                  s.end_layer - s.first_layer, grouped(graph_bytes_per_piece(p.era)), grouped(s.cuda_graphs),
+                                                  s.end_layer - s.first_layer, grouped(graph_bytes_per_piece(p.era)), graph_mode_scale(p),
+                                                  grouped(s.cuda_graphs),
                                                   gib2(to_signed(s.cuda_graphs)),
                                                   std::string(p.era.engine == Engine::v0 ? "V0 full decode graphs, "
-                                                              : p.era.full_and_piecewise ? "FULL_AND_PIECEWISE, " : "PIECEWISE, ") +
+                                                              : graph_mode_explain(c.graphs)) +
                                                       (s.cuda_graphs_in_budget ? "vLLM's estimate subtracted from the budget (v0.21+)"
                                                                                : "captured after the KV cache, outside the budget")));
         }

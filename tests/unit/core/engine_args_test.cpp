@@ -176,10 +176,14 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
     }
     for (const char* name : {"speculative-config", "cpu-offload-gb",
                              "enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
-                             "enable-sleep-mode", "compilation-config", "cuda-graph-sizes", "kv-transfer-config",
-                             "hf-overrides", "load-format"}) {
+                             "enable-sleep-mode", "kv-transfer-config", "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);
+    }
+    // Issue 15 item 6: the graph settings are modelled (addendum 3 §25).
+    for (const char* name : {"compilation-config", "cuda-graph-sizes", "optimization-level"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
     }
     for (const char* name : {"host", "port", "api-key", "served-model-name", "tool-call-parser", "swap-space", "max-cpu-loras", "lora-modules"}) {
         INFO(name);

@@ -79,6 +79,9 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::max_lora_rank: return seen(g.max_lora_rank);
     case PlanField::lora_dtype: return seen(g.lora_dtype);
     case PlanField::fully_sharded_loras: return seen(g.fully_sharded_loras);
+    case PlanField::optimization_level:
+    case PlanField::compilation_config:
+    case PlanField::cuda_graph_sizes: return std::nullopt; // not read from logs yet
     }
     return std::nullopt;
 }
