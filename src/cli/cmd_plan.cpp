@@ -88,7 +88,7 @@ Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
                                  grouped(built.model.checkpoint->bytes) + " B)");
         }
         PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin),
-                        not_modelled};
+                        not_modelled, built.warnings};
         if (o.format == "json") {
             nlohmann::json j = plan_json(plan, ctx);
             j["snapshot"] = snapshot_json(snapshot);

@@ -100,7 +100,7 @@ Action add_recommend_command(CLI::App* cmd, const GlobalOptions& global) {
             rec.plan.notes.push_back(n);
         }
         const PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin),
-                              not_modelled};
+                              not_modelled, built.warnings};
         if (o.format == "yaml") {
             // The YAML is a config file to use as it is: the warning goes where a person sees it.
             for (const NotModelledFlag& f : not_modelled) {

@@ -37,6 +37,9 @@ void check_one(const Catalog& catalog, const Deployment& d, const Policy& pol, c
     const BuiltRequest built = build_request(catalog, p, false);
     res.gpu = built.request.gpu.id;
     res.plan = make_plan(built.request);
+    for (const std::string& w : built.warnings) {
+        res.notes.push_back("warning: " + w);
+    }
     const PolicyResult judged = evaluate_policy(built.request, *res.plan, pol, fit);
     res.violations = judged.violations;
     res.fix_all = judged.fix_all;

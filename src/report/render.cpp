@@ -159,6 +159,9 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     out += fmt::format("         {} {}{} {} {}{} {} {}{}\n", flag(F::max_num_seqs), c.max_num_seqs, c.max_num_seqs_is_default ? " (default)" : "",
                        flag(F::max_num_batched_tokens), c.max_num_batched_tokens, c.max_num_batched_tokens_is_default ? " (default)" : "",
                        flag(F::kv_cache_dtype), kv_dtype_label(p), p.request.enforce_eager ? " " + flag(F::enforce_eager) : "");
+    for (const std::string& w : ctx.warnings) {
+        out += "warning: " + w + "\n";
+    }
     out += not_modelled_warning(ctx.not_modelled);
     out += "\n";
 
@@ -584,6 +587,9 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                                                   {"conv_dtype", c.mamba_conv_dtype},
                                                   {"ssm_dtype", c.mamba_ssm_dtype},
                                                   {"ssm_dtype_source", c.mamba_dtype_source}};
+    }
+    if (!ctx.warnings.empty()) {
+        out["warnings"] = ctx.warnings;   // only when there are any
     }
     if (!ctx.not_modelled.empty()) {
         out["not_modelled_flags"] = not_modelled_json(ctx.not_modelled);   // only when there are any: other reports keep their keys

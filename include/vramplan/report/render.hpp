@@ -28,6 +28,9 @@ struct PlanContext {
     /// Flags of the inputs (a pasted vLLM command) that may change GPU memory and that the plan
     /// ignores: a warning line in text, `not_modelled_flags` in JSON (only when there are any).
     std::vector<NotModelledFlag> not_modelled;
+    /// Other warnings about the inputs (an unknown architecture): `warning:` lines in text,
+    /// `warnings` in JSON (only when there are any).
+    std::vector<std::string> warnings;
 };
 
 /// One ignored flag for a report: "--enable-lora: LoRA weight stacks … (addendum 3 §20)" (the
