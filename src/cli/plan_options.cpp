@@ -76,7 +76,7 @@ const std::vector<std::pair<std::string, std::string>>& vllm_short_flags() {
 }
 
 void add_vllm_command_option(CLI::App* cmd, std::vector<std::string>& words) {
-    cmd->add_option("vllm-command", words, "-- then a whole vLLM command line (vllm serve MODEL --flag …): its flags as if given here")
+    cmd->add_option("vllm-command", words, "-- then a whole vLLM command line (vllm serve MODEL --flag ...): its flags as if given here")
         ->type_name("-- VLLM-COMMAND");
 }
 
