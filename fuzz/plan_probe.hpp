@@ -31,7 +31,7 @@ inline void probe_plan(const PlanRequest& request) {
             fail(e);
         }
         const SnapshotEstimate snap = estimate_snapshot(plan, SnapshotParams{}, std::nullopt);
-        const PlanContext ctx{"fuzz", "fuzz", "fuzz", "fuzz", "catalog"};
+        const PlanContext ctx{"fuzz", "fuzz", "fuzz", "fuzz", "catalog", {}, {}};
         (void)render_text(plan, ctx, &snap);
         (void)render_explain(plan);
         (void)render_bar(plan, 80);

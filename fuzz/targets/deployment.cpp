@@ -7,6 +7,7 @@
 #include <vramplan/io/plan_inputs.hpp>
 
 #include <vramplan/io/deployment.hpp>
+#include <vramplan/io/vllm_command.hpp>
 
 namespace {
 void plan_deployment(const vramplan::Deployment& d) {
@@ -15,6 +16,7 @@ void plan_deployment(const vramplan::Deployment& d) {
     options.gpu = "h100";
     fuzz::accepts([&] {
         (void)apply_deployment_flags(d, options);
+        (void)not_modelled_flags(d);   // what check warns about
         options[PlanField::model] = catalog_model_name(fuzz::catalog(), options[PlanField::model]);
         if (fuzz::catalog().find_model(options[PlanField::model]) == nullptr) {
             options[PlanField::model] = "qwen2.5-1.5b-instruct";   // never read paths a fuzzed input names

@@ -93,6 +93,13 @@ struct EngineArg {
     [[nodiscard]] constexpr bool is_switch() const { return type == ArgType::boolean; }
 };
 
+/// A flag in a plan's inputs that may change GPU memory and that the plan ignores: a
+/// `not_modelled` row (or a flag missing from the table), for reports to warn about.
+struct NotModelledFlag {
+    std::string name; ///< as vLLM spells it, with its dashes: "--enable-lora"
+    std::string note; ///< the row's note: what it changes, with its addendum § ("(§20)")
+};
+
 /// Every row, in the table's order (modelled rows in PlanField order, then not_modelled, then
 /// no_memory_effect, each alphabetical).
 std::span<const EngineArg> engine_args();

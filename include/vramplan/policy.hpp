@@ -4,6 +4,7 @@
 /// format is read by io/policy.hpp; the report layer renders the results.
 
 #include <vramplan/coldstart.hpp>
+#include <vramplan/engine_args.hpp>
 #include <vramplan/fix.hpp>
 #include <vramplan/plan.hpp>
 
@@ -86,7 +87,12 @@ struct DeploymentCheck {
     std::optional<FixAll> fix_all;
     std::vector<std::string> notes;
     std::string error;        ///< the deployment could not be planned (bad input inside it)
+    /// Flags of the deployment that may change GPU memory and that the plan ignores: a check
+    /// that passes with any of them is a warning, not a silent pass.
+    std::vector<NotModelledFlag> not_modelled;
     [[nodiscard]] bool passed() const { return error.empty() && violations.empty(); }
+    /// Passed, but the plan ignored flags that may change GPU memory (reported as WARN).
+    [[nodiscard]] bool warned() const { return passed() && !not_modelled.empty(); }
 };
 
 /// vLLM's own use of one GPU: the budget and what it takes outside it (context, graphs).

@@ -7,6 +7,8 @@
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
+#include <vramplan/io/vllm_command.hpp>
+#include <vramplan/report/render.hpp>
 #include <vramplan/report/compare.hpp>
 #include <vramplan/report/wrap.hpp>
 #include <vramplan/solve.hpp>
@@ -24,6 +26,7 @@ constexpr std::size_t k_max_scenarios = 64;
 
 struct CompareOptions {
     PlanInputs vllm;
+    std::vector<std::string> vllm_command;
     std::string format = "text";
     std::string width;
     std::string presets;
@@ -100,6 +103,7 @@ Action add_compare_command(CLI::App* cmd, const GlobalOptions& global) {
     cmd->add_option("--entrypoint", v.entrypoint, "serve or llm")->check(CLI::IsMember({"serve", "llm"}));
     cmd->add_option("--preset", opts->presets, "Preset(s) filled in for each model and GPU (serverless-cold-start,balanced,…)");
     cmd->add_option("--format,-f", opts->format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+    add_vllm_command_option(cmd, opts->vllm_command);
     cmd->add_option("--width", opts->width, "Width for text, 40 to 1000 columns (default: the terminal's, else $COLUMNS, else 80)");
     return [opts, &global]() -> int {
         const CompareOptions& o = *opts;
@@ -115,7 +119,11 @@ Action add_compare_command(CLI::App* cmd, const GlobalOptions& global) {
             std::vector<std::string> values;
             std::function<void(Choice&, const std::string&)> set;
         };
-        const PlanInputs& base = o.vllm;
+        PlanInputs base = o.vllm;
+        std::vector<NotModelledFlag> not_modelled;
+        if (!o.vllm_command.empty()) {
+            not_modelled = apply_vllm_command(o.vllm_command, base);
+        }
         std::vector<Axis> axes{{"", split(base.gpu, "--gpu"), [](Choice& c, const std::string& x) { c.vllm.gpu = x; }}};
         for (const EngineArg& arg : engine_args()) {
             if (!arg.field || arg.is_switch()) {
@@ -179,13 +187,24 @@ Action add_compare_command(CLI::App* cmd, const GlobalOptions& global) {
             }
             scenarios.push_back({label, make_plan(req), built.model.label});
         }
+        const std::string warning = not_modelled_warning(not_modelled);
         if (o.format == "json") {
-            std::cout << compare_json(scenarios).dump(2) << "\n";
+            nlohmann::json j = compare_json(scenarios);
+            if (!not_modelled.empty()) {
+                j["not_modelled_flags"] = not_modelled_json(not_modelled);   // only when there are any
+            }
+            std::cout << j.dump(2) << "\n";
         } else if (o.format == "markdown") {
-            std::cout << render_compare_markdown(scenarios);
+            std::string quoted;
+            for (std::size_t at = 0; at < warning.size();) {
+                const std::size_t end = warning.find('\n', at);
+                quoted += "> " + warning.substr(at, end - at) + "\n";
+                at = end + 1;
+            }
+            std::cout << (quoted.empty() ? "" : quoted + "\n") << render_compare_markdown(scenarios);
         } else {
             const std::size_t width = terminal_width(o.width);
-            std::cout << wrap_text(render_compare_text(scenarios, width), width);
+            std::cout << wrap_text(warning + render_compare_text(scenarios, width), width);
         }
         return k_exit_ok;
     };

@@ -7,6 +7,7 @@
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/resolve.hpp>
 #include <vramplan/io/sizes.hpp>
+#include <vramplan/io/vllm_command.hpp>
 #include <vramplan/plan.hpp>
 #include <vramplan/report/render.hpp>
 #include <vramplan/report/wrap.hpp>
@@ -38,6 +39,7 @@ namespace {
 
 struct PlanCommandOptions {
     PlanInputs vllm;
+    std::vector<std::string> vllm_command;
     SnapshotInputs snapshot;
     std::string calibration;
     std::string format = "text";
@@ -51,6 +53,7 @@ Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<PlanCommandOptions>();
     add_plan_options(cmd, opts->vllm);
     add_snapshot_options(cmd, opts->snapshot);
+    add_vllm_command_option(cmd, opts->vllm_command);
     cmd->add_option("--calibration", opts->calibration, "Calibration file from `vramplan calibrate`: measured terms replace estimates");
     cmd->add_option("--format,-f", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
     cmd->add_flag("--explain", opts->explain, "Print every formula with its numbers");
@@ -60,7 +63,12 @@ Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
     return [opts, &global]() -> int {
         const PlanCommandOptions& o = *opts;
         const Catalog catalog = Catalog::load(profile_directories(global));
-        BuiltRequest built = build_request(catalog, o.vllm, true);
+        PlanInputs inputs = o.vllm;
+        std::vector<NotModelledFlag> not_modelled;
+        if (!o.vllm_command.empty()) {
+            not_modelled = apply_vllm_command(o.vllm_command, inputs);
+        }
+        BuiltRequest built = build_request(catalog, inputs, true);
         std::vector<std::string> calibration_notes;
         if (!o.calibration.empty()) {
             calibration_notes = apply_calibration_file(o.calibration, built);
@@ -79,7 +87,8 @@ Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
             plan.notes.push_back("weights scaled to the exact checkpoint size from " + built.model.checkpoint->source + " (" +
                                  grouped(built.model.checkpoint->bytes) + " B)");
         }
-        PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin)};
+        PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin),
+                        not_modelled, built.warnings};
         if (o.format == "json") {
             nlohmann::json j = plan_json(plan, ctx);
             j["snapshot"] = snapshot_json(snapshot);

@@ -6,6 +6,7 @@
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/sizes.hpp>
+#include <vramplan/io/vllm_command.hpp>
 #include <vramplan/report/recommend.hpp>
 #include <vramplan/solve.hpp>
 
@@ -18,6 +19,7 @@ namespace {
 
 struct RecommendOptions {
     PlanInputs vllm;
+    std::vector<std::string> vllm_command;
     std::string concurrency;
     std::string kv_tokens;
     bool fit_max_model_len = false;
@@ -32,6 +34,7 @@ struct RecommendOptions {
 Action add_recommend_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<RecommendOptions>();
     add_plan_options(cmd, opts->vllm);
+    add_vllm_command_option(cmd, opts->vllm_command);
     cmd->add_option("--concurrency", opts->concurrency, "Serve this many requests of --max-model-len tokens at once");
     cmd->add_option("--kv-tokens", opts->kv_tokens, "Serve this many tokens of KV cache");
     cmd->add_flag("--fit-max-model-len", opts->fit_max_model_len, "The largest --max-model-len that fits at the utilization");
@@ -50,6 +53,10 @@ Action add_recommend_command(CLI::App* cmd, const GlobalOptions& global) {
         }
         const Catalog catalog = Catalog::load(profile_directories(global));
         PlanInputs vllm = o.vllm;
+        std::vector<NotModelledFlag> not_modelled;
+        if (!o.vllm_command.empty()) {
+            not_modelled = apply_vllm_command(o.vllm_command, vllm);
+        }
         const PresetProfile* preset = o.preset.empty() ? nullptr : &catalog.preset(o.preset);
         if (preset != nullptr && !vllm[PlanField::gpu_memory_utilization].empty()) {
             throw InputError("--gpu-memory-utilization: a preset derives it from the model and the card; drop one of them");
@@ -92,8 +99,13 @@ Action add_recommend_command(CLI::App* cmd, const GlobalOptions& global) {
         for (const std::string& n : built.notes) {
             rec.plan.notes.push_back(n);
         }
-        const PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin)};
+        const PlanContext ctx{built.model.label, built.model.id, built.model.source, built.gpu->source, model_origin_name(built.model.origin),
+                              not_modelled, built.warnings};
         if (o.format == "yaml") {
+            // The YAML is a config file to use as it is: the warning goes where a person sees it.
+            for (const NotModelledFlag& f : not_modelled) {
+                std::cerr << "vramplan: warning: not modelled, the recommendation ignores " << not_modelled_text(f) << "\n";
+            }
             std::cout << render_recommendation_yaml(rec, built.model.label);
         } else if (o.format == "json") {
             std::cout << recommendation_json(rec, ctx, built.model.label).dump(2) << "\n";

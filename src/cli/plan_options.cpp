@@ -75,6 +75,11 @@ const std::vector<std::pair<std::string, std::string>>& vllm_short_flags() {
     return flags;
 }
 
+void add_vllm_command_option(CLI::App* cmd, std::vector<std::string>& words) {
+    cmd->add_option("vllm-command", words, "-- then a whole vLLM command line (vllm serve MODEL --flag ...): its flags as if given here")
+        ->type_name("-- VLLM-COMMAND");
+}
+
 void add_plan_options(CLI::App* cmd, PlanInputs& o) {
     add_engine_options(cmd, o, false, [cmd, &o] {
         cmd->add_option("--gpu,-g", o.gpu, "GPU catalog id (default: a10; see `vramplan gpus`), or auto: this machine's cards (NVML or nvidia-smi)");

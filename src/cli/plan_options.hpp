@@ -22,6 +22,9 @@ void add_plan_options(CLI::App* cmd, PlanInputs& options);
 /// Registers only the modelled engine arguments; `lists` says so in their help (`compare`);
 /// `after_model` registers what comes right after --model in `--help` (the GPU).
 void add_engine_options(CLI::App* cmd, PlanInputs& options, bool lists, const std::function<void()>& after_model);
+/// Registers the positional words after `--`: a whole vLLM command line (`vllm serve MODEL …`)
+/// that io/vllm_command.hpp merges into the plan's inputs.
+void add_vllm_command_option(CLI::App* cmd, std::vector<std::string>& words);
 /// vLLM's two-letter short flags of modelled arguments ("-tp" → "--tensor-parallel-size"), which
 /// CLI11 cannot name: spelt out before parsing.
 const std::vector<std::pair<std::string, std::string>>& vllm_short_flags();

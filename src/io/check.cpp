@@ -3,6 +3,9 @@
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/plan_inputs.hpp>
+#include <vramplan/io/vllm_command.hpp>
+
+#include <algorithm>
 
 namespace vramplan {
 
@@ -34,18 +37,32 @@ void check_one(const Catalog& catalog, const Deployment& d, const Policy& pol, c
     const BuiltRequest built = build_request(catalog, p, false);
     res.gpu = built.request.gpu.id;
     res.plan = make_plan(built.request);
+    for (const std::string& w : built.warnings) {
+        res.notes.push_back("warning: " + w);
+    }
     const PolicyResult judged = evaluate_policy(built.request, *res.plan, pol, fit);
     res.violations = judged.violations;
     res.fix_all = judged.fix_all;
     for (const Violation& v : res.violations) {
         res.violation_lines.push_back(flag_line(d, v.fix_changes_context ? "max-model-len" : "gpu-memory-utilization"));
     }
-    if (!ignored.empty()) {
-        std::string list;
-        for (const std::string& f : ignored) {
-            list += (list.empty() ? "" : ", ") + f;
+    // Ignored flags: those that may move memory are warnings (DeploymentCheck::warned); the rest
+    // are the engine table's no_memory_effect rows (and switches turned off), a note.
+    res.not_modelled = not_modelled_flags(d);
+    std::vector<std::string> no_effect;
+    for (const std::string& f : ignored) {
+        const std::string base = f.substr(0, f.find('.'));
+        const bool warned = std::any_of(res.not_modelled.begin(), res.not_modelled.end(), [&](const NotModelledFlag& n) { return n.name == base; });
+        if (!warned && std::find(no_effect.begin(), no_effect.end(), base) == no_effect.end()) {
+            no_effect.push_back(base);
         }
-        res.notes.push_back("vLLM flags that do not change the memory plan were ignored: " + list);
+    }
+    std::string list;
+    for (const std::string& f : no_effect) {
+        list += (list.empty() ? "" : ", ") + f;
+    }
+    if (!list.empty()) {
+        res.notes.push_back("vLLM flags without effect on GPU memory at startup: " + list);
     }
 }
 

@@ -667,7 +667,29 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     }
     m.vision.params = vision_params(r);
     parse_quantization(r, m, notes);
+    const std::vector<std::string>& known = known_model_types();
+    if (!mt.empty() && !std::binary_search(known.begin(), known.end(), mt)) {
+        out.warnings.push_back("architecture " + (m.architecture.empty() ? std::string("?") : m.architecture) + " (model_type '" + mt +
+                               "') is not one vramplan knows: planned as a Llama-shaped decoder of config.json's sizes (gated MLP, "
+                               "RMSNorm, rotary positions, every layer full attention with num_key_value_heads x head_dim KV), "
+                               "which may be wrong for it");
+    }
     return out;
+}
+
+const std::vector<std::string>& known_model_types() {
+    // The families this parser names (hf_config.cpp, hf_config_hybrid.cpp) and the Llama-shaped
+    // decoders the catalog plans (profiles/models), each read by the shapes above.
+    static const std::vector<std::string> types = [] {
+        std::vector<std::string> t{"bamba", "bloom", "deepseek_v2", "deepseek_v3", "falcon", "falcon_h1", "gemma", "gemma2", "gemma3",
+                                   "gemma3_text", "gemma4", "gemma4_text", "gpt2", "gpt_bigcode", "gpt_neox", "gpt_oss", "gptj",
+                                   "granitemoehybrid", "jamba", "kimi_linear", "kimi_vl", "llama", "llama4", "llama4_text", "mistral",
+                                   "mistral3", "mixtral", "mllama", "nemotron_h", "olmo2", "opt", "phi", "phi3", "pixtral", "qwen2",
+                                   "qwen2_5_vl", "qwen2_moe", "qwen2_vl", "qwen3", "qwen3_5", "qwen3_5_text", "qwen3_moe", "starcoder2"};
+        std::sort(t.begin(), t.end());
+        return t;
+    }();
+    return types;
 }
 
 void apply_quantization_flag(ParsedModel& model, const std::string& flag) {

@@ -290,6 +290,7 @@ BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool def
     apply_quantization_flag(parsed, o[F::quantization]);
     req.model = parsed.spec;
     out.notes = parsed.notes;
+    out.warnings = parsed.warnings;
     if (ascii_lower(o.gpu) == "auto") {
         use_detected_gpus(catalog, o, out);
     } else {

@@ -152,7 +152,7 @@ void apply_logged_lora(const VllmLog& log, PlanRequest& q) {
 }
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {
-    Replayed r{read_vllm_log(path), {}, {}, {}, {}};
+    Replayed r{read_vllm_log(path), {}, {}, {}, {}, {}};
     const VllmLog& log = r.log;
     if (!log.weights_gib && !log.kv_cache_gib && !log.gpu_blocks && !log.kv_tokens) {
         throw InputError(path + ": no vLLM memory lines found (expected `Model loading took`, `Available KV cache memory`, "
@@ -236,6 +236,11 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
         throw InputError(path + ": " + what);
     }
     r.plan = make_plan(r.built.request);
+    for (const std::string& name : r.log.not_modelled_args) {
+        if (const EngineArg* arg = find_engine_arg(name); arg != nullptr) {
+            r.not_modelled.push_back({"--" + name, std::string(arg->note)});
+        }
+    }
     return r;
 }
 

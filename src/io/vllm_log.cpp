@@ -405,6 +405,7 @@ private:
     void llm_call(string_view s, const Line& line);
     void setting(string_view key, string_view value, const Line& line, int src);
     void set_field(PlanField field, string_view value, const Line& line, int src);
+    void not_modelled_arg(const EngineArg& arg, string_view value);
     void engine_config(string_view msg, const Line& line);
     void measurements(string_view msg, const Line& line);
     void weights(string_view m, const Line& line);
@@ -439,6 +440,7 @@ private:
         m_max_lora_rank;
     Config<std::uint32_t> m_tp, m_pp;
     Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras;
+    std::vector<std::string> m_not_modelled; // VllmLog::not_modelled_args
     Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
         m_graph, m_graph_estimate, m_concurrency, m_consumed;
     bool m_activation_with_graphs = false; // m_activation holds the 0.27+ suggestion's figure
@@ -685,6 +687,19 @@ void Parser::setting(string_view key, string_view value, const Line& line, int s
         set_field(PlanField::model, value, line, src + 1);
     } else if (const EngineArg* arg = find_engine_arg(key); arg != nullptr && arg->field) {
         set_field(*arg->field, value, line, src);
+    } else if (arg != nullptr && arg->treatment == ArgTreatment::not_modelled && src != k_src_engine_config) {
+        not_modelled_arg(*arg, value);
+    }
+}
+
+void Parser::not_modelled_arg(const EngineArg& arg, string_view value) {
+    const std::string v = ascii_lower(unquote(trim(value)));
+    if (v.empty() || v == "none" || (arg.is_switch() && (v == "false" || v == "0"))) {
+        return;   // unset, or a switch turned off: vLLM's default
+    }
+    const std::string name(arg.name);
+    if (std::find(m_not_modelled.begin(), m_not_modelled.end(), name) == m_not_modelled.end()) {
+        m_not_modelled.push_back(name);
     }
 }
 
@@ -876,6 +891,8 @@ void Parser::flush_command() {
         at.number = c.lines[std::min(std::max<std::size_t>(f.line, 1), c.lines.size()) - 1];
         if (const EngineArg* arg = find_engine_arg(f.name); arg != nullptr && arg->field) {
             set_field(*arg->field, f.value, at, k_src_command);
+        } else if (arg != nullptr && arg->treatment == ArgTreatment::not_modelled) {
+            not_modelled_arg(*arg, f.value);
         } else if (const EngineArg* negated = find_negated_switch(f.name); negated != nullptr && negated->field && f.boolean) {
             set_field(*negated->field, f.value == "true" ? "false" : "true", at, k_src_command);
         }
@@ -1524,6 +1541,7 @@ std::size_t Parser::scan(string_view text) {
 void Parser::fill(VllmLog& out) const {
     out.version = m_version.value;
     out.engine = m_engine.value;
+    out.not_modelled_args = m_not_modelled;
     out.model = m_model.value;
     out.gpu_memory_utilization = m_util.value;
     out.max_model_len = m_max_model_len.value;

@@ -2,6 +2,7 @@
 #include <vramplan/report/check.hpp>
 
 #include <vramplan/report/fix.hpp>
+#include <vramplan/report/render.hpp>
 #include <vramplan/report/wrap.hpp>
 #include <vramplan/units.hpp>
 
@@ -94,10 +95,12 @@ std::string violation_message(const Violation& v) {
 std::string render_check_text(const std::vector<DeploymentCheck>& results, std::size_t width) {
     std::string out;
     std::size_t failed = 0;
+    std::size_t warned = 0;
     for (const DeploymentCheck& r : results) {
         failed += r.passed() ? 0 : 1;
+        warned += r.warned() ? 1 : 0;
         const std::string head = check_location(r, r.line) + ": " + (r.error.empty() ? title(r) : r.error);
-        out += wrap_paragraph(r.passed() ? "PASS " : "FAIL ", head, 5, width) + "\n";
+        out += wrap_paragraph(r.warned() ? "WARN " : r.passed() ? "PASS " : "FAIL ", head, 5, width) + "\n";
         if (r.plan && r.error.empty()) {
             const Plan& p = *r.plan;
             const WorkerPlan& w = p.workers[p.deciding_worker];
@@ -114,11 +117,19 @@ std::string render_check_text(const std::vector<DeploymentCheck>& results, std::
         if (r.fix_all) {
             out += "  fix all: " + fix_all_text(*r.fix_all) + "\n";
         }
+        if (r.error.empty()) {
+            for (const NotModelledFlag& f : r.not_modelled) {
+                out += "  warning: not modelled, the plan ignores " + not_modelled_text(f) + "\n";
+            }
+        }
         for (const std::string& n : r.notes) {
             out += "  note: " + n + "\n";
         }
     }
-    out += fmt::format("\n{} check{}, {} passed, {} failed\n", results.size(), results.size() == 1 ? "" : "s", results.size() - failed, failed);
+    // A pass with ignored flags is counted apart: it passed only as far as the plan could see.
+    const std::string warned_count = warned > 0 ? fmt::format(", {} with warnings", warned) : "";
+    out += fmt::format("\n{} check{}, {} passed{}, {} failed\n", results.size(), results.size() == 1 ? "" : "s",
+                       results.size() - failed - warned, warned_count, failed);
     return out;
 }
 
@@ -137,6 +148,11 @@ nlohmann::json check_json(const std::vector<DeploymentCheck>& results) {
                          {"model", r.model}, {"gpu", r.gpu}, {"vllm_version", r.version}, {"passed", r.passed()},
                          {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)}, {"violations", v},
                          {"fix_all", r.fix_all ? nlohmann::json(fix_all_text(*r.fix_all)) : nlohmann::json(nullptr)}, {"notes", r.notes}};
+        if (r.error.empty() && !r.not_modelled.empty()) {
+            // Only when there are any: other reports keep their keys.
+            j["verdict"] = r.warned() ? "warn" : "fail";
+            j["not_modelled_flags"] = not_modelled_json(r.not_modelled);
+        }
         if (r.plan && r.error.empty()) {
             const Plan& p = *r.plan;
             const WorkerPlan& w = p.workers[p.deciding_worker];
@@ -163,6 +179,11 @@ std::string render_check_github(const std::vector<DeploymentCheck>& results) {
             out += fmt::format("::error file={},line={},title={}::{}{}\n", gh_escape(r.source, true), std::max<std::size_t>(r.violation_lines[i], 1),
                                gh_escape(std::string("vramplan ") + rule_name(v.rule) + " (" + title(r) + ")", true), gh_escape(violation_message(v), false),
                                gh_escape(v.fix ? " Fix: " + fix_text(*v.fix) : "", false));
+        }
+        for (const NotModelledFlag& f : r.not_modelled) {
+            out += fmt::format("::warning file={},line={},title={}::{}\n", gh_escape(r.source, true), std::max<std::size_t>(r.line, 1),
+                               gh_escape("vramplan not modelled (" + title(r) + ")", true),
+                               gh_escape("the plan ignores " + not_modelled_text(f), false));
         }
         for (const std::string& n : r.notes) {
             out += fmt::format("::notice file={},line={}::{}\n", gh_escape(r.source, true), std::max<std::size_t>(r.line, 1),
@@ -194,6 +215,14 @@ std::string render_check_junit(const std::vector<DeploymentCheck>& results) {
             }
             out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_escape(violation_message(r.violations.front())),
                                xml_escape(rule_name(r.violations.front().rule)), xml_escape(body));
+        }
+        if (r.error.empty() && !r.not_modelled.empty()) {
+            // JUnit has no warning element: the lines go to system-out, where CI shows them.
+            std::string body;
+            for (const NotModelledFlag& f : r.not_modelled) {
+                body += "warning: not modelled, the plan ignores " + not_modelled_text(f) + "\n";
+            }
+            out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(body));
         }
         out += "    </testcase>\n";
     }

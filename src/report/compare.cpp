@@ -154,7 +154,7 @@ nlohmann::json compare_json(const std::vector<ComparedScenario>& scenarios) {
     nlohmann::json list = nlohmann::json::array();
     for (const ComparedScenario& s : scenarios) {
         list.push_back({{"label", s.label},
-                        {"plan", plan_json(s.plan, PlanContext{s.model, s.model, "", "", ""})},
+                        {"plan", plan_json(s.plan, PlanContext{s.model, s.model, "", "", "", {}, {}})},
                         {"snapshot", snapshot_json(estimate_snapshot(s.plan, SnapshotParams{}, std::nullopt))}});
     }
     // Every row the text shows, per scenario, in its own unit (bytes as integers), with the

@@ -122,6 +122,34 @@ nlohmann::json snapshot_json(const SnapshotEstimate& s) {
                           {"link", s.link}};
 }
 
+std::string not_modelled_text(const NotModelledFlag& flag) {
+    // The engine table's notes cite addendum 3 as "(§20.1)"; other documents by name.
+    std::string note = flag.note;
+    for (std::size_t at = note.find("(§"); at != std::string::npos; at = note.find("(§", at + 1)) {
+        note.replace(at, 1, "(addendum 3 ");
+    }
+    return flag.name + ": " + note;
+}
+
+std::string not_modelled_warning(const std::vector<NotModelledFlag>& flags) {
+    if (flags.empty()) {
+        return "";
+    }
+    std::string out = "warning: this plan ignores flags it does not model:\n";
+    for (const NotModelledFlag& f : flags) {
+        out += "  " + not_modelled_text(f) + "\n";
+    }
+    return out;
+}
+
+nlohmann::json not_modelled_json(const std::vector<NotModelledFlag>& flags) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const NotModelledFlag& f : flags) {
+        out.push_back({{"name", f.name}, {"note", f.note}});
+    }
+    return out;
+}
+
 std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEstimate* snapshot) {
     const ResolvedConfig& c = p.config;
     const WorkerPlan& w0 = p.workers[p.deciding_worker];
@@ -160,6 +188,10 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                            c.graphs.source.empty() ? "" : " (" + c.graphs.source + ")",
                            c.cuda_graphs ? fmt::format(", {} capture sizes{}", w0.capture_sizes, c.graphs.sizes.empty() ? "" : " (explicit)") : "");
     }
+    for (const std::string& w : ctx.warnings) {
+        out += "warning: " + w + "\n";
+    }
+    out += not_modelled_warning(ctx.not_modelled);
     out += "\n";
 
     // Breakdown table: one column of GiB and % per worker.
@@ -613,6 +645,12 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                                                   {"conv_dtype", c.mamba_conv_dtype},
                                                   {"ssm_dtype", c.mamba_ssm_dtype},
                                                   {"ssm_dtype_source", c.mamba_dtype_source}};
+    }
+    if (!ctx.warnings.empty()) {
+        out["warnings"] = ctx.warnings;   // only when there are any
+    }
+    if (!ctx.not_modelled.empty()) {
+        out["not_modelled_flags"] = not_modelled_json(ctx.not_modelled);   // only when there are any: other reports keep their keys
     }
     if (p.request.gpu.unified_memory) {
         out["gpu"]["unified_memory"] = true;   // only on unified-memory GPUs: other reports keep their keys

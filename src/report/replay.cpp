@@ -1,6 +1,7 @@
 // `calibrate --check` report (report/replay.hpp).
 #include <vramplan/report/replay.hpp>
 
+#include <vramplan/report/render.hpp>
 #include <vramplan/units.hpp>
 
 #include <fmt/format.h>
@@ -18,6 +19,9 @@ std::string render_replay_check(const std::string& path, const Replayed& r) {
     std::string out = fmt::format("{}: vLLM {} ({}), {} on {}, TP {} PP {}, u {}, max_model_len {}\n", path, plan.request.version.str(),
                                   era_name(plan.era), r.built.model.label, plan.request.gpu.id, plan.request.tensor_parallel_size,
                                   plan.request.pipeline_parallel_size, fixed(plan.config.gpu_memory_utilization, 4), plan.config.max_model_len);
+    for (const NotModelledFlag& f : r.not_modelled) {
+        out += "  warning: not modelled, the plan ignores " + not_modelled_text(f) + "\n";
+    }
     for (const std::string& n : r.notes) {
         out += "  note: " + n + "\n";
     }

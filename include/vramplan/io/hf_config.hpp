@@ -14,7 +14,14 @@ namespace vramplan {
 struct ParsedModel {
     ModelSpec spec;
     std::vector<std::string> notes;
+    /// What a report must show as a warning: an architecture vramplan does not know, planned on
+    /// stated assumptions.
+    std::vector<std::string> warnings;
 };
+
+/// The `model_type`s whose layer shapes vramplan reads (the families parse_hf_config() names,
+/// and the plain Llama-shaped decoders of the catalog), sorted.
+const std::vector<std::string>& known_model_types();
 
 /// Reads the architecture from a `config.json` object. `where` names the file in error messages.
 /// Keys a config leaves out take the transformers class defaults (gemma3_text: vocab 262208, …).

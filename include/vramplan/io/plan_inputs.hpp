@@ -63,6 +63,7 @@ struct BuiltRequest {
     ResolvedModel model;
     const GpuProfile* gpu = nullptr;
     std::vector<std::string> notes;   ///< from parsing the model (quantization, defaults)
+    std::vector<std::string> warnings; ///< from parsing the model: an unknown architecture and what was assumed
 };
 
 /// Resolves the model and GPU and parses every flag. `default_scenario` fills in the documented

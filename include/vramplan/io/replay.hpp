@@ -28,6 +28,8 @@ struct Replayed {
     Plan plan;
     std::vector<std::string> notes;   ///< what was inferred ("GPU a10 inferred from …")
     std::string version_source;       ///< "" when the log prints its release; else how it was inferred
+    /// Arguments the logged startup passed that may move GPU memory and that the plan ignores.
+    std::vector<NotModelledFlag> not_modelled;
 };
 
 /// The catalog GPU whose CUDA device name a log prints (`Your device 'Tesla T4'`, Triton's

@@ -84,6 +84,10 @@ struct VllmLog {
     /// tokens to ensure that attention page size is >= mamba page size.` (spec-2 §16.4). Not a
     /// setting the user passed: replay does not apply it.
     std::optional<Logged<std::uint64_t>> attention_block_size;
+    /// Engine arguments the user passed (non-default args, the command line, `LLM(...)`) that
+    /// engine_args() marks not_modelled, canonical names ("enable-lora"), each once, in order
+    /// seen; switches only when on. The engine-config line (vLLM's defaults too) is not read for them.
+    std::vector<std::string> not_modelled_args;
 
     // ---- Measured terms, GiB exactly as printed (the "GB" of `Loading model weights took X GB`
     // ---- and `Model loading took X GB` is GiB too, spec §8). Per worker: rank 0's, else the first seen.

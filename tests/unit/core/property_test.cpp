@@ -86,7 +86,7 @@ std::optional<PlanRequest> draw(Rng& rng) {
 
 std::string report(const PlanRequest& r) {
     const Plan p = make_plan(r);
-    const PlanContext ctx{"m", "m", "s", "s", "catalog"};
+    const PlanContext ctx{"m", "m", "s", "s", "catalog", {}, {}};
     return render_text(p, ctx) + render_explain(p) + render_bar(p, 80) + plan_json(p, ctx).dump(2);
 }
 
