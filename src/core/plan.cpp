@@ -385,8 +385,8 @@ KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedCo
     KvOptions kvo;
     kvo.tp = r.tensor_parallel_size;
     kvo.quant_mode = kv_quant_mode(c.kv_cache_dtype);
-    kvo.element_bytes = fp8_kv || kvo.quant_mode != KvQuantMode::none ? 1
-                                                                       : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
+    // Every fp8 name and every packed format is sized per byte (kv_dtype.hpp); dense dtypes per element.
+    kvo.element_bytes = kvo.quant_mode != KvQuantMode::none ? 1 : (c.kv_cache_dtype == c.dtype ? c.dtype_bytes : dtype_size(c.kv_cache_dtype));
     kvo.fp8_ds_mla = c.kv_cache_dtype == "fp8_ds_mla";
     const BlockChoice block = choose_block_size(r, era, fp8_kv);
     kvo.block_size = block.size;
@@ -534,7 +534,7 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
         // the half-width is what the V1 sampler's fitted cost would add on top.
         const double v1 = calib::k_sampler_bytes_per_row_vocab - w.activation_parts.sampler_slope;
         const double rows = static_cast<double>(std::min(shape.max_num_seqs, shape.max_num_batched_tokens));
-        e.activation = checked_add(e.activation, rel(1, std::max(0.0, v1) * rows * static_cast<double>(r.model.vocab_size)));
+        e.activation = checked_add(e.activation, round_bytes(std::max(0.0, v1) * rows * static_cast<double>(r.model.vocab_size), "error bar"));
     }
     const bool calibrated_era = era.engine == Engine::v1 && era.within_activation_fit && shape.compute_major >= 8;
     if (!calibrated_era) {
@@ -812,6 +812,16 @@ std::string kv_too_small_error(const Plan& plan, const WorkerPlan& w) {
                      : "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.");
 }
 
+/// The lowest utilization whose budget covers `needed` on `w` (what the worker charges plus the KV
+/// it must hold), where that much is also free at startup in the releases that check it.
+std::optional<Fix> utilization_fix(const Plan& plan, const WorkerPlan& w, Bytes needed) {
+    const std::optional<UtilizationStep> u = min_utilization_covering(w.total, needed);
+    if (u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
+        return Fix::utilization(u->value());
+    }
+    return std::nullopt;
+}
+
 /// What makes room for one request of `w`: the smallest utilization that fits it, a context of
 /// `fit_len` tokens, an fp8 KV cache.
 std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint64_t fit_len) {
@@ -820,10 +830,8 @@ std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint
     if (!r.kv_cache_memory_bytes) {
         // From 0.28 the check holds back the null block (#47272): one more pool block must fit.
         const Bytes null_block = plan.era.null_block_reserved ? worker_block_bytes(plan.kv, w.layer_counts) : 0;
-        const std::optional<UtilizationStep> u =
-            min_utilization_covering(w.total, checked_add(checked_add(w.charged, w.request_bytes), null_block));
-        if (u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
-            fixes.push_back(Fix::utilization(u->value()));
+        if (std::optional<Fix> f = utilization_fix(plan, w, checked_add(checked_add(w.charged, w.request_bytes), null_block))) {
+            fixes.push_back(*f);
         }
     } else {
         Fix f;
@@ -835,7 +843,8 @@ std::vector<Fix> kv_cache_fixes(const Plan& plan, const WorkerPlan& w, std::uint
         f.max_model_len = fit_len;
         fixes.push_back(f);
     }
-    if (!is_fp8_kv(plan.config.kv_cache_dtype) && kv_quant_mode(plan.config.kv_cache_dtype) == KvQuantMode::none && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
+    // fp8 halves a dense cache; fp8 and the packed formats are not dense (kv_quant_mode).
+    if (kv_quant_mode(plan.config.kv_cache_dtype) == KvQuantMode::none && w.kv_cache > 0 && w.request_bytes / 2 <= static_cast<Bytes>(w.kv_cache) &&
         !r.model.is_mla()) {
         Fix f;
         f.kv_cache_dtype = "fp8";
@@ -966,9 +975,8 @@ std::optional<Verdict> mamba_blocks_failure(const Plan& plan) {
         Fix f;
         f.kv_cache_memory_bytes = needed;
         v.fixes.push_back(f);
-    } else if (const std::optional<UtilizationStep> u = min_utilization_covering(w.total, checked_add(w.charged, needed));
-               u && (!plan.era.free_memory_check || fraction_of(w.total, u->value()) <= w.free_at_startup)) {
-        v.fixes.push_back(Fix::utilization(u->value()));
+    } else if (std::optional<Fix> f = utilization_fix(plan, w, checked_add(w.charged, needed))) {
+        v.fixes.push_back(*f);
     }
     Fix eager;
     eager.enforce_eager = true;
@@ -1048,7 +1056,8 @@ std::string validate_parallelism(const PlanRequest& r) {
 
 /// --block-size: any positive integer since #35122 (2026-03-09, ≈v0.18: `block_size: int =
 /// Field(default=None, gt=0)`, vllm/config/cache.py:49 @af91f4b3e4), so the sizes vLLM raises
-/// hybrids to (528, 784 …) replay; before, the BlockSize literal.
+/// hybrids to (528, 784 …) replay; before, `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (512 in
+/// older releases).
 std::string validate_block_size(const PlanRequest& r) {
     if (!r.block_size) {
         return {};
@@ -1056,8 +1065,6 @@ std::string validate_block_size(const PlanRequest& r) {
     if (r.version >= VllmVersion{0, 18, 0}) {
         return *r.block_size == 0 || *r.block_size > k_max_block_size ? "--block-size: expected an integer from 1 to " + std::to_string(k_max_block_size) : "";
     }
-    // Before #35122 (2026-03-09, ≈0.18): `BlockSize = Literal[1, 8, 16, 32, 64, 128, 256]` (512 in
-    // older releases); from then any positive integer (`Field(gt=0)`, vllm/config/cache.py:48 @C22).
     static constexpr std::array<std::uint64_t, 8> allowed{1, 8, 16, 32, 64, 128, 256, 512};
     if (std::find(allowed.begin(), allowed.end(), *r.block_size) == allowed.end()) {
         return "--block-size: vLLM " + r.version.str() + " accepts 1, 8, 16, 32, 64, 128, 256 or 512 (any size from 0.18)";

@@ -37,7 +37,8 @@ RunnerChoice choose_model_runner(const ModelSpec& m, const EraRules& era) {
     const std::string& arch = m.architecture;
     const bool quantized = m.quant.method != QuantMethod::none;
     switch (era.mrv2_default) {
-    case Mrv2Default::none:
+    case Mrv2Default::none:   // returned above
+    case Mrv2Default::dense:  // the rule below the switch
         break;
     case Mrv2Default::qwen3:
     case Mrv2Default::qwen3_llama_mistral: {
@@ -57,8 +58,6 @@ RunnerChoice choose_model_runner(const ModelSpec& m, const EraRules& era) {
         }
         return v1_runner("V1 model runner: " + arch + " is not on vLLM 0.24's Model Runner V2 list");
     }
-    case Mrv2Default::dense:
-        break;
     }
     const bool listed_moe = among(arch, k_listed_moe);
     if (hybrid(m) && !listed_moe) {
