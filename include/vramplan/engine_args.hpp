@@ -49,9 +49,11 @@ enum class PlanField : std::uint8_t {
     optimization_level,
     compilation_config,
     cuda_graph_sizes,
+    cudagraph_capture_sizes,
+    max_cudagraph_capture_size,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 25;
+inline constexpr std::size_t k_plan_field_count = 27;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {
@@ -89,6 +91,9 @@ struct EngineArg {
     std::string_view alias;
     /// Modelled rows: what vramplan's own flag does, for its `--help` and man page.
     std::string_view help;
+    /// A second short form vLLM accepts, without its dash ("cc" for -cc: --compilation-config has
+    /// -O before 0.12 and -cc after, #26847); empty when none.
+    std::string_view short_alias;
 
     [[nodiscard]] constexpr bool is_switch() const { return type == ArgType::boolean; }
 };

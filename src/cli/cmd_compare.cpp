@@ -76,7 +76,9 @@ std::string column_label(PlanField field) {
     case PlanField::fully_sharded_loras:
     case PlanField::optimization_level: return "opt level";
     case PlanField::compilation_config: return "-O";
-    case PlanField::cuda_graph_sizes: return "graph sizes";
+    case PlanField::cuda_graph_sizes:
+    case PlanField::cudagraph_capture_sizes: return "graph sizes";
+    case PlanField::max_cudagraph_capture_size: return "max graph";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

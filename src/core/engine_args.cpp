@@ -10,17 +10,25 @@ using std::string_view;
 
 constexpr EngineArg modelled(string_view help, string_view name, string_view short_form, ArgType type, PlanField field,
                              string_view defaults, string_view note = {}) {
-    return EngineArg{name, short_form, type, ArgTreatment::modelled, field, defaults, note, {}, help};
+    return EngineArg{name, short_form, type, ArgTreatment::modelled, field, defaults, note, {}, help, {}};
 }
 constexpr EngineArg not_modelled(string_view name, string_view short_form, ArgType type, string_view defaults, string_view note) {
-    return EngineArg{name, short_form, type, ArgTreatment::not_modelled, std::nullopt, defaults, note, {}, {}};
+    return EngineArg{name, short_form, type, ArgTreatment::not_modelled, std::nullopt, defaults, note, {}, {}, {}};
 }
 constexpr EngineArg no_effect(string_view name, string_view short_form, ArgType type, string_view defaults, string_view note = {}) {
-    return EngineArg{name, short_form, type, ArgTreatment::no_memory_effect, std::nullopt, defaults, note, {}, {}};
+    return EngineArg{name, short_form, type, ArgTreatment::no_memory_effect, std::nullopt, defaults, note, {}, {}, {}};
 }
 constexpr EngineArg with_alias(EngineArg arg, string_view alias) {
     arg.alias = alias;
     return arg;
+}
+constexpr EngineArg with_short_alias(EngineArg arg, string_view short_alias) {
+    arg.short_alias = short_alias;
+    return arg;
+}
+/// Either short form of `a` is `s`.
+constexpr bool is_short_form(const EngineArg& a, string_view s) {
+    return !s.empty() && (a.short_form == s || a.short_alias == s);
 }
 
 using T = ArgType;
@@ -100,39 +108,68 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
              "optimization-level", "", T::count, F::optimization_level,
              "2 (vllm/config/vllm.py OptimizationLevel.O2); the flag exists from ≈0.12 (#26847)",
              "-O N is this flag from ≈0.12; before, the compilation level (graphs only at 3) (§25.1)"),
-    modelled("JSON: cudagraph_mode, cudagraph_capture_sizes, max_cudagraph_capture_size (or a level: -O3)",
-             "compilation-config", "O", T::json_value, F::compilation_config,
-             "the optimization level's (FULL_AND_PIECEWISE from 0.11, #25444; PIECEWISE before); sizes by S and B (spec §7.1)",
-             "graph modes and capture sizes (§25.2-25.3); -O means --optimization-level from ≈0.12 (#26847)"),
+    with_short_alias(
+        modelled("JSON: cudagraph_mode, cudagraph_capture_sizes, max_cudagraph_capture_size (or a level: -O3)",
+                 "compilation-config", "O", T::json_value, F::compilation_config,
+                 "the optimization level's (FULL_AND_PIECEWISE from 0.11, #25444; PIECEWISE before); sizes by S and B (spec §7.1)",
+                 "graph modes and capture sizes (§25.2-25.3); -O means --optimization-level from ≈0.12 (#26847), -cc is this flag "
+                 "from #29557"),
+        "cc"),
     modelled("Capture sizes (vLLM 0.9-0.12): one value is the largest, several are the list",
              "cuda-graph-sizes", "", T::multi_value, F::cuda_graph_sizes,
              "unset: min(2·S, 512) (SchedulerConfig, #17201); removed by #30396 (0.13)",
              "explicit capture sizes (§25.3)"),
+    modelled("Capture sizes (vLLM 0.11.1+): the list, as compilation-config cudagraph_capture_sizes",
+             "cudagraph-capture-sizes", "", T::multi_value, F::cudagraph_capture_sizes,
+             "unset: generated up to the largest size (vllm/config/compilation.py); the flag exists from #26016 (≈0.11.1)",
+             "explicit capture sizes (§25.3)"),
+    modelled("Largest capture size (vLLM 0.11.1+), as compilation-config max_cudagraph_capture_size",
+             "max-cudagraph-capture-size", "", T::count, F::max_cudagraph_capture_size,
+             "unset: min(2·S, 512) (vllm/config/vllm.py); the flag exists from #26016 (≈0.11.1)",
+             "the largest generated capture size (§25.3)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
                  "MoE all-to-all buffers: DeepEP adds ≥ 1 GiB per GPU and lowers the batch default (§22.4)"),
     not_modelled("async-scheduling", "", T::boolean, "on in recent releases unless pooling or an unsupported speculation (addendum 2 §15.2)",
                  "KV bytes unchanged; changes the per-request block cap of sliding-window models (addendum 2 §16.2)"),
+    not_modelled("attention-backend", "", T::choice, "auto: by GPU, dtype and model (vllm/config/attention.py)",
+                 "attention kernel: workspaces and KV block-size rules differ by backend; the plan assumes vLLM's default"),
+    not_modelled("attention-config", "ac", T::json_value, "", "attention backend settings (-ac): see attention-backend"),
     not_modelled("config", "", T::text, "", "a YAML file of more flags: `vramplan check` reads such a file itself, but not one named here"),
+    not_modelled("convert", "", T::choice, "auto",
+                 "adapts a generative checkpoint to pooling: no sampler, a different profile run"),
     not_modelled("cpu-offload-gb", "", T::size, "0", "GiB of decoder weights moved to pinned host memory: weights shrink by about that much (§24.1)"),
     not_modelled("data-parallel-size", "dp", T::count, "1", "per GPU like one engine, except MoE experts sharded over TP×DP (§22.1)"),
     not_modelled("decode-context-parallel-size", "dcp", T::count, "1", "KV per request split over the ranks (§22.5)"),
+    not_modelled("diffusion-config", "dc", T::json_value, "", "diffusion models: not planned (-dc)"),
     not_modelled("disable-custom-all-reduce", "", T::boolean, "off", "drops the custom all-reduce buffers of non-torch memory at TP ≥ 2 (§26.6)"),
     not_modelled("disable-hybrid-kv-cache-manager", "", T::boolean, "off",
                  "sliding-window layers sized as full attention (spec §5.4, §26.3)"),
+    not_modelled("disable-nccl-for-dp-synchronization", "", T::boolean, "off",
+                 "data-parallel synchronisation without its NCCL communicator buffers"),
     not_modelled("disable-sliding-window", "", T::boolean, "off", "caps the context at the window, SWA layers become full (§26.3)"),
+    not_modelled("ec-manager-config", "", T::json_value, "", "encoder-cache connector (disaggregated encoders): its buffers"),
+    not_modelled("ec-transfer-config", "", T::json_value, "",
+                 "encoder-cache transfer connector (disaggregated encoders): its buffers"),
     not_modelled("enable-chunked-prefill", "", T::boolean, "V1: on; V0: on above 32K tokens (≥ 0.5.3)",
                  "V0 without chunked prefill batches max-model-len tokens: a larger activation peak"),
     not_modelled("enable-dbo", "", T::boolean, "off", "dual-batch overlap captures micro-batched graphs (§26.6, unverified)"),
     not_modelled("enable-eplb", "", T::boolean, "off", "redundant experts and an expert buffer per GPU (§22.3)"),
     not_modelled("enable-expert-parallel", "", T::boolean, "off", "routed experts split over TP×DP (§22.2)"),
     not_modelled("enable-lora-bias", "", T::boolean, "off", "LoRA bias stacks (§20.7); removed ≈0.11.1"),
+    not_modelled("enable-mixed-moe-lora-format", "", T::boolean, "off", "another layout of the MoE LoRA stacks (§20.7)"),
+    not_modelled("enable-moe-shared-loras", "", T::boolean, "off",
+                 "shared-outer MoE LoRA stacks: w13 A and w2 B stored once (§20.7)"),
     not_modelled("enable-prompt-adapter", "", T::boolean, "off", "prompt-adapter embeddings on the GPU (V0)"),
     not_modelled("enable-prompt-embeds", "", T::boolean, "off", "prompt-embedding input buffers"),
+    not_modelled("enable-return-routed-experts", "", T::boolean, "off", "routed-expert capture buffers (§26.6)"),
     not_modelled("enable-sleep-mode", "", T::boolean, "off",
                  "cuMem pools: repacked weights over-size the KV cache before 0.27 (§24.4)"),
+    not_modelled("enable-tower-connector-lora", "", T::boolean, "off", "LoRA stacks for the vision tower and connector (§20.7)"),
     not_modelled("hf-overrides", "", T::json_value, "", "edits config.json (layers, heads, lengths, RoPE) before everything (§26.2)"),
+    not_modelled("kv-cache-dtype-skip-layers", "", T::multi_value, "none",
+                 "layers whose KV cache stays in the model dtype: more bytes per token (§26.6)"),
     not_modelled("kv-offloading-backend", "", T::choice, "native", "a KV connector; LMCache may disable the hybrid KV manager (§24.3)"),
     not_modelled("kv-offloading-size", "", T::size, "", "GiB of host memory for offloaded KV; may disable the hybrid KV manager (§24.3)"),
     not_modelled("kv-sharing-fast-prefill", "", T::boolean, "off", "forces the V1 model runner (§26.3)"),
@@ -140,6 +177,8 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("limit-mm-per-prompt", "", T::json_value, "V1: 999 per modality; V0: 1",
                  "number of dummy items profiled; 0 for every modality skips the encoder (§23.1, §23.4)"),
     not_modelled("load-format", "", T::choice, "auto", "bitsandbytes and gguf change the weights (§26.6)"),
+    not_modelled("logits-processors", "", T::multi_value, "",
+                 "custom logits processors force the V1 model runner on Model Runner V2 releases (§26.6)"),
     not_modelled("lora-extra-vocab-size", "", T::count, "256", "extra vocabulary rows in the model and its embedding/logits stacks (§20.7); removed ≈0.12"),
     not_modelled("lora-target-modules", "", T::multi_value, "", "restricts the LoRA stacks to the modules named (§20.2); vramplan sizes all of them"),
     not_modelled("mamba-block-size", "", T::count, "", "mamba_cache_mode all: the chunk hybrid blocks align to (the model's chunk size when unset)"),
@@ -147,32 +186,64 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
                  "V0: longer sequences run eagerly (fewer graphs); removed ≈0.11.0 (§25.3)"),
     not_modelled("mm-encoder-tp-mode", "", T::choice, "weights", "data: the vision encoder replicated on every TP rank (§23.5)"),
     not_modelled("mm-processor-kwargs", "", T::json_value, "", "tokens per multimodal item, hence the encoder's profile (§23.3)"),
+    not_modelled("model-class-overrides", "", T::json_value, "", "a different model class for the architecture"),
+    not_modelled("model-impl", "", T::choice, "auto",
+                 "transformers or terratorch implementations: other activations than vLLM's own"),
     not_modelled("num-gpu-blocks-override", "", T::count, "", "fixes the number of KV blocks regardless of memory"),
     not_modelled("performance-mode", "", T::choice, "", "throughput doubles the batch defaults; interactivity changes capture sizes (§26.6)"),
     not_modelled("prefill-context-parallel-size", "", T::count, "1", "KV split over prefill context-parallel ranks (§26.6)"),
     not_modelled("prompt-adapters", "", T::multi_value, "", "prompt adapters (V0): see enable-prompt-adapter"),
+    not_modelled("quantization-config", "", T::json_value, "", "on-the-fly quantization settings (§26.5, §26.6)"),
+    not_modelled("replayssm-buffer-len", "", T::count, "16 (vllm/config/cache.py)",
+                 "ReplaySSM's per-request history buffer of Mamba2 layers (with use-replayssm)"),
+    not_modelled("return-sampling-mask", "", T::boolean, "off", "a per-row vocabulary mask kept by the sampler"),
     not_modelled("rope-scaling", "", T::json_value, "", "changes the derived context length and the RoPE cache; removed ≈0.11.1 (§26.2)"),
+    not_modelled("runner", "", T::choice, "auto", "pooling or draft runners profile without the sampler"),
     not_modelled("skip-mm-profiling", "", T::boolean, "off", "the encoder is not profiled: a smaller activation peak (§23.2)"),
     not_modelled("specialize-active-lora", "", T::boolean, "off",
                  "LoRA graphs for every power of 2 ≤ max-loras: ⌊log2 m⌋ + 3 cases instead of 2 (§20.5); ≈0.16"),
     not_modelled("speculative-config", "", T::json_value, "",
                  "draft weights, draft KV layers and more CUDA graphs (§21); ngram and suffix add nothing"),
+    not_modelled("ubatch-size", "", T::count, "0", "micro-batched graphs with enable-dbo (§26.6, unverified)"),
+    not_modelled("use-fp64-gumbel", "", T::boolean, "off", "fp64 sampling noise: twice the sampler's per-row vocabulary buffers"),
+    not_modelled("use-replayssm", "", T::boolean, "off", "ReplaySSM: a history buffer of recent SSM inputs per Mamba2 request"),
+    not_modelled("worker-cls", "", T::text, "auto", "a custom worker class may allocate anything"),
 
     // ---- No effect on GPU memory at startup (addendum 3 §26.7 unless the note says otherwise).
+    no_effect("additional-config", "", T::json_value, "", "platform plug-in settings (not read on CUDA)"),
+    no_effect("aggregate-engine-logging", "", T::boolean, "off", "logging"),
     no_effect("allow-credentials", "", T::boolean, "off", "CORS"),
+    no_effect("allow-deprecated-quantization", "", T::boolean, "off", "permission only"),
+    no_effect("allowed-headers", "", T::json_value, "[\"*\"]", "CORS"),
+    no_effect("allowed-local-media-path", "", T::text, "", "media access"),
+    no_effect("allowed-media-domains", "", T::multi_value, "", "media access"),
+    no_effect("allowed-methods", "", T::json_value, "[\"*\"]", "CORS"),
     no_effect("allowed-origins", "", T::json_value, "[\"*\"]", "CORS"),
     no_effect("api-key", "", T::text, "", "API server authentication"),
+    no_effect("api-server-count", "asc", T::count, "", "API server processes on the host"),
     no_effect("calculate-kv-scales", "", T::boolean, "off", "the first step runs eagerly (§26.4)"),
     no_effect("chat-template", "", T::text, "", "prompt formatting"),
     no_effect("chat-template-content-format", "", T::choice, "auto", "prompt formatting"),
     no_effect("code-revision", "", T::text, "", "which revision of the model's code"),
+    no_effect("cohere-format", "", T::text, "cmd4", "prompt formatting"),
+    no_effect("cohere-is-reasoning-model", "", T::boolean, "on", "output parsing"),
+    no_effect("collect-detailed-traces", "", T::multi_value, "", "tracing"),
     no_effect("config-format", "", T::choice, "auto", "how config.json is read"),
+    no_effect("cpu-distributed-timeout-seconds", "", T::count, "", "networking"),
+    no_effect("cudagraph-metrics", "", T::boolean, "off", "metrics"),
     no_effect("data-parallel-address", "dpa", T::text, "", "networking"),
     no_effect("data-parallel-external-lb", "", T::boolean, "off", "load balancing"),
     no_effect("data-parallel-hybrid-lb", "", T::boolean, "off", "load balancing"),
     no_effect("data-parallel-rpc-port", "dpp", T::count, "", "networking"),
     no_effect("data-parallel-size-local", "dpl", T::count, "", "placement of DP ranks; per GPU unchanged"),
     no_effect("data-parallel-start-rank", "dpr", T::count, "", "placement of DP ranks; per GPU unchanged"),
+    no_effect("dbo-decode-token-threshold", "", T::count, "32",
+              "when dual-batch overlap splits a batch (enable-dbo is not modelled)"),
+    no_effect("dbo-prefill-token-threshold", "", T::count, "512",
+              "when dual-batch overlap splits a batch (enable-dbo is not modelled)"),
+    no_effect("default-chat-template-kwargs", "", T::json_value, "", "prompt formatting"),
+    no_effect("device-ids", "", T::multi_value, "", "which GPUs (vramplan plans one kind of GPU)"),
+    no_effect("disable-access-log-for-endpoints", "", T::text, "", "logging"),
     no_effect("disable-async-output-proc", "", T::boolean, "off", "V0 output processing on the host"),
     no_effect("disable-cascade-attn", "", T::boolean, "off", "an attention kernel choice"),
     no_effect("disable-chunked-mm-input", "", T::boolean, "off", "scheduling"),
@@ -183,11 +254,24 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     no_effect("disable-mm-preprocessor-cache", "", T::boolean, "off", "a host-memory cache"),
     no_effect("disable-uvicorn-access-log", "", T::boolean, "off", "logging"),
     no_effect("distributed-executor-backend", "", T::choice, "mp on one node, ray across nodes", "process launcher"),
+    no_effect("distributed-timeout-seconds", "", T::count, "", "networking"),
     no_effect("download-dir", "", T::text, "the Hugging Face cache", "disk"),
     no_effect("enable-auto-tool-choice", "", T::boolean, "off", "tool calling"),
+    no_effect("enable-bf16x3-router-gemm", "", T::boolean, "off", "a kernel choice"),
+    no_effect("enable-fault-tolerance", "", T::boolean, "off", "recovery at run time"),
+    no_effect("enable-flash-late-interaction", "", T::boolean, "on", "pooling scores at run time"),
+    no_effect("enable-flashinfer-autotune", "", T::boolean, "", "kernel tuning at warm-up"),
     no_effect("enable-force-include-usage", "", T::boolean, "off", "API responses"),
+    no_effect("enable-layerwise-nvtx-tracing", "", T::boolean, "off", "tracing"),
+    no_effect("enable-log-deltas", "", T::boolean, "on", "logging"),
     no_effect("enable-log-outputs", "", T::boolean, "off", "logging"),
     no_effect("enable-log-requests", "", T::boolean, "off", "logging"),
+    no_effect("enable-logging-iteration-details", "", T::boolean, "off", "logging"),
+    no_effect("enable-mamba-cache-stochastic-rounding", "", T::boolean, "off",
+              "rounding mode of the hybrid state cache; same bytes"),
+    no_effect("enable-mfu-metrics", "", T::boolean, "off", "metrics"),
+    no_effect("enable-offline-docs", "", T::boolean, "off", "API server"),
+    no_effect("enable-per-request-metrics", "", T::boolean, "off", "metrics"),
     no_effect("enable-prompt-tokens-details", "", T::boolean, "off", "API responses"),
     no_effect("enable-reasoning", "", T::boolean, "off", "output parsing"),
     no_effect("enable-request-id-headers", "", T::boolean, "off", "API responses"),
@@ -195,43 +279,109 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     no_effect("enable-ssl-refresh", "", T::boolean, "off", "TLS"),
     no_effect("enable-tokenizer-info-endpoint", "", T::boolean, "off", "API server"),
     no_effect("exclude-tools-when-tool-choice-none", "", T::boolean, "off", "prompt formatting"),
+    no_effect("fail-on-environ-validation", "", T::boolean, "off", "start-up validation"),
+    no_effect("fault-tolerance-config", "", T::json_value, "", "recovery at run time"),
+    no_effect("fingerprint-mode", "", T::choice, "full", "API responses"),
+    no_effect("fingerprint-value", "", T::text, "", "API responses"),
+    no_effect("gdn-prefill-backend", "", T::choice, "", "a kernel choice"),
     no_effect("generation-config", "", T::text, "auto", "sampling defaults"),
+    no_effect("grpc", "", T::boolean, "off", "API server protocol"),
     no_effect("guided-decoding-backend", "", T::text, "", "structured output runs on the host"),
+    no_effect("h11-max-header-count", "", T::count, "256", "API server"),
+    no_effect("h11-max-incomplete-event-size", "", T::count, "4194304", "API server"),
     no_effect("headless", "", T::boolean, "off", "no API server on this node"),
+    no_effect("hf-config-path", "", T::text, "", "where config.json is read: give vramplan that config"),
+    no_effect("hf-token", "", T::text, "", "Hub access"),
     no_effect("host", "", T::text, "all interfaces", "networking"),
+    no_effect("ignore-patterns", "", T::multi_value, "", "which files are downloaded"),
+    no_effect("interleave-mm-strings", "", T::boolean, "off", "prompt formatting"),
+    no_effect("io-processor-plugin", "", T::text, "", "host-side input and output processing"),
+    no_effect("ir-op-priority", "", T::json_value, "", "a kernel choice"),
+    no_effect("jit-monitor-mode", "", T::choice, "", "observability"),
+    no_effect("jit-monitor-verbose", "", T::boolean, "off", "observability"),
+    no_effect("kda-prefill-backend", "", T::choice, "auto", "a kernel choice"),
+    no_effect("kernel-config", "", T::json_value, "", "kernel choices"),
+    no_effect("kv-cache-metrics", "", T::boolean, "off", "metrics"),
+    no_effect("kv-cache-metrics-sample", "", T::fraction, "", "metrics"),
+    no_effect("kv-events-config", "", T::json_value, "", "KV events published at run time"),
+    no_effect("linear-backend", "", T::choice, "", "a kernel choice; weights the same size"),
+    no_effect("log-config-file", "", T::text, "", "logging"),
+    no_effect("log-error-stack", "", T::boolean, "off", "logging"),
+    no_effect("logprobs-mode", "", T::choice, "raw_logprobs", "sampling output"),
     no_effect("long-prefill-token-threshold", "", T::count, "0", "scheduling"),
     no_effect("lora-modules", "", T::multi_value, "", "adapters held in host memory, copied into the --enable-lora slots (§20.1, §20.7)"),
+    no_effect("mamba-backend", "", T::choice, "", "a kernel choice"),
+    no_effect("mamba-cache-philox-rounds", "", T::count, "", "rounding of the hybrid state cache; same bytes"),
+    no_effect("mamba-ssu-algorithm", "", T::choice, "", "a kernel choice"),
     no_effect("max-cpu-loras", "", T::count, "max-loras", "a host-memory cache of adapters (§20.7)"),
+    no_effect("max-log-len", "", T::count, "", "logging"),
     no_effect("max-logprobs", "", T::count, "20", "sampling output"),
     no_effect("max-long-partial-prefills", "", T::count, "1", "V0 scheduling (§26.4)"),
     no_effect("max-num-partial-prefills", "", T::count, "1", "V0 scheduling (§26.4)"),
+    no_effect("max-num-scheduled-tokens", "", T::count, "max-num-batched-tokens",
+              "tokens issued per step, at most max-num-batched-tokens, which sizes the profile run"),
     no_effect("max-parallel-loading-workers", "", T::count, "", "load speed"),
+    no_effect("media-io-kwargs", "", T::json_value, "", "media decoding on the host"),
+    no_effect("middleware", "", T::multi_value, "", "API server"),
     no_effect("mm-processor-cache-gb", "", T::size, "4", "GiB of host memory"),
+    no_effect("model-loader-extra-config", "", T::json_value, "", "loader options"),
+    no_effect("moe-backend", "", T::choice, "", "a kernel choice; weights the same size"),
+    no_effect("numa-bind", "", T::boolean, "off", "host placement"),
+    no_effect("numa-bind-cpus", "", T::text, "", "host placement"),
+    no_effect("numa-bind-nodes", "", T::text, "", "host placement"),
     no_effect("otlp-traces-endpoint", "", T::text, "", "tracing"),
     no_effect("override-generation-config", "", T::json_value, "", "sampling defaults"),
+    no_effect("pooler-config", "", T::json_value, "", "pooling output options"),
     no_effect("port", "", T::count, "8000", "networking"),
+    no_effect("prefill-schedule-interval", "", T::count, "", "scheduling"),
+    no_effect("prefix-cache-retention-interval", "", T::count, "", "scheduling"),
+    no_effect("prefix-caching-hash-algo", "", T::choice, "sha256", "host-side hashing"),
+    no_effect("prefix-match-unit", "", T::count, "the block size", "prefix-cache key granularity"),
+    no_effect("profiler-config", "", T::json_value, "", "profiling on request"),
+    no_effect("pt-load-map-location", "", T::text, "cpu", "where .pt checkpoints are read"),
     no_effect("ray-workers-use-nsight", "", T::boolean, "off", "profiling"),
+    no_effect("reasoning-config", "", T::json_value, "", "output parsing"),
     no_effect("reasoning-parser", "", T::text, "", "output parsing"),
+    no_effect("reasoning-parser-plugin", "", T::text, "", "output parsing"),
+    no_effect("renderer-num-workers", "", T::count, "", "host-side rendering"),
     no_effect("response-role", "", T::text, "assistant", "API responses"),
     no_effect("return-tokens-as-token-ids", "", T::boolean, "off", "API responses"),
     no_effect("revision", "", T::text, "main", "which checkpoint revision (the planner reads the config it is given)"),
     no_effect("root-path", "", T::text, "", "API server"),
+    no_effect("safetensors-load-strategy", "", T::choice, "", "load speed"),
+    no_effect("safetensors-prefetch-block-size", "", T::count, "", "load speed"),
+    no_effect("safetensors-prefetch-num-threads", "", T::count, "", "load speed"),
+    no_effect("scheduler-cls", "", T::text, "", "scheduling"),
+    no_effect("scheduler-reserve-full-isl", "", T::boolean, "off", "scheduling"),
     no_effect("scheduling-policy", "", T::choice, "fcfs", "scheduling"),
     no_effect("seed", "", T::count, "", "sampling"),
     no_effect("served-model-name", "", T::multi_value, "the model", "API names"),
+    no_effect("show-hidden-metrics-for-version", "", T::text, "", "metrics"),
+    no_effect("shutdown-timeout", "", T::count, "0", "shutdown"),
     no_effect("skip-tokenizer-init", "", T::boolean, "off", "host"),
+    no_effect("ssl-ca-certs", "", T::text, "", "TLS"),
+    no_effect("ssl-cert-reqs", "", T::count, "0", "TLS"),
     no_effect("ssl-certfile", "", T::text, "", "TLS"),
+    no_effect("ssl-ciphers", "", T::text, "", "TLS"),
     no_effect("ssl-keyfile", "", T::text, "", "TLS"),
+    no_effect("stream-interval", "", T::count, "1", "streaming"),
     no_effect("structured-outputs-config", "", T::json_value, "", "a host-side bitmask at run time"),
     no_effect("swap-space", "", T::size, "4 (GiB)", "host memory only: V0's CPU blocks, V1 ignores it; removed ≈0.18 (§24.2)"),
     no_effect("tokenizer", "", T::text, "the model", "host"),
     no_effect("tokenizer-mode", "", T::choice, "auto", "host"),
     no_effect("tokenizer-revision", "", T::text, "", "host"),
+    no_effect("tokens-only", "", T::boolean, "off", "API responses"),
     no_effect("tool-call-parser", "", T::text, "", "output parsing"),
+    no_effect("tool-parser-plugin", "", T::text, "", "output parsing"),
+    no_effect("tool-server", "", T::text, "", "tool calling"),
     no_effect("trust-remote-code", "", T::boolean, "off", "allows the model's own code; the model is the same"),
+    no_effect("trust-request-chat-template", "", T::boolean, "off", "prompt formatting"),
+    no_effect("uds", "", T::text, "", "networking"),
     no_effect("use-tqdm-on-load", "", T::boolean, "on", "a progress bar"),
     no_effect("use-v2-block-manager", "", T::boolean, "off", "V0 block bookkeeping on the host"),
     no_effect("uvicorn-log-level", "", T::choice, "info", "logging"),
+    no_effect("watermark", "", T::fraction, "", "scheduling"),
+    no_effect("weight-transfer-config", "", T::json_value, "", "weight updates at run time"),
     no_effect("worker-extension-cls", "", T::text, "", "worker plug-in"),
     no_effect("worker-use-ray", "", T::boolean, "off", "process launcher (old spelling of distributed-executor-backend ray)"),
 });
@@ -265,12 +415,12 @@ constexpr bool rows_are_valid() {
     return true;
 }
 
-/// No spelling (name, short form, alias) names two rows.
+/// No spelling (name, short forms, alias) names two rows.
 constexpr bool spellings_are_unique() {
-    std::array<string_view, k_engine_args.size() * 3> all{};
+    std::array<string_view, k_engine_args.size() * 4> all{};
     std::size_t n = 0;
     for (const EngineArg& a : k_engine_args) {
-        for (const string_view s : {a.name, a.short_form, a.alias}) {
+        for (const string_view s : {a.name, a.short_form, a.alias, a.short_alias}) {
             if (!s.empty()) {
                 all[n++] = s;
             }
@@ -299,7 +449,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::cuda_graph_sizes) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::max_cudagraph_capture_size) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");
@@ -334,7 +484,7 @@ std::string normalize_engine_arg_name(string_view written) {
     }
     const string_view head = string_view(out).substr(0, dot);
     for (const EngineArg& a : k_engine_args) {
-        if (!a.short_form.empty() && a.short_form == head) {
+        if (is_short_form(a, head)) {
             return std::string(a.name) + out.substr(head.size());
         }
     }
@@ -347,7 +497,7 @@ const EngineArg* find_engine_arg(string_view written) {
         return a;
     }
     for (const EngineArg& a : k_engine_args) {
-        if (!a.short_form.empty() && a.short_form == name) {
+        if (is_short_form(a, name)) {
             return &a; // "tp", "--tp": a short form written without its dash
         }
     }

@@ -100,16 +100,17 @@ void compilation_key(const std::string& key, const nlohmann::json& v, GraphFlags
     }
 }
 
-/// --cuda-graph-sizes: integers separated by spaces or commas, optionally in brackets (YAML).
-std::vector<std::uint64_t> scheduler_sizes(std::string text) {
+/// --cuda-graph-sizes, --cudagraph-capture-sizes: integers separated by spaces or commas,
+/// optionally in brackets (YAML).
+std::vector<std::uint64_t> size_list(std::string text, const std::string& flag) {
     std::replace_if(text.begin(), text.end(), [](char c) { return c == ',' || c == '[' || c == ']'; }, ' ');
     std::istringstream in(text);
     std::vector<std::uint64_t> out;
     for (std::string word; in >> word;) {
-        out.push_back(parse_count(word, "--cuda-graph-sizes", std::uint64_t{1} << 32));
+        out.push_back(parse_count(word, flag, std::uint64_t{1} << 32));
     }
     if (out.empty()) {
-        throw InputError("--cuda-graph-sizes", "expected one or more positive integers");
+        throw InputError(flag, "expected one or more positive integers");
     }
     return out;
 }
@@ -143,7 +144,7 @@ GraphFlags parse_graph_flags(const std::string& optimization_level, const std::s
     }
     if (!cuda_graph_sizes.empty()) {
         // One value is the largest size, several are the list (vllm/config.py:4760-4766 @v0.10.0).
-        std::vector<std::uint64_t> sizes = scheduler_sizes(cuda_graph_sizes);
+        std::vector<std::uint64_t> sizes = size_list(cuda_graph_sizes, "--cuda-graph-sizes");
         if (sizes.size() == 1) {
             g.max_size = sizes.front();
         } else {
@@ -152,6 +153,29 @@ GraphFlags parse_graph_flags(const std::string& optimization_level, const std::s
         g.from_scheduler_flag = true;
     }
     return g;
+}
+
+void apply_capture_size_flags(GraphFlags& g, const std::string& cudagraph_capture_sizes,
+                              const std::string& max_cudagraph_capture_size) {
+    // With --cuda-graph-sizes (≤ 0.12) the keys came from the scheduler flag, which no release
+    // that has these flags accepts: its values are replaced, not "given twice".
+    const bool from_json = !g.from_scheduler_flag;
+    if (!cudagraph_capture_sizes.empty()) {
+        if (from_json && !g.sizes.empty()) {
+            throw InputError("--cudagraph-capture-sizes",
+                             "cudagraph_capture_sizes and compilation_config.cudagraph_capture_sizes are mutually exclusive");
+        }
+        g.sizes = size_list(cudagraph_capture_sizes, "--cudagraph-capture-sizes");
+        g.from_scheduler_flag = false;
+    }
+    if (!max_cudagraph_capture_size.empty()) {
+        if (from_json && g.max_size) {
+            throw InputError("--max-cudagraph-capture-size",
+                             "max_cudagraph_capture_size and compilation_config.max_cudagraph_capture_size are mutually exclusive");
+        }
+        g.max_size = parse_count(max_cudagraph_capture_size, "--max-cudagraph-capture-size", std::uint64_t{1} << 32);
+        g.from_scheduler_flag = false;
+    }
 }
 
 } // namespace vramplan

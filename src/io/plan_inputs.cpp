@@ -266,6 +266,7 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
     }
     req.enforce_eager = !o[F::enforce_eager].empty() && parse_switch(o[F::enforce_eager], F::enforce_eager);
     req.graphs = parse_graph_flags(o[F::optimization_level], o[F::compilation_config], o[F::cuda_graph_sizes]);
+    apply_capture_size_flags(req.graphs, o[F::cudagraph_capture_sizes], o[F::max_cudagraph_capture_size]);
     if (!o[F::kv_cache_memory_bytes].empty()) {
         req.kv_cache_memory_bytes = parse_size(o[F::kv_cache_memory_bytes], flag_of(F::kv_cache_memory_bytes));
     }

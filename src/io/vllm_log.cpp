@@ -760,7 +760,9 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::mamba_ssm_cache_dtype:
     case PlanField::optimization_level:
     case PlanField::compilation_config:
-    case PlanField::cuda_graph_sizes: return; // not read from logs yet
+    case PlanField::cuda_graph_sizes:
+    case PlanField::cudagraph_capture_sizes:
+    case PlanField::max_cudagraph_capture_size: return; // not read from logs yet
     }
 }
 

@@ -113,6 +113,8 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
         return level_is_optimization(r) ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
     case PlanField::compilation_config: return compilation_config_value(r);
     case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
+    case PlanField::cudagraph_capture_sizes:
+    case PlanField::max_cudagraph_capture_size: return std::nullopt;   // written inside --compilation-config
     }
     return std::nullopt;
 }

@@ -58,6 +58,10 @@ TEST_CASE("engine args: every spelling of a row finds it", "[engine_args]") {
             CHECK(find_engine_arg(spelled("-", a.short_form)) == &a);
             CHECK(find_engine_arg(a.short_form) == &a);
         }
+        if (!a.short_alias.empty()) {
+            CHECK(find_engine_arg(spelled("-", a.short_alias)) == &a);
+            CHECK(find_engine_arg(a.short_alias) == &a);
+        }
         if (!a.alias.empty()) {
             CHECK(find_engine_arg(spelled("--", a.alias)) == &a);
         }
@@ -105,7 +109,7 @@ TEST_CASE("engine args: no spelling names two rows", "[engine_args]") {
     std::set<std::string> spellings;
     std::size_t count = 0;
     for (const EngineArg& a : engine_args()) {
-        for (const std::string_view s : {a.name, a.short_form, a.alias}) {
+        for (const std::string_view s : {a.name, a.short_form, a.alias, a.short_alias}) {
             if (!s.empty()) {
                 INFO(s);
                 CHECK(spellings.insert(std::string(s)).second);

@@ -81,7 +81,9 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::fully_sharded_loras: return seen(g.fully_sharded_loras);
     case PlanField::optimization_level:
     case PlanField::compilation_config:
-    case PlanField::cuda_graph_sizes: return std::nullopt; // not read from logs yet
+    case PlanField::cuda_graph_sizes:
+    case PlanField::cudagraph_capture_sizes:
+    case PlanField::max_cudagraph_capture_size: return std::nullopt; // not read from logs yet
     }
     return std::nullopt;
 }

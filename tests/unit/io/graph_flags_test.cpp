@@ -58,3 +58,32 @@ TEST_CASE("graph flags: one error line naming the flag", "[io][graphs]") {
     CHECK(error_of("4", "", "") == "--optimization-level: expected an optimization level 0, 1, 2 or 3, got '4'");
     CHECK(error_of("", "{", "").rfind("--compilation-config: invalid JSON: ", 0) == 0);
 }
+
+TEST_CASE("graph flags: top-level --cudagraph-capture-sizes and --max-cudagraph-capture-size", "[io][graphs]") {
+    // #26016: each flag sets its compilation-config key (vllm/engine/arg_utils.py:2471-2488 @main).
+    GraphFlags g = parse_graph_flags("", R"({"cudagraph_mode": "PIECEWISE"})", "");
+    apply_capture_size_flags(g, "1 2 4 8", "8");
+    CHECK(g.sizes == std::vector<std::uint64_t>{1, 2, 4, 8});
+    CHECK(g.max_size == 8U);
+    CHECK_FALSE(g.from_scheduler_flag);
+    CHECK(g.mode == CudaGraphMode::piecewise);
+    g = GraphFlags{};
+    apply_capture_size_flags(g, "", "");
+    CHECK_FALSE(g.any());
+    // Both spellings of one key: vLLM's ValueError, as one line naming the flag.
+    const auto error_of_both = [](const std::string& cc, const std::string& sizes, const std::string& max) {
+        GraphFlags flags = parse_graph_flags("", cc, "");
+        try {
+            apply_capture_size_flags(flags, sizes, max);
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of_both(R"({"cudagraph_capture_sizes": [4]})", "8", "") ==
+          "--cudagraph-capture-sizes: cudagraph_capture_sizes and compilation_config.cudagraph_capture_sizes are mutually exclusive");
+    CHECK(error_of_both(R"({"max_cudagraph_capture_size": 4})", "", "8") ==
+          "--max-cudagraph-capture-size: max_cudagraph_capture_size and compilation_config.max_cudagraph_capture_size are mutually exclusive");
+    CHECK(error_of_both("", "0", "").rfind("--cudagraph-capture-sizes: ", 0) == 0);
+    CHECK(error_of_both("", "", "x").rfind("--max-cudagraph-capture-size: ", 0) == 0);
+}
