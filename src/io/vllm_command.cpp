@@ -1,10 +1,12 @@
 // A pasted vLLM command line and the flags a plan ignores (io/vllm_command.hpp).
 #include <vramplan/io/vllm_command.hpp>
 
+#include <vramplan/io/catalog.hpp>
 #include <vramplan/io/deployment.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
+#include <cstddef>
 
 namespace vramplan {
 
@@ -33,6 +35,39 @@ std::vector<NameCandidate> flag_candidates() {
     return out;
 }
 
+/// The bytes vramplan reads of a `--config` YAML file (a flat mapping of flags).
+constexpr std::size_t k_max_config_bytes = std::size_t{16} << 20;
+
+/// `--config FILE` in the command: vLLM's FlexibleArgumentParser._pull_args_from_config
+/// (vllm/utils/argparse_utils.py:443-520 @main) puts the YAML file's flags where `--config FILE`
+/// stands, so a flag written after it on the command line wins and one before it loses (argparse:
+/// the last value counts). The file must end in .yaml or .yml, as vLLM requires; its path is
+/// relative to the working directory, as vLLM's is. One --config (vLLM reads the first).
+Deployment with_config_file(const Deployment& d) {
+    const auto at = std::find_if(d.flags.begin(), d.flags.end(), [](const DeploymentFlag& f) { return f.name == "config"; });
+    if (at == d.flags.end()) {
+        return d;
+    }
+    const std::string& path = at->value;
+    const auto ends_with = [&](std::string_view suffix) {
+        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (!ends_with(".yaml") && !ends_with(".yml")) {
+        throw InputError("the vLLM command: --config " + path + ": expected a .yaml or .yml file, as vLLM requires");
+    }
+    const Deployment file = parse_vllm_yaml(read_file(path, k_max_config_bytes, "a vLLM --config YAML file"), path);
+    Deployment out = d;
+    out.flags.assign(d.flags.begin(), at);
+    for (const DeploymentFlag& f : file.flags) {
+        if (f.name == "config") {
+            throw InputError(path + ": a --config file cannot name another --config file");
+        }
+        out.flags.push_back(f);
+    }
+    out.flags.insert(out.flags.end(), std::next(at), d.flags.end());
+    return out;
+}
+
 } // namespace
 
 std::vector<NotModelledFlag> not_modelled_flags(const Deployment& d) {
@@ -58,7 +93,7 @@ std::vector<NotModelledFlag> not_modelled_flags(const Deployment& d) {
 }
 
 std::vector<NotModelledFlag> apply_vllm_command(const std::vector<std::string>& argv, PlanInputs& options) {
-    const Deployment d = parse_vllm_argv(argv, "the vLLM command");
+    const Deployment d = with_config_file(parse_vllm_argv(argv, "the vLLM command"));
     for (const DeploymentFlag& f : d.flags) {
         if (row_of(f.name) == nullptr) {
             throw InputError("the vLLM command: " + unknown_name_message("vLLM flag", "--" + f.name, flag_candidates()));

@@ -19,7 +19,8 @@ std::vector<NotModelledFlag> not_modelled_flags(const Deployment& deployment);
 /// Parses `argv` (the words after `--`: `vllm serve MODEL …`, `python -m
 /// vllm.entrypoints.openai.api_server --model MODEL …`, `docker run … vllm/vllm-openai …`) with the
 /// one vLLM argument parser (deployment.hpp) and copies its modelled flags onto `options`; the
-/// model resolves as --model does. Returns the not-modelled flags (not_modelled_flags()) for the
+/// model resolves as --model does. A `--config FILE.yaml` in the command is read as vLLM reads it:
+/// the file's flags stand where --config stands (later command-line flags win). Returns the not-modelled flags (not_modelled_flags()) for the
 /// report to warn about. Throws InputError when the words are not one vLLM command, the command
 /// names no model, a flag is not in vramplan's table of vLLM's flags ("unknown vLLM flag
 /// '--max-model-lenn' …; did you mean '--max-model-len'?"), or a modelled flag is also given
