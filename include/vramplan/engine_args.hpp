@@ -51,9 +51,18 @@ enum class PlanField : std::uint8_t {
     cuda_graph_sizes,
     cudagraph_capture_sizes,
     max_cudagraph_capture_size,
+    // Memory savers (addendum 3 §24).
+    cpu_offload_gb,
+    offload_group_size,
+    offload_num_in_group,
+    offload_prefetch_step,
+    kv_offloading_size,
+    kv_offloading_backend,
+    swap_space,
+    enable_sleep_mode,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 27;
+inline constexpr std::size_t k_plan_field_count = 35;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -9,6 +9,7 @@
 #include <vramplan/kv.hpp>
 #include <vramplan/lora.hpp>
 #include <vramplan/model.hpp>
+#include <vramplan/offload.hpp>
 #include <vramplan/runner.hpp>
 #include <vramplan/version.hpp>
 #include <vramplan/weights.hpp>
@@ -87,6 +88,15 @@ struct PlanRequest {
     std::optional<std::uint64_t> max_lora_rank; ///< unset: 16
     std::string lora_dtype = "auto";           ///< auto: the model dtype; float16, bfloat16
     bool fully_sharded_loras = false;          ///< A (column) and B (row) stacks split over TP
+    // Memory savers (addendum 3 §24; offload.hpp).
+    Bytes cpu_offload_bytes = 0;               ///< --cpu-offload-gb × 2^30 per GPU (UVA)
+    std::uint64_t offload_group_size = 0;      ///< prefetch offload (0.17+): 0 = off
+    std::uint64_t offload_num_in_group = 1;
+    std::uint64_t offload_prefetch_step = 1;
+    std::optional<Bytes> kv_offloading_bytes;  ///< --kv-offloading-size × 2^30, total over the TP ranks
+    std::string kv_offloading_backend = "native"; ///< native or lmcache
+    std::optional<Bytes> swap_space_bytes;     ///< --swap-space × 2^30 per GPU (host only)
+    bool enable_sleep_mode = false;            ///< cuMem pools for weights and KV (§24.4)
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -168,6 +178,10 @@ struct WorkerPlan {
     bool runner_buffers_in_budget = false;
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     LoraStacks lora;                   ///< LoRA slots (their total is weight_parts.lora)
+    CpuOffload offload;                ///< --cpu-offload-gb / prefetch offload (weight_parts.cpu_offloaded)
+    /// Sleep mode before 0.27 (addendum 3 §24.4.2): X, bytes freed in the weights pool that the
+    /// budget does not charge; the KV cache comes out X larger and X sits outside the budget.
+    Bytes sleep_mode_uncharged = 0;
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;
@@ -198,6 +212,7 @@ enum class Failure {
     kv_too_small,                ///< one max-length request does not fit
     graph_capture_oom,           ///< the KV cache fits, but CUDA-graph capture runs out of memory
     mamba_blocks_short,          ///< hybrid: max_num_seqs above the KV blocks (one state block per decode sequence)
+    sleep_mode_kv_oom,           ///< sleep mode before 0.27: the over-sized KV cache does not fit the card (addendum 3 §24.4.2)
 };
 
 /// A range of the capacity figures, from the KV cache's error bar.
@@ -230,6 +245,8 @@ struct Plan {
     CapacityRange range;
     Verdict verdict;
     std::vector<std::string> notes;
+    HostMemory host;                   ///< host RAM the memory savers need (addendum 3 §24)
+    SleepAccounting sleep_accounting = SleepAccounting::exact; ///< with --enable-sleep-mode
 };
 
 /// Plans `request`. The request must be valid (see `validate`); throws OverflowError only for

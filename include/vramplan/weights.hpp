@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace vramplan {
 
@@ -35,6 +36,10 @@ struct WeightBreakdown {
     Bytes mla_absorbed = 0;  ///< W_UK / W_UV copies built after loading (MLA only)
     Bytes vision = 0;        ///< vision encoder and projector
     Bytes lora = 0;          ///< LoRA adapter slots allocated at load (lora.hpp; set by the planner)
+    /// Decoder-layer parameters moved to pinned host memory by --cpu-offload-gb or the prefetch
+    /// offloader (offload.hpp; set by the planner): subtracted from the total (addendum 3 §24.1).
+    Bytes cpu_offloaded = 0;
+    Bytes prefetch_buffers = 0; ///< the prefetch offloader's static GPU pool (offload.hpp)
     [[nodiscard]] Bytes total() const;
 };
 
@@ -49,6 +54,11 @@ WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_byt
 /// dtype; zero points present or not). Zero when the config is complete.
 Bytes quant_layout_uncertainty(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp, std::uint32_t pp,
                                std::uint32_t pp_rank);
+
+/// Decoder layer `layer`'s parameters on one GPU in module order (attention, MLP, norms), one
+/// entry per linear (with its scales and bias); MLA, linear-attention and MoE blocks are one entry
+/// each. What the offloaders walk (offload.hpp); sums to the layer's share of estimate_weights.
+std::vector<Bytes> layer_parameter_bytes(const ModelSpec& model, std::size_t layer, std::uint32_t dtype_bytes, std::uint32_t tp);
 
 /// Unsharded parameter count of the language model (embeddings once when tied).
 std::uint64_t count_parameters(const ModelSpec& model);

@@ -79,6 +79,14 @@ std::string column_label(PlanField field) {
     case PlanField::cuda_graph_sizes:
     case PlanField::cudagraph_capture_sizes: return "graph sizes";
     case PlanField::max_cudagraph_capture_size: return "max graph";
+    case PlanField::cpu_offload_gb: return "offload GiB";
+    case PlanField::offload_group_size: return "offload group";
+    case PlanField::offload_num_in_group: return "offload n";
+    case PlanField::offload_prefetch_step: return "prefetch";
+    case PlanField::kv_offloading_size: return "kv offload GiB";
+    case PlanField::kv_offloading_backend: return "kv offload";
+    case PlanField::swap_space: return "swap GiB";
+    case PlanField::enable_sleep_mode: return "";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

@@ -127,6 +127,28 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
              "max-cudagraph-capture-size", "", T::count, F::max_cudagraph_capture_size,
              "unset: min(2·S, 512) (vllm/config/vllm.py); the flag exists from #26016 (≈0.11.1)",
              "the largest generated capture size (§25.3)"),
+    modelled("GiB of decoder-layer weights per GPU moved to pinned host memory (UVA; decoding slows)",
+             "cpu-offload-gb", "", T::size, F::cpu_offload_gb, "0 (vllm/config/offload.py:23 UVAOffloadConfig)",
+             "GiB per GPU: layers offloaded parameter by parameter until the total reaches it (addendum 3 §24.1)"),
+    modelled("Prefetch offload (vLLM 0.17+): group every N decoder layers, offload the last few of each",
+             "offload-group-size", "", T::count, F::offload_group_size, "0: off (vllm/config/offload.py:54; #29941, ≈0.17)",
+             "offloaded layers leave the GPU; a static pool of prefetch-step layers stays (§24.1)"),
+    modelled("Prefetch offload: layers offloaded per group (vLLM default 1)",
+             "offload-num-in-group", "", T::count, F::offload_num_in_group, "1 (vllm/config/offload.py:62)"),
+    modelled("Prefetch offload: layers prefetched ahead = GPU buffer slots (vLLM default 1)",
+             "offload-prefetch-step", "", T::count, F::offload_prefetch_step, "1 (vllm/config/offload.py:66)"),
+    modelled("GiB of host memory for offloaded KV blocks (vLLM 0.11.1+; GPU KV cache unchanged)",
+             "kv-offloading-size", "", T::size, F::kv_offloading_size, "unset: off (vllm/config/cache.py; #27621, ≈0.11.1)",
+             "GiB of host memory, total over the TP ranks; the GPU KV budget is unchanged (§24.3)"),
+    modelled("KV offloading backend: native (vLLM's CPU connector) or lmcache",
+             "kv-offloading-backend", "", T::choice, F::kv_offloading_backend, "native (vllm/config/cache.py)",
+             "lmcache keeps its store in its own process and may disable the hybrid KV manager (§24.3)"),
+    modelled("GiB of host swap space per GPU (V0 CPU KV blocks; V1 ignores it; removed in vLLM 0.18)",
+             "swap-space", "", T::size, F::swap_space, "4 (GiB per GPU; vllm/config/cache.py); removed by #36216 (≈0.18)",
+             "host memory only, no GPU effect (§24.2)"),
+    modelled("Sleep mode (cuMem pools): before 0.27 repacked weights over-size the KV cache",
+             "enable-sleep-mode", "", T::boolean, F::enable_sleep_mode, "off (vllm/config/model.py)",
+             "≤ 0.13 and 0.17-0.26: the KV cache over-sized by the weights freed while loading (§24.4)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
@@ -140,7 +162,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
                  "a YAML file of more flags: a pasted command's is read; `vramplan check` reads one given to it, not one named inside a command"),
     not_modelled("convert", "", T::choice, "auto",
                  "adapts a generative checkpoint to pooling: no sampler, a different profile run"),
-    not_modelled("cpu-offload-gb", "", T::size, "0", "GiB of decoder weights moved to pinned host memory: weights shrink by about that much (§24.1)"),
     not_modelled("data-parallel-size", "dp", T::count, "1", "per GPU like one engine, except MoE experts sharded over TP×DP (§22.1)"),
     not_modelled("decode-context-parallel-size", "dcp", T::count, "1", "KV per request split over the ranks (§22.5)"),
     not_modelled("diffusion-config", "dc", T::json_value, "", "diffusion models: not planned (-dc)"),
@@ -165,14 +186,10 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("enable-prompt-adapter", "", T::boolean, "off", "prompt-adapter embeddings on the GPU (V0)"),
     not_modelled("enable-prompt-embeds", "", T::boolean, "off", "prompt-embedding input buffers"),
     not_modelled("enable-return-routed-experts", "", T::boolean, "off", "routed-expert capture buffers (§26.6)"),
-    not_modelled("enable-sleep-mode", "", T::boolean, "off",
-                 "cuMem pools: repacked weights over-size the KV cache before 0.27 (§24.4)"),
     not_modelled("enable-tower-connector-lora", "", T::boolean, "off", "LoRA stacks for the vision tower and connector (§20.7)"),
     not_modelled("hf-overrides", "", T::json_value, "", "edits config.json (layers, heads, lengths, RoPE) before everything (§26.2)"),
     not_modelled("kv-cache-dtype-skip-layers", "", T::multi_value, "none",
                  "layers whose KV cache stays in the model dtype: more bytes per token (§26.6)"),
-    not_modelled("kv-offloading-backend", "", T::choice, "native", "a KV connector; LMCache may disable the hybrid KV manager (§24.3)"),
-    not_modelled("kv-offloading-size", "", T::size, "", "GiB of host memory for offloaded KV; may disable the hybrid KV manager (§24.3)"),
     not_modelled("kv-sharing-fast-prefill", "", T::boolean, "off", "forces the V1 model runner (§26.3)"),
     not_modelled("kv-transfer-config", "", T::json_value, "", "KV connector buffers and registration (§26.6)"),
     not_modelled("limit-mm-per-prompt", "", T::json_value, "V1: 999 per modality; V0: 1",
@@ -367,7 +384,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     no_effect("ssl-keyfile", "", T::text, "", "TLS"),
     no_effect("stream-interval", "", T::count, "1", "streaming"),
     no_effect("structured-outputs-config", "", T::json_value, "", "a host-side bitmask at run time"),
-    no_effect("swap-space", "", T::size, "4 (GiB)", "host memory only: V0's CPU blocks, V1 ignores it; removed ≈0.18 (§24.2)"),
     no_effect("tokenizer", "", T::text, "the model", "host"),
     no_effect("tokenizer-mode", "", T::choice, "auto", "host"),
     no_effect("tokenizer-revision", "", T::text, "", "host"),
@@ -450,7 +466,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::max_cudagraph_capture_size) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::enable_sleep_mode) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

@@ -439,6 +439,90 @@ double checkpoint_scale(const PlanRequest& r, std::uint32_t dtype_bytes) {
     return stored > 0 ? static_cast<double>(*r.checkpoint_bytes) / static_cast<double>(stored) : 1.0;
 }
 
+/// --cpu-offload-gb (UVA) or the prefetch offloader on one worker's layers (addendum 3 §24.1):
+/// the offloaded bytes leave the weights, the prefetch pool joins them. Auto backend: prefetch
+/// when offload_group_size > 0, else UVA (vllm/config/offload.py:114-136 @main).
+void apply_weight_offload(const PlanRequest& r, const ResolvedConfig& c, std::uint32_t tp, WorkerPlan& w) {
+    if (r.cpu_offload_bytes == 0 && r.offload_group_size == 0) {
+        return;
+    }
+    std::vector<LayerParameters> layers;
+    for (std::uint64_t i = w.first_layer; i < w.end_layer; ++i) {
+        layers.push_back(layer_parameter_bytes(r.model, i, c.dtype_bytes, tp));
+    }
+    w.offload = r.offload_group_size > 0
+                    ? prefetch_offload(layers, r.offload_group_size, r.offload_num_in_group, r.offload_prefetch_step)
+                    : uva_offload(layers, r.cpu_offload_bytes);
+    w.weight_parts.cpu_offloaded = w.offload.offloaded;
+    w.weight_parts.prefetch_buffers = w.offload.prefetch_buffers;
+}
+
+/// Sleep mode before 0.27 (addendum 3 §24.4.2): X, the bytes freed in the weights pool that the
+/// budget does not charge. None with a pinned KV cache (§24.5: K is what is allocated).
+Bytes sleep_mode_uncharged(const Plan& plan, const WorkerPlan& w) {
+    if (!plan.request.enable_sleep_mode || plan.request.kv_cache_memory_bytes) {
+        return 0;
+    }
+    const Bytes linears = checked_add(w.weight_parts.attention, w.weight_parts.mlp);
+    return sleep_mode_freed_bytes(plan.sleep_accounting, plan.request.model.quant.method, linears);
+}
+
+/// Host memory of the memory savers, over the deployment (addendum 3 §24.1-§24.3), and their notes.
+void settle_host_memory(Plan& plan) {
+    const PlanRequest& r = plan.request;
+    const Bytes ranks = checked_mul(r.tensor_parallel_size, r.pipeline_parallel_size);
+    for (const WorkerPlan& w : plan.workers) {
+        plan.host.cpu_offload = checked_add(plan.host.cpu_offload, checked_mul(w.offload.offloaded, r.tensor_parallel_size));
+    }
+    if (r.swap_space_bytes && plan.era.engine == Engine::v0) {
+        plan.host.swap_space = checked_mul(*r.swap_space_bytes, ranks);   // V0 CacheConfig.swap_space is per GPU
+    }
+    if (r.swap_space_bytes && plan.era.engine != Engine::v0) {
+        plan.notes.push_back(r.version < VllmVersion{0, 18, 0}
+                                 ? "--swap-space: the V1 engine ignores it (no CPU blocks; addendum 3 §24.2)"
+                                 : "--swap-space: removed in vLLM 0.18 (#36216): this release rejects the flag (addendum 3 §24.2)");
+    }
+    if (r.kv_offloading_bytes) {
+        plan.host.kv_offload = *r.kv_offloading_bytes;
+        if (r.version < VllmVersion{0, 11, 1}) {
+            plan.notes.push_back("--kv-offloading-size: vLLM before 0.11.1 (#27621) has no such flag (addendum 3 §24.3)");
+        }
+        plan.notes.push_back(r.kv_offloading_backend == "lmcache"
+                                 ? "KV offloading (lmcache): the store lives in LMCache's own process; it may disable the hybrid KV "
+                                   "manager (sliding-window models then size as full attention, not modelled) (addendum 3 §24.3)"
+                                 : "KV offloading (native): pinned host blocks only; the GPU KV cache is unchanged (addendum 3 §24.3)");
+    }
+    if (plan.host.cpu_offload > 0) {
+        plan.notes.push_back("offloaded weights are read from pinned host memory over the interconnect at every step (UVA): "
+                             "decoding slows (addendum 3 §24.1)");
+    }
+    if (r.offload_group_size > 0 && r.version < VllmVersion{0, 17, 0}) {
+        plan.notes.push_back("--offload-group-size: the prefetch offloader exists from vLLM 0.17 (#29941; addendum 3 §24.1)");
+    }
+}
+
+/// What --enable-sleep-mode does to this release's accounting (addendum 3 §24.4.2).
+void sleep_mode_note(Plan& plan) {
+    if (!plan.request.enable_sleep_mode) {
+        return;
+    }
+    const WorkerPlan& w = plan.workers.front();
+    std::string note = "sleep mode (cuMem pools, addendum 3 §24.4): ";
+    switch (plan.sleep_accounting) {
+    case SleepAccounting::exact: note += "exact accounting from 0.27 (#49208)"; break;
+    case SleepAccounting::weights_not_pooled: note += "0.14-0.16 load the weights outside the pool (#31747, fixed #32947): no effect"; break;
+    case SleepAccounting::resident_overcount:
+    case SleepAccounting::negative_non_torch:
+        note += w.sleep_mode_uncharged == 0
+                    ? "no weights replaced while loading (no Marlin repack): no effect"
+                    : "the Marlin repack frees " + gib2(to_signed(w.sleep_mode_uncharged)) +
+                          " GiB inside the weights pool that this release does not charge: the KV cache is that much larger and "
+                          "the card holds it beyond the budget (OOM risk; pin --kv-cache-memory-bytes, §24.5)";
+        break;
+    }
+    plan.notes.push_back(note);
+}
+
 /// What one worker charges besides the KV cache, as estimated: weights, activation peak,
 /// non-torch memory (NCCL init excluded) and CUDA graphs. `requested` is ceil(total × u);
 /// `weights_scale` is checkpoint_scale's factor.
@@ -458,6 +542,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
             *part = round_bytes(static_cast<double>(*part) * weights_scale, "weights scaled to the checkpoint size");
         }
     }
+    apply_weight_offload(r, c, stage.shape.tp, w);
     if (c.max_loras > 0) {
         const LoraSetup setup{c.max_loras, c.max_lora_rank, c.lora_dtype_bytes, stage.shape.tp, r.fully_sharded_loras};
         w.lora = estimate_lora_stacks(r.model, setup, w.first_layer, w.end_layer, w.pp_rank == 0,
@@ -465,6 +550,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
         w.weight_parts.lora = w.lora.total();
     }
     w.weights = w.weight_parts.total();
+    w.sleep_mode_uncharged = sleep_mode_uncharged(plan, w);
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
     w.activation = w.activation_parts.total;
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
@@ -664,6 +750,7 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     if (w.runner_buffers_in_budget) {
         charged = checked_add(charged, w.runner_buffers);
     }
+    charged = charged - std::min(charged, w.sleep_mode_uncharged);   // §24.4.2: N reported X low
     w.charged = charged;
     if (r.kv_cache_memory_bytes) {
         // --kv-cache-memory-bytes: the KV size is pinned and profiling does not size it (spec §7.3).
@@ -676,6 +763,7 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     // Outside the budget: what the era does not charge (the context and other processes in the
     // per-instance eras, non-torch before 0.2.5) and the CUDA graphs captured after the KV cache.
     Bytes outside = w.cuda_graphs_in_budget ? 0 : w.cuda_graphs;
+    outside = checked_add(outside, w.sleep_mode_uncharged);   // held beyond the budget (§24.4.2)
     if (!w.runner_buffers_in_budget) {
         outside = checked_add(outside, w.runner_buffers);
     }
@@ -948,6 +1036,31 @@ std::optional<Verdict> graph_capture_failure(const Plan& plan) {
     return v;
 }
 
+/// Sleep mode before 0.27 (addendum 3 §24.4.2): the KV cache is sized X too large and allocated
+/// on a card that cannot hold it: "OOM if u·T + X > free memory" (#37111, issue #40256).
+std::optional<Verdict> sleep_mode_failure(const Plan& plan) {
+    const WorkerPlan& tight = *std::min_element(plan.workers.begin(), plan.workers.end(),
+                                               [](const WorkerPlan& a, const WorkerPlan& b) { return a.free < b.free; });
+    if (tight.sleep_mode_uncharged == 0 || tight.free >= 0) {
+        return std::nullopt;
+    }
+    Verdict v = fails(Failure::sleep_mode_kv_oom);
+    v.error = "OOM at KV-cache allocation likely: with --enable-sleep-mode vLLM " + plan.request.version.str() + " does not count " +
+              gib2(to_signed(tight.sleep_mode_uncharged)) + " GiB freed in the weights pool by the repack, so it sizes the KV cache that much " +
+              "too large; the card is " + gib2(-tight.free) + " GiB short (torch.OutOfMemoryError: CUDA out of memory).";
+    // Lower the budget by the shortfall, or pin the KV cache at its true size (§24.5).
+    if (const std::optional<UtilizationStep> u = max_utilization_within(tight.total, signed_add(to_signed(tight.requested), tight.free))) {
+        v.fixes.push_back(Fix::utilization(u->value()));
+    }
+    const SignedBytes pinned = signed_add(tight.kv_cache, tight.free);
+    if (pinned > 0) {
+        Fix f;
+        f.kv_cache_memory_bytes = static_cast<Bytes>(pinned);
+        v.fixes.push_back(f);
+    }
+    return v;
+}
+
 /// Hybrid models with FULL decode CUDA graphs need one state block per decode sequence: vLLM
 /// refuses to capture when max_num_seqs exceeds the KV blocks (vllm/config/compilation.py:1492-1514
 /// @main, #38270, 2026-03-30, ≈v0.19; before, #34571 capped the capture sizes silently). Hybrids
@@ -1003,6 +1116,9 @@ void judge(Plan& plan) {
     }
     if (!failure) {
         failure = graph_capture_failure(plan);
+    }
+    if (!failure) {
+        failure = sleep_mode_failure(plan);
     }
     if (failure) {
         plan.verdict = std::move(*failure);
@@ -1106,6 +1222,20 @@ std::string validate_lora_flags(const PlanRequest& r) {
     return {};
 }
 
+/// The memory savers' flags (vllm/config/offload.py:98-113 @main; addendum 3 §24).
+std::string validate_offload_flags(const PlanRequest& r) {
+    if (r.offload_group_size > 0 && r.offload_num_in_group > r.offload_group_size) {
+        return "--offload-num-in-group must be <= --offload-group-size";
+    }
+    if (r.offload_prefetch_step == 0) {
+        return "--offload-prefetch-step must be >= 1";
+    }
+    if (r.kv_offloading_backend != "native" && r.kv_offloading_backend != "lmcache") {
+        return "--kv-offloading-backend: expected native or lmcache";
+    }
+    return {};
+}
+
 /// The checks of `validate` on the card, the flags' ranges and names, the release and the engine.
 std::string validate_flags(const PlanRequest& r) {
     if (r.gpu.total == 0) {
@@ -1171,6 +1301,9 @@ std::string validate(const PlanRequest& r) {
         why = validate_lora_flags(r);
     }
     if (why.empty()) {
+        why = validate_offload_flags(r);
+    }
+    if (why.empty()) {
         why = validate_graph_flags(r.graphs, r.version);
     }
     if (why.empty() && r.max_model_len_auto && r.version < VllmVersion{0, 14, 0}) {
@@ -1189,6 +1322,7 @@ Plan make_plan(const PlanRequest& r) {
     // 1. Resolve: the era's rules and vLLM's defaults for every flag left unset.
     plan.era = resolve_era(r, plan.notes);
     plan.config = resolve_config(r, plan.era, plan.notes);
+    plan.sleep_accounting = r.enable_sleep_mode ? sleep_accounting(r.version) : SleepAccounting::exact;
     // 2. Geometry: the KV cache's spec, and the layers of each pipeline stage (one worker each).
     Geometry geometry = lay_out(r, plan.era, plan.config, plan.notes);
     plan.kv = std::move(geometry.kv);
@@ -1209,6 +1343,8 @@ Plan make_plan(const PlanRequest& r) {
     // 5. Verdict: --max-model-len auto's fit, the deciding worker's capacity, whether vLLM starts,
     // and the fixes when not.
     auto_fit_max_model_len(plan);
+    settle_host_memory(plan);
+    sleep_mode_note(plan);
     settle_capacity(plan);
     judge(plan);
     return plan;
@@ -1230,12 +1366,13 @@ std::string accounting_error(const Plan& plan) {
         const Wide buffers = w.runner_buffers;
         const Wide in_budget = Wide{w.weights} + w.activation + (w.non_torch_in_budget ? Wide{w.non_torch} : 0) +
                                (w.card_in_budget ? card : 0) + (w.cuda_graphs_in_budget ? Wide{w.cuda_graphs} : 0) +
-                               (w.runner_buffers_in_budget ? buffers : 0);
+                               (w.runner_buffers_in_budget ? buffers : 0) - Wide{w.sleep_mode_uncharged};
         if (in_budget + w.kv_cache != Wide{w.budget}) {
             return at + "charged terms + KV cache != budget";
         }
         const Wide outside = (w.card_in_budget ? 0 : card) + (w.non_torch_in_budget ? 0 : Wide{w.non_torch}) +
-                             (w.cuda_graphs_in_budget ? 0 : Wide{w.cuda_graphs}) + (w.runner_buffers_in_budget ? 0 : buffers);
+                             (w.cuda_graphs_in_budget ? 0 : Wide{w.cuda_graphs}) + (w.runner_buffers_in_budget ? 0 : buffers) +
+                             Wide{w.sleep_mode_uncharged};
         if (Wide{w.budget} + outside + w.free != Wide{w.total}) {
             return at + "budget + outside-budget terms + free != total";
         }

@@ -15,6 +15,7 @@ const char* failure_name(Failure failure) {
     case Failure::kv_too_small: return "kv_too_small";
     case Failure::graph_capture_oom: return "graph_capture_oom";
     case Failure::mamba_blocks_short: return "mamba_blocks_short";
+    case Failure::sleep_mode_kv_oom: return "sleep_mode_kv_oom";
     }
     return "";
 }

@@ -24,10 +24,10 @@ std::pair<std::uint64_t, std::uint64_t> pp_layer_range(std::uint64_t num_layers,
 
 Bytes WeightBreakdown::total() const {
     Bytes t = 0;
-    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision, lora}) {
+    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision, lora, prefetch_buffers}) {
         t = checked_add(t, b);
     }
-    return t;
+    return t - std::min(t, cpu_offloaded);
 }
 
 namespace {
@@ -393,6 +393,46 @@ Bytes quant_layout_uncertainty(const ModelSpec& m, std::uint32_t d, std::uint32_
         spread = checked_add(spread, full > est.attention ? full - est.attention : 0);
     }
     return spread;
+}
+
+std::vector<Bytes> layer_parameter_bytes(const ModelSpec& m, std::size_t index, std::uint32_t d, std::uint32_t tp) {
+    const LayerSpec& layer = m.layers[index];
+    const LayerBytes whole = layer_bytes(m, layer, d, tp);
+    std::vector<Bytes> out;
+    const bool plain_mha = layer.attention != LayerAttention::none && layer.attention != LayerAttention::linear &&
+                           layer.attention != LayerAttention::mla && !layer.parallel_mamba;
+    if (plain_mha) {
+        // LlamaAttention: qkv_proj, then o_proj, then q/k norms and sinks (the rest of the block).
+        AttentionShape a = m.attention;
+        a.head_dim = layer.head_dim > 0 ? layer.head_dim : a.head_dim;
+        a.head_dim_v = layer.head_dim > 0 ? layer.head_dim : a.head_dim_v;
+        a.num_kv_heads = layer.num_kv_heads > 0 ? layer.num_kv_heads : a.num_kv_heads;
+        const std::uint64_t heads = a.num_heads / tp;
+        const std::uint64_t kv_heads = std::max<std::uint64_t>(1, a.num_kv_heads / tp);
+        const std::uint64_t qkv_out = checked_add(checked_mul(heads, a.head_dim), checked_mul(kv_heads, checked_add(a.head_dim, a.head_dim_v)));
+        const Bytes qkv = linear_bytes(m.quant, m.hidden_size, qkv_out, d, true, false);
+        const Bytes o = linear_bytes(m.quant, checked_mul(heads, a.head_dim_v), m.hidden_size, d, true, false);
+        out.push_back(qkv);
+        out.push_back(o);
+        if (whole.attention > qkv + o) {
+            out.push_back(whole.attention - qkv - o);
+        }
+    } else if (whole.attention > 0) {
+        out.push_back(whole.attention);
+    }
+    const std::uint64_t width = layer.intermediate_size > 0 ? layer.intermediate_size : m.intermediate_size;
+    if (!layer.moe && m.mlp_kind == MlpKind::gated && m.ple.hidden == 0 && !m.mlp_bias && width > 0) {
+        // LlamaMLP: gate_up_proj, then down_proj.
+        const Bytes gate_up = linear_bytes(m.quant, m.hidden_size, checked_mul(2, width / tp), d, true, false);
+        out.push_back(gate_up);
+        out.push_back(whole.mlp - std::min(whole.mlp, gate_up));
+    } else if (whole.mlp > 0) {
+        out.push_back(whole.mlp);
+    }
+    if (whole.norms > 0) {
+        out.push_back(whole.norms);
+    }
+    return out;
 }
 
 std::uint64_t count_parameters(const ModelSpec& m) {

@@ -192,6 +192,10 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
         if (r.log.find("lora") != std::string::npos) {
             apply_logged_lora(parse_vllm_log(r.log), req);   // the log's LoRA flags (addendum 3 §20)
         }
+        if (r.log.find("offload") != std::string::npos || r.log.find("sleep") != std::string::npos ||
+            r.log.find("swap") != std::string::npos) {
+            apply_logged_savers(parse_vllm_log(r.log), req);   // the log's memory savers (addendum 3 §24)
+        }
         if (const std::string problem = validate(req); !problem.empty()) {
             out.skip_reason = "cannot replay: " + problem;
             return out;

@@ -236,6 +236,42 @@ void apply_lora_args(const PlanInputs& o, PlanRequest& req) {
     req.fully_sharded_loras = !o[F::fully_sharded_loras].empty() && parse_switch(o[F::fully_sharded_loras], F::fully_sharded_loras);
 }
 
+/// A GiB amount as vLLM's float flags take it ("8", "0.5"; 0 = off): bytes = X·2^30
+/// (int(cpu_offload_gb * 1024**3), model_executor/offloader/base.py @main), rounded to the byte.
+Bytes parse_gib_amount(const std::string& text, PlanField field) {
+    if (text.find_first_not_of("0.") == std::string::npos && text.find('0') != std::string::npos) {
+        return 0;
+    }
+    const bool bare = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
+    return parse_size(bare ? text + "GiB" : text, flag_of(field));
+}
+
+/// The memory savers' flags (addendum 3 §24).
+void apply_saver_args(const PlanInputs& o, PlanRequest& req) {
+    using F = PlanField;
+    if (!o[F::cpu_offload_gb].empty()) {
+        req.cpu_offload_bytes = parse_gib_amount(o[F::cpu_offload_gb], F::cpu_offload_gb);
+    }
+    if (!o[F::offload_group_size].empty()) {
+        const std::string& g = o[F::offload_group_size];
+        req.offload_group_size = g == "0" ? 0 : parse_count(g, flag_of(F::offload_group_size), std::uint64_t{1} << 32);
+    }
+    if (!o[F::offload_num_in_group].empty()) {
+        req.offload_num_in_group = parse_count(o[F::offload_num_in_group], flag_of(F::offload_num_in_group), std::uint64_t{1} << 32);
+    }
+    if (!o[F::offload_prefetch_step].empty()) {
+        req.offload_prefetch_step = parse_count(o[F::offload_prefetch_step], flag_of(F::offload_prefetch_step), std::uint64_t{1} << 32);
+    }
+    if (!o[F::kv_offloading_size].empty()) {
+        req.kv_offloading_bytes = parse_gib_amount(o[F::kv_offloading_size], F::kv_offloading_size);
+    }
+    req.kv_offloading_backend = o[F::kv_offloading_backend].empty() ? "native" : ascii_lower(o[F::kv_offloading_backend]);
+    if (!o[F::swap_space].empty()) {
+        req.swap_space_bytes = parse_gib_amount(o[F::swap_space], F::swap_space);
+    }
+    req.enable_sleep_mode = !o[F::enable_sleep_mode].empty() && parse_switch(o[F::enable_sleep_mode], F::enable_sleep_mode);
+}
+
 /// Parses every engine argument given into `req` (the model is resolved before: not here).
 void apply_engine_args(const PlanInputs& o, const std::string& utilization, const std::string& max_len, PlanRequest& req) {
     using F = PlanField;
@@ -277,6 +313,7 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
     req.mamba_cache_dtype = o[F::mamba_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_cache_dtype]);
     req.mamba_ssm_cache_dtype = o[F::mamba_ssm_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_ssm_cache_dtype]);
     apply_lora_args(o, req);
+    apply_saver_args(o, req);
 }
 
 } // namespace

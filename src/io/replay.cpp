@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 
@@ -133,6 +134,7 @@ void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
     }
     q.enforce_eager = log.enforce_eager && log.enforce_eager->value;
     apply_logged_lora(log, q);
+    apply_logged_savers(log, q);
 }
 
 } // namespace
@@ -149,6 +151,24 @@ void apply_logged_lora(const VllmLog& log, PlanRequest& q) {
         q.lora_dtype = log.lora_dtype->value;
     }
     q.fully_sharded_loras = log.fully_sharded_loras && log.fully_sharded_loras->value;
+}
+
+void apply_logged_savers(const VllmLog& log, PlanRequest& q) {
+    // GiB as vLLM's float flags read them: bytes = int(X · 2^30).
+    const auto gib = [](const std::optional<Logged<std::string>>& v) -> std::optional<Bytes> {
+        double x = 0.0;
+        if (!v || std::from_chars(v->value.data(), v->value.data() + v->value.size(), x).ec != std::errc{} || !(x >= 0.0) || x > 1e9) {
+            return std::nullopt;
+        }
+        return static_cast<Bytes>(x * static_cast<double>(k_gib));
+    };
+    q.cpu_offload_bytes = gib(log.cpu_offload_gb).value_or(0);
+    q.kv_offloading_bytes = gib(log.kv_offloading_size);
+    if (log.kv_offloading_backend && (log.kv_offloading_backend->value == "native" || log.kv_offloading_backend->value == "lmcache")) {
+        q.kv_offloading_backend = log.kv_offloading_backend->value;
+    }
+    q.swap_space_bytes = gib(log.swap_space);
+    q.enable_sleep_mode = log.enable_sleep_mode && log.enable_sleep_mode->value;
 }
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {

@@ -434,12 +434,13 @@ private:
 
     template <class T> using Config = Slot<T, false>;
     Config<VllmVersion> m_version;
-    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype;
+    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype,
+        m_cpu_offload_gb, m_kv_offloading_size, m_kv_offloading_backend, m_swap_space;
     Config<double> m_util;
     Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size, m_max_loras,
         m_max_lora_rank;
     Config<std::uint32_t> m_tp, m_pp;
-    Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras;
+    Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras, m_enable_sleep_mode;
     std::vector<std::string> m_not_modelled; // VllmLog::not_modelled_args
     Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
         m_graph, m_graph_estimate, m_concurrency, m_consumed;
@@ -763,6 +764,14 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::cuda_graph_sizes:
     case PlanField::cudagraph_capture_sizes:
     case PlanField::max_cudagraph_capture_size: return; // not read from logs yet
+    case PlanField::cpu_offload_gb: m_cpu_offload_gb.offer(text(), line, src); return;
+    case PlanField::kv_offloading_size: m_kv_offloading_size.offer(text(), line, src); return;
+    case PlanField::kv_offloading_backend: m_kv_offloading_backend.offer(text(), line, src); return;
+    case PlanField::swap_space: m_swap_space.offer(text(), line, src); return;
+    case PlanField::enable_sleep_mode: offer_switch(m_enable_sleep_mode); return;
+    case PlanField::offload_group_size:
+    case PlanField::offload_num_in_group:
+    case PlanField::offload_prefetch_step: return; // not read from logs yet
     }
 }
 
@@ -1561,6 +1570,11 @@ void Parser::fill(VllmLog& out) const {
     out.max_lora_rank = m_max_lora_rank.value;
     out.lora_dtype = m_lora_dtype.value;
     out.fully_sharded_loras = m_fully_sharded_loras.value;
+    out.cpu_offload_gb = m_cpu_offload_gb.value;
+    out.kv_offloading_size = m_kv_offloading_size.value;
+    out.kv_offloading_backend = m_kv_offloading_backend.value;
+    out.swap_space = m_swap_space.value;
+    out.enable_sleep_mode = m_enable_sleep_mode.value;
     out.total_gib = m_total.value;
     out.requested_gib = m_requested.value;
     out.initial_free_gib = m_initial_free.value;

@@ -83,6 +83,11 @@ std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
 
 /// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
 /// flag of the command: the model is positional, quantization comes from the checkpoint).
+/// Bytes as the GiB number vLLM's float flags take ("8", "0.5").
+std::string gib_value(Bytes b) {
+    return fmt::format("{}", static_cast<double>(b) / static_cast<double>(k_gib));
+}
+
 std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, const ResolvedConfig& c) {
     const auto count = [](const std::optional<std::uint64_t>& v) { return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt; };
     switch (field) {
@@ -115,6 +120,17 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
     case PlanField::cudagraph_capture_sizes:
     case PlanField::max_cudagraph_capture_size: return std::nullopt;   // written inside --compilation-config
+    case PlanField::cpu_offload_gb: return r.cpu_offload_bytes > 0 ? std::optional(gib_value(r.cpu_offload_bytes)) : std::nullopt;
+    case PlanField::offload_group_size: return r.offload_group_size > 0 ? std::optional(std::to_string(r.offload_group_size)) : std::nullopt;
+    case PlanField::offload_num_in_group:
+        return r.offload_group_size > 0 && r.offload_num_in_group != 1 ? std::optional(std::to_string(r.offload_num_in_group)) : std::nullopt;
+    case PlanField::offload_prefetch_step:
+        return r.offload_group_size > 0 && r.offload_prefetch_step != 1 ? std::optional(std::to_string(r.offload_prefetch_step)) : std::nullopt;
+    case PlanField::kv_offloading_size: return r.kv_offloading_bytes ? std::optional(gib_value(*r.kv_offloading_bytes)) : std::nullopt;
+    case PlanField::kv_offloading_backend:
+        return r.kv_offloading_bytes && r.kv_offloading_backend != "native" ? std::optional(r.kv_offloading_backend) : std::nullopt;
+    case PlanField::swap_space: return r.swap_space_bytes ? std::optional(gib_value(*r.swap_space_bytes)) : std::nullopt;
+    case PlanField::enable_sleep_mode: return r.enable_sleep_mode ? std::optional(std::string()) : std::nullopt;
     }
     return std::nullopt;
 }

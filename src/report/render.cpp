@@ -150,6 +150,57 @@ nlohmann::json not_modelled_json(const std::vector<NotModelledFlag>& flags) {
     return out;
 }
 
+/// The memory savers given (addendum 3 §24), one flags line; empty without any.
+std::string saver_flags_text(const Plan& p) {
+    const PlanRequest& r = p.request;
+    std::string s;
+    const auto gib = [](Bytes b) { return fmt::format("{}", static_cast<double>(b) / static_cast<double>(k_gib)); };
+    if (r.offload_group_size > 0) {
+        s += fmt::format(" --offload-group-size {} --offload-num-in-group {} --offload-prefetch-step {}", r.offload_group_size,
+                         r.offload_num_in_group, r.offload_prefetch_step);
+    } else if (r.cpu_offload_bytes > 0) {
+        s += " --cpu-offload-gb " + gib(r.cpu_offload_bytes);
+    }
+    if (r.kv_offloading_bytes) {
+        s += " --kv-offloading-size " + gib(*r.kv_offloading_bytes) + " --kv-offloading-backend " + r.kv_offloading_backend;
+    }
+    if (r.swap_space_bytes) {
+        s += " --swap-space " + gib(*r.swap_space_bytes);
+    }
+    if (r.enable_sleep_mode) {
+        s += " --enable-sleep-mode";
+    }
+    return s.empty() ? s : "        " + s + "\n";
+}
+
+/// Host RAM the memory savers need (addendum 3 §24): a section after the per-GPU table; empty
+/// when none needs any.
+std::string host_memory_text(const Plan& p) {
+    const HostMemory& h = p.host;
+    if (h.total() == 0) {
+        return "";
+    }
+    const std::uint64_t gpus = std::uint64_t{p.request.tensor_parallel_size} * p.request.pipeline_parallel_size;
+    std::string out = "Host memory (memory savers; not on the GPU)\n";
+    if (h.cpu_offload > 0) {
+        const CpuOffload& o = p.workers[p.deciding_worker].offload;
+        out += fmt::format("  offloaded weights (pinned)  {} GiB over {} GPU(s): {} whole layers + {} parameters per GPU{}; read over UVA "
+                           "at every step, decoding slows\n",
+                           gib2(to_signed(h.cpu_offload)), gpus, o.whole_layers, o.partial_parameters,
+                           o.prefetch_buffers > 0 ? fmt::format(", prefetch pool {} GiB on the GPU", gib2(to_signed(o.prefetch_buffers)))
+                                                  : std::string());
+    }
+    if (h.swap_space > 0) {
+        out += fmt::format("  swap space (V0 CPU blocks)  {} GiB over {} GPU(s); no GPU effect\n", gib2(to_signed(h.swap_space)), gpus);
+    }
+    if (h.kv_offload > 0) {
+        out += fmt::format("  KV offloading ({})      {} GiB in all; the GPU KV cache is unchanged\n", p.request.kv_offloading_backend,
+                           gib2(to_signed(h.kv_offload)));
+    }
+    out += fmt::format("  host RAM needed             {} GiB (addendum 3 §24)\n\n", gib2(to_signed(h.total())));
+    return out;
+}
+
 std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEstimate* snapshot) {
     const ResolvedConfig& c = p.config;
     const WorkerPlan& w0 = p.workers[p.deciding_worker];
@@ -182,6 +233,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                            c.max_lora_rank, flag(F::lora_dtype), p.request.lora_dtype,
                            p.request.fully_sharded_loras ? " " + flag(F::fully_sharded_loras) : "");
     }
+    out += saver_flags_text(p);
     if (p.request.graphs.any() && p.era.engine == Engine::v1) {
         // Graph flags given (addendum 3 §25): the mode they resolve to and how many sizes.
         out += fmt::format("         cudagraph_mode {}{}{}\n", cudagraph_mode_name(c.graphs.mode),
@@ -231,8 +283,15 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     if (buffers && w0.runner_buffers_in_budget) {
         rows.push_back({"  MRv2 penalty buffers", col([](const WorkerPlan& w) { return to_signed(w.runner_buffers); })});
     }
+    if (w0.sleep_mode_uncharged > 0) {
+        // Sleep mode before 0.27 (addendum 3 §24.4.2): the repack frees X the budget does not charge.
+        rows.push_back({"  sleep mode: freed in pool (uncounted)", col([](const WorkerPlan& w) { return -to_signed(w.sleep_mode_uncharged); })});
+    }
     rows.push_back({"  KV cache", col([](const WorkerPlan& w) { return w.kv_cache; })});
     rows.push_back({"outside the budget", {}, true});
+    if (w0.sleep_mode_uncharged > 0) {
+        rows.push_back({"  sleep mode: held beyond the budget", col([](const WorkerPlan& w) { return to_signed(w.sleep_mode_uncharged); })});
+    }
     if (!w0.card_in_budget) {
         rows.push_back({"  CUDA context", col([](const WorkerPlan& w) { return to_signed(w.cuda_context); })});
     }
@@ -281,6 +340,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     }
     out += "\n";
 
+    out += host_memory_text(p);
     const KvGeometry& kv = p.kv;
     out += "KV cache\n";
     out += fmt::format("  bytes per token per GPU   {} ({})\n", grouped(kv.bytes_per_token), c.kv_cache_dtype);
@@ -371,6 +431,21 @@ std::string render_bar(const Plan& p, std::size_t width) {
     return bar + "]\n" + legend + " (GiB)\n";
 }
 
+/// The offloader's derivation for one worker (addendum 3 §24.1).
+std::string offload_explain(const Plan& p, const WorkerPlan& s) {
+    const CpuOffload& o = s.offload;
+    if (p.request.offload_group_size > 0) {
+        return fmt::format("prefetch: the last {} of every {} layers = {} layers, {} B to host; + {} slot(s) x widest offloaded layer = {} B "
+                           "GPU pool (offloader/prefetch.py:179-180, 338-342 @main; addendum 3 §24.1)",
+                           p.request.offload_num_in_group, p.request.offload_group_size, o.prefetch_layers, grouped(o.offloaded),
+                           p.request.offload_prefetch_step, grouped(o.prefetch_buffers));
+    }
+    return fmt::format("limit {} B per GPU; layers {}.. in order, checked before each parameter: {} whole layers + {} parameters = {} B "
+                       "= {} GiB to pinned host memory (offloader/uva.py:75-110 @main; addendum 3 §24.1)",
+                       grouped(o.limit), s.first_layer, o.whole_layers, o.partial_parameters, grouped(o.offloaded),
+                       gib2(to_signed(o.offloaded)));
+}
+
 std::string render_explain(const Plan& p, const PlanContext* ctx) {
     const ResolvedConfig& c = p.config;
     const ModelSpec& m = p.request.model;
@@ -399,8 +474,21 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
         line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{}{} = {} B = {} GiB",
                                           grouped(b.embedding), grouped(b.attention), grouped(b.mlp), grouped(b.norms), grouped(b.lm_head),
                                           grouped(b.rope_cache), b.mla_absorbed ? " + MLA absorbed " + grouped(b.mla_absorbed) : "",
-                                          b.vision ? " + vision " + grouped(b.vision) : "", b.lora ? " + LoRA " + grouped(b.lora) : "",
+                                          b.vision ? " + vision " + grouped(b.vision) : "",
+                                          std::string(b.lora ? " + LoRA " + grouped(b.lora) : "") +
+                                              (b.prefetch_buffers ? " + prefetch pool " + grouped(b.prefetch_buffers) : "") +
+                                              (b.cpu_offloaded ? " - offloaded to host " + grouped(b.cpu_offloaded) : ""),
                                           grouped(s.weights), gib2(to_signed(s.weights))));
+        if (s.offload.offloaded > 0) {
+            line("cpu offload" + tag, offload_explain(p, s));
+        }
+        if (s.sleep_mode_uncharged > 0) {
+            line("sleep mode" + tag,
+                 fmt::format("X = attention {} + mlp {} = {} B = {} GiB freed by the Marlin repack inside the cuMem weights pool; vLLM {} "
+                             "reports N − X and KV + X (addendum 3 §24.4.2; device_allocator/cumem.py:397-411 @main)",
+                             grouped(b.attention), grouped(b.mlp), grouped(s.sleep_mode_uncharged), gib2(to_signed(s.sleep_mode_uncharged)),
+                             p.request.version.str()));
+        }
         if (b.lora > 0) {
             line("LoRA slots" + tag,
                  fmt::format("{} slot(s) x rank {} x {} B: attention {} + mlp {} + embedding/logits {}{} + Punica metadata {} = {} B = {} GiB "
@@ -569,6 +657,15 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
              {{"embedding", b.embedding}, {"attention", b.attention}, {"mlp", b.mlp}, {"norms", b.norms}, {"lm_head", b.lm_head},
               {"rope_cache", b.rope_cache}, {"mla_absorbed", b.mla_absorbed}, {"vision", b.vision}}},
         };
+        if (w.offload.offloaded > 0 || w.sleep_mode_uncharged > 0) {
+            // Present only with a memory saver that moves GPU bytes (addendum 3 §24.1, §24.4.2).
+            j["weights_breakdown"]["cpu_offloaded"] = b.cpu_offloaded;
+            j["weights_breakdown"]["prefetch_buffers"] = b.prefetch_buffers;
+            j["cpu_offload"] = json{{"limit_bytes", w.offload.limit}, {"offloaded_bytes", w.offload.offloaded},
+                                    {"whole_layers", w.offload.whole_layers}, {"partial_parameters", w.offload.partial_parameters},
+                                    {"prefetch_buffer_bytes", w.offload.prefetch_buffers}};
+            j["sleep_mode_uncharged_bytes"] = w.sleep_mode_uncharged;
+        }
         if (c.max_loras > 0) {
             // Present only with --enable-lora: the slots' bytes are inside weights_bytes (addendum 3 §20.1).
             j["weights_breakdown"]["lora"] = b.lora;
@@ -585,7 +682,7 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     json verdict{{"starts", p.verdict.starts}, {"reason", nullptr}, {"estimated_max_model_len", nullptr}, {"failure", "none"}, {"fixes", fix_texts(p.verdict.fixes)}};
     static constexpr const char* failures[] = {"none", "max_model_len_exceeds_model", "free_memory", "no_kv_memory", "kv_too_small",
-                                               "graph_capture_oom", "mamba_blocks_short"};
+                                               "graph_capture_oom", "mamba_blocks_short", "sleep_mode_kv_oom"};
     verdict["failure"] = failures[static_cast<int>(p.verdict.failure)];
     if (!p.verdict.starts) {
         verdict["reason"] = p.verdict.error;
@@ -651,6 +748,13 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
     }
     if (!ctx.not_modelled.empty()) {
         out["not_modelled_flags"] = not_modelled_json(ctx.not_modelled);   // only when there are any: other reports keep their keys
+    }
+    if (p.host.total() > 0 || p.request.enable_sleep_mode) {
+        // Only with a memory saver (addendum 3 §24): other reports keep their keys.
+        out["host_memory"] = json{{"cpu_offload_bytes", p.host.cpu_offload}, {"swap_space_bytes", p.host.swap_space},
+                                  {"kv_offload_bytes", p.host.kv_offload}, {"total_bytes", p.host.total()},
+                                  {"kv_offloading_backend", p.request.kv_offloading_bytes ? json(p.request.kv_offloading_backend) : json(nullptr)}};
+        out["sleep_mode"] = p.request.enable_sleep_mode ? json{{"accounting", sleep_accounting_name(p.sleep_accounting)}} : json(nullptr);
     }
     if (p.request.gpu.unified_memory) {
         out["gpu"]["unified_memory"] = true;   // only on unified-memory GPUs: other reports keep their keys

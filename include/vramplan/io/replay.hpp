@@ -43,6 +43,11 @@ const GpuProfile* gpu_named_in_log(const Catalog& catalog, const std::string& te
 /// (addendum 3 §20); nothing when the log shows none.
 void apply_logged_lora(const VllmLog& log, PlanRequest& q);
 
+/// The memory savers a log's `non-default args` (or command line) carry, applied to `q`
+/// (addendum 3 §24): --cpu-offload-gb, --kv-offloading-size/-backend, --swap-space,
+/// --enable-sleep-mode. Values that do not parse as GiB are left out.
+void apply_logged_savers(const VllmLog& log, PlanRequest& q);
+
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& overrides);
 
 /// The calibration entry of a replayed log: measured terms (rank 0's) beside the estimates.

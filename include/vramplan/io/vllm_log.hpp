@@ -77,6 +77,12 @@ struct VllmLog {
     std::optional<Logged<std::uint64_t>> max_lora_rank;
     std::optional<Logged<std::string>> lora_dtype;
     std::optional<Logged<bool>> fully_sharded_loras;
+    // Memory savers (addendum 3 §24), from `non-default args` or a command line: GiB as written.
+    std::optional<Logged<std::string>> cpu_offload_gb;
+    std::optional<Logged<std::string>> kv_offloading_size;
+    std::optional<Logged<std::string>> kv_offloading_backend;
+    std::optional<Logged<std::string>> swap_space;
+    std::optional<Logged<bool>> enable_sleep_mode;
     /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
     /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
     std::optional<Logged<std::string>> model_runner;

@@ -178,9 +178,9 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
     }
-    for (const char* name : {"speculative-config", "cpu-offload-gb",
+    for (const char* name : {"speculative-config",
                              "enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
-                             "enable-sleep-mode", "kv-transfer-config", "hf-overrides", "load-format"}) {
+                             "kv-transfer-config", "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);
     }
@@ -189,7 +189,13 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
     }
-    for (const char* name : {"host", "port", "api-key", "served-model-name", "tool-call-parser", "swap-space", "max-cpu-loras", "lora-modules"}) {
+    // Issue 15 item 5: the memory savers are modelled (addendum 3 §24).
+    for (const char* name : {"cpu-offload-gb", "offload-group-size", "offload-num-in-group", "offload-prefetch-step", "kv-offloading-size",
+                             "kv-offloading-backend", "swap-space", "enable-sleep-mode"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
+    }
+    for (const char* name : {"host", "port", "api-key", "served-model-name", "tool-call-parser", "max-cpu-loras", "lora-modules"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::no_memory_effect);
     }

@@ -84,6 +84,14 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::cuda_graph_sizes:
     case PlanField::cudagraph_capture_sizes:
     case PlanField::max_cudagraph_capture_size: return std::nullopt; // not read from logs yet
+    case PlanField::cpu_offload_gb: return seen(g.cpu_offload_gb);
+    case PlanField::kv_offloading_size: return seen(g.kv_offloading_size);
+    case PlanField::kv_offloading_backend: return seen(g.kv_offloading_backend);
+    case PlanField::swap_space: return seen(g.swap_space);
+    case PlanField::enable_sleep_mode: return seen(g.enable_sleep_mode);
+    case PlanField::offload_group_size:
+    case PlanField::offload_num_in_group:
+    case PlanField::offload_prefetch_step: return std::nullopt; // not read from logs yet
     }
     return std::nullopt;
 }

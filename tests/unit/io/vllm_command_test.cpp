@@ -64,8 +64,8 @@ TEST_CASE("not_modelled_flags: not_modelled rows that are on, unknown flags, eac
                                           "--hf-overrides.num_hidden_layers", "3", "--frobnicate", "--kv-sharing-fast-prefill"},
                                          "test");
     const auto flags = not_modelled_flags(d);
-    // --enable-prompt-embeds is switched off (vLLM's default); --swap-space is host memory
-    // (no_memory_effect); a dotted sub-key belongs to its JSON argument.
+    // --enable-prompt-embeds is switched off (vLLM's default); --swap-space is modelled (host
+    // memory only, addendum 3 §24.2); a dotted sub-key belongs to its JSON argument.
     CHECK(names(flags) == std::vector<std::string>{"--kv-sharing-fast-prefill", "--hf-overrides", "--frobnicate"});
     REQUIRE(flags.size() == 3);
     CHECK(flags[2].note.find("not in vramplan's table") != std::string::npos);
