@@ -49,9 +49,10 @@ enum class PlanField : std::uint8_t {
     optimization_level,
     compilation_config,
     cuda_graph_sizes,
+    speculative_config,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 25;
+inline constexpr std::size_t k_plan_field_count = 26;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -10,6 +10,7 @@
 #include <vramplan/lora.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/runner.hpp>
+#include <vramplan/speculative.hpp>
 #include <vramplan/version.hpp>
 #include <vramplan/weights.hpp>
 
@@ -87,6 +88,7 @@ struct PlanRequest {
     std::optional<std::uint64_t> max_lora_rank; ///< unset: 16
     std::string lora_dtype = "auto";           ///< auto: the model dtype; float16, bfloat16
     bool fully_sharded_loras = false;          ///< A (column) and B (row) stacks split over TP
+    SpeculativeConfig speculative;             ///< --speculative-config (addendum 3 §21)
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -137,6 +139,8 @@ struct ResolvedConfig {
     std::uint32_t lora_dtype_bytes = 0;
     bool lora_embeddings = false;      ///< the architecture's embed_tokens / logits get LoRA stacks
     std::uint64_t lora_graph_cases = 1; ///< CUDA graphs captured per size (2 with LoRA from 0.11.1)
+    SpeculativeCosts speculative;      ///< the drafter's weights and KV layers (zero without speculation)
+    std::uint64_t speculative_tokens = 0; ///< k; 0 without speculation
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -168,6 +172,7 @@ struct WorkerPlan {
     bool runner_buffers_in_budget = false;
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     LoraStacks lora;                   ///< LoRA slots (their total is weight_parts.lora)
+    std::uint64_t draft_kv_layers = 0; ///< speculative draft KV layers this worker holds (last stage)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

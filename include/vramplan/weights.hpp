@@ -35,6 +35,7 @@ struct WeightBreakdown {
     Bytes mla_absorbed = 0;  ///< W_UK / W_UV copies built after loading (MLA only)
     Bytes vision = 0;        ///< vision encoder and projector
     Bytes lora = 0;          ///< LoRA adapter slots allocated at load (lora.hpp; set by the planner)
+    Bytes draft = 0;         ///< speculative drafter's non-shared weights (speculative.hpp; set by the planner)
     [[nodiscard]] Bytes total() const;
 };
 

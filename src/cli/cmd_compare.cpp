@@ -77,6 +77,7 @@ std::string column_label(PlanField field) {
     case PlanField::optimization_level: return "opt level";
     case PlanField::compilation_config: return "-O";
     case PlanField::cuda_graph_sizes: return "graph sizes";
+    case PlanField::speculative_config: return "speculative";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

@@ -108,6 +108,9 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
              "cuda-graph-sizes", "", T::multi_value, F::cuda_graph_sizes,
              "unset: min(2·S, 512) (SchedulerConfig, #17201); removed by #30396 (0.13)",
              "explicit capture sizes (§25.3)"),
+    modelled("JSON: method (draft_model, eagle, eagle3, mtp, medusa, ngram, suffix), model, num_speculative_tokens, draft_tensor_parallel_size",
+             "speculative-config", "", T::json_value, F::speculative_config, "none (vllm/config/speculative.py)",
+             "draft weights in W, draft KV layers in bytes/token, Mamba +k pages, capture sizes x(1+k) (§21); ngram and suffix add nothing"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
@@ -155,8 +158,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("skip-mm-profiling", "", T::boolean, "off", "the encoder is not profiled: a smaller activation peak (§23.2)"),
     not_modelled("specialize-active-lora", "", T::boolean, "off",
                  "LoRA graphs for every power of 2 ≤ max-loras: ⌊log2 m⌋ + 3 cases instead of 2 (§20.5); ≈0.16"),
-    not_modelled("speculative-config", "", T::json_value, "",
-                 "draft weights, draft KV layers and more CUDA graphs (§21); ngram and suffix add nothing"),
 
     // ---- No effect on GPU memory at startup (addendum 3 §26.7 unless the note says otherwise).
     no_effect("allow-credentials", "", T::boolean, "off", "CORS"),
@@ -299,7 +300,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::cuda_graph_sizes) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::speculative_config) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

@@ -434,7 +434,7 @@ private:
 
     template <class T> using Config = Slot<T, false>;
     Config<VllmVersion> m_version;
-    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype;
+    Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype, m_speculative_config;
     Config<double> m_util;
     Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size, m_max_loras,
         m_max_lora_rank;
@@ -761,6 +761,7 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::optimization_level:
     case PlanField::compilation_config:
     case PlanField::cuda_graph_sizes: return; // not read from logs yet
+    case PlanField::speculative_config: m_speculative_config.offer(text(), line, src); return;
     }
 }
 
@@ -1559,6 +1560,7 @@ void Parser::fill(VllmLog& out) const {
     out.max_lora_rank = m_max_lora_rank.value;
     out.lora_dtype = m_lora_dtype.value;
     out.fully_sharded_loras = m_fully_sharded_loras.value;
+    out.speculative_config = m_speculative_config.value;
     out.total_gib = m_total.value;
     out.requested_gib = m_requested.value;
     out.initial_free_gib = m_initial_free.value;

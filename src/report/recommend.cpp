@@ -67,6 +67,27 @@ std::optional<std::string> compilation_config_value(const PlanRequest& r) {
 }
 
 /// --cuda-graph-sizes as given: the list, or its one value.
+/// The speculative config as vLLM reads it back (the keys vramplan models), or nothing.
+std::optional<std::string> speculative_value(const SpeculativeConfig& s) {
+    if (!s.active()) {
+        return std::nullopt;
+    }
+    nlohmann::json j{{"method", s.method_label}};
+    if (!s.model_label.empty()) {
+        j["model"] = s.model_label;
+    }
+    if (s.num_speculative_tokens > 0) {
+        j["num_speculative_tokens"] = s.num_speculative_tokens;
+    }
+    if (s.draft_tensor_parallel_size) {
+        j["draft_tensor_parallel_size"] = *s.draft_tensor_parallel_size;
+    }
+    if (s.draft_vocab) {
+        j["draft_vocab_size"] = *s.draft_vocab;
+    }
+    return j.dump();
+}
+
 std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
     if (!g.from_scheduler_flag) {
         return std::nullopt;
@@ -113,6 +134,7 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
         return level_is_optimization(r) ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
     case PlanField::compilation_config: return compilation_config_value(r);
     case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
+    case PlanField::speculative_config: return speculative_value(r.speculative);
     }
     return std::nullopt;
 }

@@ -77,6 +77,9 @@ struct VllmLog {
     std::optional<Logged<std::uint64_t>> max_lora_rank;
     std::optional<Logged<std::string>> lora_dtype;
     std::optional<Logged<bool>> fully_sharded_loras;
+    /// `--speculative-config` as logged (JSON, a Python dict, or SpeculativeConfig(...)'s repr;
+    /// addendum 3 §21); `speculative_config=None` leaves it empty.
+    std::optional<Logged<std::string>> speculative_config;
     /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
     /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
     std::optional<Logged<std::string>> model_runner;

@@ -82,6 +82,7 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::optimization_level:
     case PlanField::compilation_config:
     case PlanField::cuda_graph_sizes: return std::nullopt; // not read from logs yet
+    case PlanField::speculative_config: return seen(g.speculative_config);
     }
     return std::nullopt;
 }
