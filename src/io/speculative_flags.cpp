@@ -64,6 +64,37 @@ std::string repr_to_json(const std::string& text) {
     return out + "}";
 }
 
+/// A YAML block mapping of scalars (`speculative-config:` with indented `key: value` lines, as a
+/// deployment YAML file hands it over raw) as a JSON object; discarded when a line is not one.
+nlohmann::json yaml_block_to_json(const std::string& text) {
+    nlohmann::json j = nlohmann::json::object();
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        end = end == std::string::npos ? text.size() : end;
+        std::string item = text.substr(start, end - start);
+        start = end + 1;
+        const std::size_t first = item.find_first_not_of(' ');
+        if (first == std::string::npos || item[first] == '#') {
+            continue;
+        }
+        const std::size_t colon = item.find(':', first);
+        if (colon == std::string::npos) {
+            return nlohmann::json(nlohmann::json::value_t::discarded);
+        }
+        const std::string key = item.substr(first, colon - first);
+        std::string value = item.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        const nlohmann::json parsed = nlohmann::json::parse(python_to_json(value), nullptr, false);
+        std::string unquoted = value;
+        if (unquoted.size() >= 2 && (unquoted.front() == '"' || unquoted.front() == '\'') && unquoted.back() == unquoted.front()) {
+            unquoted = unquoted.substr(1, unquoted.size() - 2);
+        }
+        j[key] = parsed.is_discarded() ? nlohmann::json(unquoted) : parsed;
+    }
+    return j;
+}
+
 nlohmann::json parse_object(const std::string& text) {
     std::string body = text;
     if (body.rfind("SpeculativeConfig(", 0) == 0) {
@@ -72,6 +103,9 @@ nlohmann::json parse_object(const std::string& text) {
     nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded()) {
         j = nlohmann::json::parse(python_to_json(body), nullptr, false);
+    }
+    if (j.is_discarded() && body.find(':') != std::string::npos && body.find('{') == std::string::npos) {
+        j = yaml_block_to_json(body);
     }
     if (!j.is_object()) {
         throw InputError(k_flag, "expected a JSON object, got '" + one_line(text) + "'");

@@ -24,6 +24,11 @@ TEST_CASE("speculative config: JSON, Python dict and repr", "[io][speculative]")
     CHECK(parse_speculative_config(R"({"model": "yuhuili/EAGLE-LLaMA3-Instruct-8B", "num_speculative_tokens": 2})").method == SpecMethod::eagle);
     CHECK(parse_speculative_config(R"({"model": "meta-llama/Llama-3.2-1B", "num_speculative_tokens": 2})").method == SpecMethod::draft_model);
     CHECK_FALSE(parse_speculative_config("None").active());
+    // A YAML block mapping, as a deployment file hands it over.
+    const SpeculativeConfig y = parse_speculative_config("  method: eagle3\n  model: 'a/b'\n  num_speculative_tokens: 3");
+    CHECK(y.method == SpecMethod::eagle3);
+    CHECK(y.model_label == "a/b");
+    CHECK(y.num_speculative_tokens == 3);
     CHECK_THROWS_WITH(parse_speculative_config(R"({"method": "lookahead"})"),
                       Catch::Matchers::StartsWith("--speculative-config: unknown method 'lookahead'"));
     CHECK_THROWS_WITH(parse_speculative_config("[1]"), "--speculative-config: expected a JSON object, got '[1]'");
