@@ -60,9 +60,11 @@ enum class PlanField : std::uint8_t {
     kv_offloading_backend,
     swap_space,
     enable_sleep_mode,
+    // Speculative decoding (addendum 3 §21).
+    speculative_config,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 35;
+inline constexpr std::size_t k_plan_field_count = 36;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

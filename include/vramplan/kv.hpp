@@ -33,6 +33,9 @@ struct KvLayerType {
     /// Tokens per block of this type: the geometry's block size, or a multiple of it when vLLM
     /// raised it so the page matches the largest page (`unify_kv_cache_spec_page_size`).
     std::uint64_t block_size = 0;
+    /// Recurrent types with speculative decoding: k extra state pages per request
+    /// (MambaSpec.num_speculative_blocks, addendum 3 §21.3).
+    std::uint64_t speculative_blocks = 0;
 };
 
 /// How the KV cache of a model is laid out on each worker.
@@ -48,6 +51,9 @@ struct KvGeometry {
     std::uint64_t bytes_per_token = 0;      ///< summed over the layers of the whole model, per GPU
     Bytes state_page_bytes = 0;             ///< one recurrent layer's state per request, unpadded (0: none)
     MambaCacheMode mamba_cache_mode = MambaCacheMode::none; ///< hybrids: how states are kept
+    /// Non-hybrid with per-type pages (a draft model's layers with another head size):
+    /// `UniformTypeKVCacheSpecs`, one group, a block costs the sum of the pages (addendum 3 §21.3).
+    bool uniform_type = false;
 };
 
 /// Inputs that decide the geometry.
@@ -81,6 +87,10 @@ std::uint64_t hybrid_block_size(Bytes state_page, std::uint64_t attn_token_bytes
 
 /// Builds the geometry of `model` (all layers, before splitting over pipeline stages).
 KvGeometry kv_geometry(const ModelSpec& model, const KvOptions& options);
+
+/// Recomputes bytes per token, hybrid, group size and group count after `g.types` changed
+/// (get_kv_cache_groups, spec §5.4.3; `ratio` is EraRules::hybrid_group_ratio).
+void group_kv_types(KvGeometry& g, double ratio);
 
 /// Tokens per block of `type` (its own block size, else the geometry's).
 std::uint64_t type_block_size(const KvGeometry& g, const KvLayerType& type);

@@ -11,6 +11,7 @@
 #include <vramplan/model.hpp>
 #include <vramplan/offload.hpp>
 #include <vramplan/runner.hpp>
+#include <vramplan/speculative.hpp>
 #include <vramplan/version.hpp>
 #include <vramplan/weights.hpp>
 
@@ -97,6 +98,7 @@ struct PlanRequest {
     std::string kv_offloading_backend = "native"; ///< native or lmcache
     std::optional<Bytes> swap_space_bytes;     ///< --swap-space × 2^30 per GPU (host only)
     bool enable_sleep_mode = false;            ///< cuMem pools for weights and KV (§24.4)
+    SpeculativeConfig speculative;             ///< --speculative-config (addendum 3 §21)
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -147,6 +149,8 @@ struct ResolvedConfig {
     std::uint32_t lora_dtype_bytes = 0;
     bool lora_embeddings = false;      ///< the architecture's embed_tokens / logits get LoRA stacks
     std::uint64_t lora_graph_cases = 1; ///< CUDA graphs captured per size (2 with LoRA from 0.11.1)
+    SpeculativeCosts speculative;      ///< the drafter's weights and KV layers (zero without speculation)
+    std::uint64_t speculative_tokens = 0; ///< k; 0 without speculation
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -182,6 +186,7 @@ struct WorkerPlan {
     /// Sleep mode before 0.27 (addendum 3 §24.4.2): X, bytes freed in the weights pool that the
     /// budget does not charge; the KV cache comes out X larger and X sits outside the budget.
     Bytes sleep_mode_uncharged = 0;
+    std::uint64_t draft_kv_layers = 0; ///< speculative draft KV layers this worker holds (last stage)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

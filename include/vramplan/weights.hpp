@@ -40,6 +40,7 @@ struct WeightBreakdown {
     /// offloader (offload.hpp; set by the planner): subtracted from the total (addendum 3 §24.1).
     Bytes cpu_offloaded = 0;
     Bytes prefetch_buffers = 0; ///< the prefetch offloader's static GPU pool (offload.hpp)
+    Bytes draft = 0;         ///< speculative drafter's non-shared weights (speculative.hpp; set by the planner)
     [[nodiscard]] Bytes total() const;
 };
 

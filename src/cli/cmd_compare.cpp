@@ -87,6 +87,7 @@ std::string column_label(PlanField field) {
     case PlanField::kv_offloading_backend: return "kv offload";
     case PlanField::swap_space: return "swap GiB";
     case PlanField::enable_sleep_mode: return "";
+    case PlanField::speculative_config: return "speculative";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

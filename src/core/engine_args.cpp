@@ -149,6 +149,9 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     modelled("Sleep mode (cuMem pools): before 0.27 repacked weights over-size the KV cache",
              "enable-sleep-mode", "", T::boolean, F::enable_sleep_mode, "off (vllm/config/model.py)",
              "≤ 0.13 and 0.17-0.26: the KV cache over-sized by the weights freed while loading (§24.4)"),
+    modelled("JSON: method (draft_model, eagle, eagle3, mtp, medusa, ngram, suffix), model, num_speculative_tokens, draft_tensor_parallel_size",
+             "speculative-config", "", T::json_value, F::speculative_config, "none (vllm/config/speculative.py)",
+             "draft weights in W, draft KV layers in bytes/token, Mamba +k pages, capture sizes x(1+k) (§21); ngram and suffix add nothing"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
@@ -220,8 +223,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("skip-mm-profiling", "", T::boolean, "off", "the encoder is not profiled: a smaller activation peak (§23.2)"),
     not_modelled("specialize-active-lora", "", T::boolean, "off",
                  "LoRA graphs for every power of 2 ≤ max-loras: ⌊log2 m⌋ + 3 cases instead of 2 (§20.5); ≈0.16"),
-    not_modelled("speculative-config", "", T::json_value, "",
-                 "draft weights, draft KV layers and more CUDA graphs (§21); ngram and suffix add nothing"),
     not_modelled("ubatch-size", "", T::count, "0", "micro-batched graphs with enable-dbo (§26.6, unverified)"),
     not_modelled("use-fp64-gumbel", "", T::boolean, "off", "fp64 sampling noise: twice the sampler's per-row vocabulary buffers"),
     not_modelled("use-replayssm", "", T::boolean, "off", "ReplaySSM: a history buffer of recent SSM inputs per Mamba2 request"),
@@ -466,7 +467,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::enable_sleep_mode) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::speculative_config) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

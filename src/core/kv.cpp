@@ -114,6 +114,7 @@ std::uint64_t gcd_u64(std::uint64_t a, std::uint64_t b) {
 /// get_kv_cache_groups (spec §5.4.3): group size is the smallest type's layer count, or the
 /// largest when the counts are close (ratio rule added by #29303, widened by #36684).
 void group_types(KvGeometry& g, double ratio) {
+    g.bytes_per_token = 0;
     std::uint64_t min_layers = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t max_layers = 0;
     std::uint64_t total_layers = 0;
@@ -142,6 +143,8 @@ void group_types(KvGeometry& g, double ratio) {
 }
 
 } // namespace
+
+void group_kv_types(KvGeometry& g, double ratio) { group_types(g, ratio); }
 
 std::uint64_t type_block_size(const KvGeometry& g, const KvLayerType& t) { return t.block_size > 0 ? t.block_size : g.block_size; }
 
@@ -267,9 +270,10 @@ Bytes layer_request_bytes(const KvLayerType& t, std::uint64_t block_size, std::u
         // holds one state page per request, "align" two (the running state and the last
         // block-aligned checkpoint), "all" one per block of the context.
         switch (t.mamba_mode) {
-        case MambaCacheMode::none: return t.page_bytes;
-        case MambaCacheMode::align: return checked_mul(2, t.page_bytes);
-        case MambaCacheMode::all: return checked_mul(cdiv(max_model_len, block_size), t.page_bytes);
+        // With speculative decoding each mode holds k more pages (v1/kv_cache_interface.py:687-696 @C28).
+        case MambaCacheMode::none: return checked_mul(checked_add(1, t.speculative_blocks), t.page_bytes);
+        case MambaCacheMode::align: return checked_mul(checked_add(2, t.speculative_blocks), t.page_bytes);
+        case MambaCacheMode::all: return checked_mul(checked_add(cdiv(max_model_len, block_size), t.speculative_blocks), t.page_bytes);
         }
         return t.page_bytes;
     case LayerAttention::none:
@@ -316,9 +320,12 @@ Bytes worker_block_bytes(const KvGeometry& g, const std::vector<std::uint64_t>& 
         }
         layers_per_pool = std::min(g.group_size, stage_max);
     } else {
-        for (std::uint64_t c : counts) {
-            layers_per_pool += c;
+        // One group: every layer's page per block (UniformTypeKVCacheSpecs sums differing pages).
+        Bytes total = 0;
+        for (std::size_t i = 0; i < g.types.size() && i < counts.size(); ++i) {
+            total = checked_add(total, checked_mul(g.types[i].page_bytes, counts[i]));
         }
+        return total;
     }
     return checked_mul(g.types.front().page_bytes, layers_per_pool);
 }
@@ -378,6 +385,9 @@ KvCapacity kv_capacity(const KvGeometry& g, std::uint64_t num_blocks, std::uint6
     // hybrid models a type is split into cdiv(layers, group_size) groups.
     std::uint64_t blocks = 0;
     for (const KvLayerType& t : g.types) {
+        if (g.uniform_type && &t != &g.types.front()) {
+            break;   // one group: Σ request bytes / Σ pages is the first layer's ratio (kv_cache_utils.py:917-939 @main)
+        }
         const std::uint64_t groups = g.hybrid ? cdiv(t.layers, g.group_size) : 1;
         blocks = checked_add(blocks, checked_mul(groups, layer_request_bytes(t, type_block_size(g, t), max_model_len, batched) / t.page_bytes));
     }

@@ -396,6 +396,32 @@ KvOptions kv_options(const PlanRequest& r, const EraRules& era, const ResolvedCo
     return kvo;
 }
 
+/// The drafter's weights and KV layers (addendum 3 §21.1-§21.3), and the notes on what speculation
+/// leaves unchanged (§21.4) or what the release does differently (§21.7).
+void resolve_speculative(const PlanRequest& r, const EraRules& era, ResolvedConfig& c, std::vector<std::string>& notes) {
+    const SpeculativeConfig& s = r.speculative;
+    if (!s.active()) {
+        return;
+    }
+    c.speculative_tokens = s.num_speculative_tokens;
+    c.speculative = speculative_costs(r.model, s, c.dtype_bytes, r.tensor_parallel_size, kv_options(r, era, c));
+    std::string line = "speculative decoding (" + std::string(spec_method_name(s.method)) + ", k " + std::to_string(s.num_speculative_tokens) +
+                       "): " + c.speculative.basis;
+    if (s.method == SpecMethod::ngram || s.method == SpecMethod::suffix) {
+        notes.push_back(line + "; no draft KV layers; CUDA-graph sizes still follow 1 + k (addendum 3 §21.5)");
+        return;
+    }
+    notes.push_back(line + "; the profile run's peak is taken as without speculation (addendum 3 §21.4)");
+    if (era.engine == Engine::v0) {
+        // V0's proposer worker loads after the scorer's snapshot: its weights are charged nowhere (§21.7).
+        c.speculative.weights = 0;
+        notes.push_back("V0: the draft's weights are not charged to the budget (spec_decode_worker, addendum 3 §21.7)");
+    }
+    if (s.method == SpecMethod::mlp_speculator) {
+        notes.push_back("MLP speculator weights are not modelled (small; no KV layers)");
+    }
+}
+
 /// The KV cache as the era's cache engine lays it out, and vLLM's split of the layers over the
 /// pipeline stages (`get_pp_indices`).
 Geometry lay_out(const PlanRequest& r, const EraRules& era, const ResolvedConfig& c, std::vector<std::string>& notes) {
@@ -403,6 +429,9 @@ Geometry lay_out(const PlanRequest& r, const EraRules& era, const ResolvedConfig
     const ModelSpec cache_model = era.engine == Engine::v0 ? v0_cache_view(r.model, era, notes) : r.model;
     Geometry g;
     g.kv = kv_geometry(cache_model, kvo);
+    const std::size_t draft_type = r.speculative.active()
+                                       ? add_draft_kv_layers(g.kv, c.speculative.kv, c.speculative_tokens, kvo.hybrid_group_ratio)
+                                       : g.kv.types.size();
     for (std::uint32_t rank = 0; rank < r.pipeline_parallel_size; ++rank) {
         Stage s;
         const auto range = pp_layer_range(r.model.layers.size(), rank, r.pipeline_parallel_size);
@@ -417,6 +446,10 @@ Geometry lay_out(const PlanRequest& r, const EraRules& era, const ResolvedConfig
         s.shape.compute_major = r.gpu.compute_major;
         s.shape.mrv2 = c.runner.runner == ModelRunner::v2;
         s.layer_counts = stage_layer_counts(cache_model, g.kv, r.pipeline_parallel_size, rank);
+        s.layer_counts.resize(g.kv.types.size(), 0);
+        if (draft_type < g.kv.types.size() && rank + 1 == r.pipeline_parallel_size) {
+            s.layer_counts[draft_type] = checked_add(s.layer_counts[draft_type], c.speculative.kv.layers);   // the drafter runs on the last stage
+        }
         g.stages.push_back(std::move(s));
     }
     return g;
@@ -523,6 +556,35 @@ void sleep_mode_note(Plan& plan) {
     plan.notes.push_back(note);
 }
 
+/// The capture sizes, graphed layers and FULL-decode batch limit of one worker.
+struct SpeculativeGraphs {
+    std::vector<std::uint64_t> sizes;
+    std::uint64_t layers = 0;
+    std::uint64_t decode_seqs = 0;
+};
+
+/// Graphs with speculation (addendum 3 §21.5): the default maximum min(2·S·(1+k), 512) from ≈0.13
+/// (#30330, vllm/config/vllm.py:1976-1993 @C28); V1 runner with FULL decode graphs: sizes rounded
+/// up to multiples of 1+k from ≈0.12 (#28315, compilation.py:1475-1558 @C28), the FULL decode set
+/// 1+k ≤ n ≤ (1+k)·S; the drafter's layers captured beside the target's.
+SpeculativeGraphs speculative_graphs(const Plan& plan, const WorkerPlan& w) {
+    const PlanRequest& r = plan.request;
+    const ResolvedConfig& c = plan.config;
+    const std::uint64_t k = c.speculative_tokens;
+    const bool v1 = plan.era.engine == Engine::v1;
+    const std::uint64_t seqs = v1 && k > 0 && r.version >= VllmVersion{0, 13, 0} ? checked_mul(c.max_num_seqs, k + 1) : c.max_num_seqs;
+    SpeculativeGraphs g;
+    g.sizes = capture_sizes(plan.era, c.graphs, seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10);
+    g.layers = checked_add(w.end_layer - w.first_layer, w.draft_kv_layers);
+    g.decode_seqs = v1 && k > 0 ? checked_mul(c.max_num_seqs, k + 1) : c.max_num_seqs;
+    const bool full_decode = c.graphs.mode == CudaGraphMode::full || c.graphs.mode == CudaGraphMode::full_decode_only ||
+                             c.graphs.mode == CudaGraphMode::full_and_piecewise;
+    if (v1 && k > 0 && full_decode && c.runner.runner != ModelRunner::v2 && r.version >= VllmVersion{0, 12, 0}) {
+        g.sizes = round_capture_sizes(g.sizes, k, c.max_num_batched_tokens);
+    }
+    return g;
+}
+
 /// What one worker charges besides the KV cache, as estimated: weights, activation peak,
 /// non-torch memory (NCCL init excluded) and CUDA graphs. `requested` is ceil(total × u);
 /// `weights_scale` is checkpoint_scale's factor.
@@ -549,6 +611,10 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
                                       w.pp_rank + 1 == r.pipeline_parallel_size, c.lora_embeddings, c.max_num_batched_tokens);
         w.weight_parts.lora = w.lora.total();
     }
+    if (w.pp_rank + 1 == r.pipeline_parallel_size) {
+        w.weight_parts.draft = c.speculative.weights;   // in vLLM's weights (addendum 3 §21.2)
+        w.draft_kv_layers = c.speculative.kv.layers;
+    }
     w.weights = w.weight_parts.total();
     w.sleep_mode_uncharged = sleep_mode_uncharged(plan, w);
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
@@ -559,10 +625,10 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
         w.runner_buffers_in_budget = plan.era.non_kv_total_consumed;
     }
     if (c.cuda_graphs) {
-        const std::vector<std::uint64_t> sizes = capture_sizes(plan.era, c.graphs, c.max_num_seqs, c.max_num_batched_tokens, r.gpu.compute_major == 10);
-        w.capture_sizes = sizes.size();
+        const SpeculativeGraphs g = speculative_graphs(plan, w);
+        w.capture_sizes = g.sizes.size();
         // With LoRA every size is captured once per LoRA case (addendum 3 §20.5).
-        w.cuda_graphs = checked_mul(setting_graph_bytes(plan.era, c.graphs, w.end_layer - w.first_layer, sizes, c.max_num_seqs), c.lora_graph_cases);
+        w.cuda_graphs = checked_mul(setting_graph_bytes(plan.era, c.graphs, g.layers, g.sizes, g.decode_seqs), c.lora_graph_cases);
     }
     return w;
 }
@@ -1304,6 +1370,9 @@ std::string validate(const PlanRequest& r) {
         why = validate_offload_flags(r);
     }
     if (why.empty()) {
+        why = validate_speculative(r.speculative, r.tensor_parallel_size);
+    }
+    if (why.empty()) {
         why = validate_graph_flags(r.graphs, r.version);
     }
     if (why.empty() && r.max_model_len_auto && r.version < VllmVersion{0, 14, 0}) {
@@ -1323,6 +1392,7 @@ Plan make_plan(const PlanRequest& r) {
     plan.era = resolve_era(r, plan.notes);
     plan.config = resolve_config(r, plan.era, plan.notes);
     plan.sleep_accounting = r.enable_sleep_mode ? sleep_accounting(r.version) : SleepAccounting::exact;
+    resolve_speculative(r, plan.era, plan.config, plan.notes);
     // 2. Geometry: the KV cache's spec, and the layers of each pipeline stage (one worker each).
     Geometry geometry = lay_out(r, plan.era, plan.config, plan.notes);
     plan.kv = std::move(geometry.kv);

@@ -24,7 +24,7 @@ std::pair<std::uint64_t, std::uint64_t> pp_layer_range(std::uint64_t num_layers,
 
 Bytes WeightBreakdown::total() const {
     Bytes t = 0;
-    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision, lora, prefetch_buffers}) {
+    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision, lora, prefetch_buffers, draft}) {
         t = checked_add(t, b);
     }
     return t - std::min(t, cpu_offloaded);

@@ -4,6 +4,7 @@
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/hf_config.hpp>
 #include <vramplan/io/replay.hpp>
+#include <vramplan/io/speculative_flags.hpp>
 #include <vramplan/io/vllm_log.hpp>
 
 #include <nlohmann/json.hpp>
@@ -195,6 +196,12 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
         if (r.log.find("offload") != std::string::npos || r.log.find("sleep") != std::string::npos ||
             r.log.find("swap") != std::string::npos) {
             apply_logged_savers(parse_vllm_log(r.log), req);   // the log's memory savers (addendum 3 §24)
+        }
+        if (r.log.find("speculative") != std::string::npos) {
+            if (const VllmLog logged = parse_vllm_log(r.log); logged.speculative_config) {
+                req.speculative = parse_speculative_config(logged.speculative_config->value);   // addendum 3 §21
+                resolve_speculative_draft(catalog, req.speculative);
+            }
         }
         if (const std::string problem = validate(req); !problem.empty()) {
             out.skip_reason = "cannot replay: " + problem;

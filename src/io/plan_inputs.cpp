@@ -6,6 +6,7 @@
 #include <vramplan/io/deployment.hpp>
 #include <vramplan/io/gpu_detect.hpp>
 #include <vramplan/io/graph_flags.hpp>
+#include <vramplan/io/speculative_flags.hpp>
 #include <vramplan/units.hpp>
 
 #include <vramplan/io/errors.hpp>
@@ -346,6 +347,8 @@ BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool def
         max_len = max_len.empty() ? k_default_max_len : max_len;
     }
     apply_engine_args(o, util, max_len, req);
+    req.speculative = parse_speculative_config(o[F::speculative_config]);   // addendum 3 §21
+    resolve_speculative_draft(catalog, req.speculative);
     if (!o.other_processes_memory.empty()) {
         req.other_processes_memory = parse_size(o.other_processes_memory, "--other-processes-memory");
     }

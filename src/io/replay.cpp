@@ -237,6 +237,9 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
     if (log.quantization && (log.quantization->value == "fp8" || log.quantization->value == "bitsandbytes")) {
         p[PlanField::quantization] = log.quantization->value;
     }
+    if (log.speculative_config) {
+        p[PlanField::speculative_config] = log.speculative_config->value;   // parsed and its draft resolved by build_request (§21)
+    }
     try {
         r.built = build_request(catalog, p, false);
         apply_logged_settings(log, r.built.request);

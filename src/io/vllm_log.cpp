@@ -435,7 +435,7 @@ private:
     template <class T> using Config = Slot<T, false>;
     Config<VllmVersion> m_version;
     Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype,
-        m_cpu_offload_gb, m_kv_offloading_size, m_kv_offloading_backend, m_swap_space;
+        m_cpu_offload_gb, m_kv_offloading_size, m_kv_offloading_backend, m_swap_space, m_speculative_config;
     Config<double> m_util;
     Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size, m_max_loras,
         m_max_lora_rank;
@@ -772,6 +772,7 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::offload_group_size:
     case PlanField::offload_num_in_group:
     case PlanField::offload_prefetch_step: return; // not read from logs yet
+    case PlanField::speculative_config: m_speculative_config.offer(text(), line, src); return;
     }
 }
 
@@ -1575,6 +1576,7 @@ void Parser::fill(VllmLog& out) const {
     out.kv_offloading_backend = m_kv_offloading_backend.value;
     out.swap_space = m_swap_space.value;
     out.enable_sleep_mode = m_enable_sleep_mode.value;
+    out.speculative_config = m_speculative_config.value;
     out.total_gib = m_total.value;
     out.requested_gib = m_requested.value;
     out.initial_free_gib = m_initial_free.value;

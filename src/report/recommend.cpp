@@ -67,6 +67,27 @@ std::optional<std::string> compilation_config_value(const PlanRequest& r) {
 }
 
 /// --cuda-graph-sizes as given: the list, or its one value.
+/// The speculative config as vLLM reads it back (the keys vramplan models), or nothing.
+std::optional<std::string> speculative_value(const SpeculativeConfig& s) {
+    if (!s.active()) {
+        return std::nullopt;
+    }
+    nlohmann::json j{{"method", s.method_label}};
+    if (!s.model_label.empty()) {
+        j["model"] = s.model_label;
+    }
+    if (s.num_speculative_tokens > 0) {
+        j["num_speculative_tokens"] = s.num_speculative_tokens;
+    }
+    if (s.draft_tensor_parallel_size) {
+        j["draft_tensor_parallel_size"] = *s.draft_tensor_parallel_size;
+    }
+    if (s.draft_vocab) {
+        j["draft_vocab_size"] = *s.draft_vocab;
+    }
+    return j.dump();
+}
+
 std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
     if (!g.from_scheduler_flag) {
         return std::nullopt;
@@ -131,6 +152,7 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
         return r.kv_offloading_bytes && r.kv_offloading_backend != "native" ? std::optional(r.kv_offloading_backend) : std::nullopt;
     case PlanField::swap_space: return r.swap_space_bytes ? std::optional(gib_value(*r.swap_space_bytes)) : std::nullopt;
     case PlanField::enable_sleep_mode: return r.enable_sleep_mode ? std::optional(std::string()) : std::nullopt;
+    case PlanField::speculative_config: return speculative_value(r.speculative);
     }
     return std::nullopt;
 }

@@ -32,6 +32,27 @@ std::string graph_mode_scale(const Plan& p) {
                        cudagraph_mode_name(c.graphs.era_default));
 }
 
+/// The drafter's derivation for --explain (addendum 3 §21.1-§21.5).
+std::string speculative_explain(const Plan& p, const WorkerPlan& w) {
+    const ResolvedConfig& c = p.config;
+    const SpeculativeConfig& sc = p.request.speculative;
+    std::string text = fmt::format("{} (k {}): {}; weights {} B = {} GiB (addendum 3 §21.2)", sc.method_label, sc.num_speculative_tokens,
+                                   c.speculative.basis, grouped(w.weight_parts.draft), gib2(to_signed(w.weight_parts.draft)));
+    if (c.speculative.kv.layers > 0) {
+        text += fmt::format("; + {} draft KV layer(s) x {} B/token{} (get_kv_cache_spec registers every attention layer, "
+                            "gpu_model_runner.py:7896-7934 @C28; addendum 3 §21.3)",
+                            c.speculative.kv.layers, grouped(c.speculative.kv.token_bytes),
+                            p.kv.uniform_type ? ", own page size: UniformTypeKVCacheSpecs, num_blocks = avail // sum of pages" : "");
+    } else {
+        text += "; no draft KV layers";
+    }
+    if (c.speculative_tokens > 0 && c.cuda_graphs && p.era.engine == Engine::v1) {
+        text += fmt::format("; graphs: sizes up to min(2 x S x (1+k), 512), multiples of 1+k = {} with FULL decode graphs (addendum 3 §21.5)",
+                            c.speculative_tokens + 1);
+    }
+    return text;
+}
+
 std::string pct(SignedBytes b, Bytes total) {
     return fixed(100.0 * static_cast<double>(b) / static_cast<double>(total), 1) + "%";
 }
@@ -234,6 +255,15 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                            p.request.fully_sharded_loras ? " " + flag(F::fully_sharded_loras) : "");
     }
     out += saver_flags_text(p);
+    if (p.request.speculative.active()) {
+        // Speculative decoding (addendum 3 §21.6): the drafter, k, and what it adds.
+        const SpeculativeConfig& sc = p.request.speculative;
+        const bool cpu = sc.method == SpecMethod::ngram || sc.method == SpecMethod::suffix;
+        out += fmt::format("         {} {}{} k {}: {}\n", flag(F::speculative_config), sc.method_label, sc.model_label.empty() ? "" : " " + sc.model_label,
+                           sc.num_speculative_tokens,
+                           cpu ? std::string("CPU proposer, nothing on the GPU")
+                               : fmt::format("draft weights {} GiB, draft KV layers {}", gib2(to_signed(c.speculative.weights)), c.speculative.kv.layers));
+    }
     if (p.request.graphs.any() && p.era.engine == Engine::v1) {
         // Graph flags given (addendum 3 §25): the mode they resolve to and how many sizes.
         out += fmt::format("         cudagraph_mode {}{}{}\n", cudagraph_mode_name(c.graphs.mode),
@@ -259,7 +289,14 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
     const std::string budget_label =
         p.request.kv_cache_memory_bytes ? "vLLM budget (pinned KV + profile)" : "vLLM budget (" + fixed(c.gpu_memory_utilization, 2) + " x total)";
     rows.push_back({budget_label, col([](const WorkerPlan& w) { return to_signed(w.budget); }), true});
-    if (w0.weight_parts.lora > 0 && !p.request.calibration) {
+    if (w0.weight_parts.draft > 0 && !p.request.calibration) {
+        // The drafter is loaded inside the target's memory profiler (addendum 3 §21.2): shown apart, summing to the weights.
+        rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights - w.weight_parts.draft - w.weight_parts.lora); })});
+        if (w0.weight_parts.lora > 0) {
+            rows.push_back({"  LoRA adapter slots (in weights)", col([](const WorkerPlan& w) { return to_signed(w.weight_parts.lora); })});
+        }
+        rows.push_back({"  speculative draft (in weights)", col([](const WorkerPlan& w) { return to_signed(w.weight_parts.draft); })});
+    } else if (w0.weight_parts.lora > 0 && !p.request.calibration) {
         // LoRA slots are part of what vLLM logs as the weights (addendum 3 §20.1): shown apart, summing to them.
         rows.push_back({"  weights", col([](const WorkerPlan& w) { return to_signed(w.weights - w.weight_parts.lora); })});
         rows.push_back({"  LoRA adapter slots (in weights)", col([](const WorkerPlan& w) { return to_signed(w.weight_parts.lora); })});
@@ -477,7 +514,8 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                           b.vision ? " + vision " + grouped(b.vision) : "",
                                           std::string(b.lora ? " + LoRA " + grouped(b.lora) : "") +
                                               (b.prefetch_buffers ? " + prefetch pool " + grouped(b.prefetch_buffers) : "") +
-                                              (b.cpu_offloaded ? " - offloaded to host " + grouped(b.cpu_offloaded) : ""),
+                                              (b.cpu_offloaded ? " - offloaded to host " + grouped(b.cpu_offloaded) : "") +
+                                              (b.draft ? " + draft " + grouped(b.draft) : ""),
                                           grouped(s.weights), gib2(to_signed(s.weights))));
         if (s.offload.offloaded > 0) {
             line("cpu offload" + tag, offload_explain(p, s));
@@ -488,6 +526,9 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                              "reports N − X and KV + X (addendum 3 §24.4.2; device_allocator/cumem.py:397-411 @main)",
                              grouped(b.attention), grouped(b.mlp), grouped(s.sleep_mode_uncharged), gib2(to_signed(s.sleep_mode_uncharged)),
                              p.request.version.str()));
+        }
+        if (p.request.speculative.active() && s.pp_rank + 1 == p.request.pipeline_parallel_size) {
+            line("speculative" + tag, speculative_explain(p, s));
         }
         if (b.lora > 0) {
             line("LoRA slots" + tag,
@@ -514,7 +555,7 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
         if (c.cuda_graphs) {
             line("cuda graphs" + tag, fmt::format("{} capture sizes{} x ({} layers + 1) x {} B{} = {} B = {} GiB, {}", s.capture_sizes,
                                                   c.lora_graph_cases > 1 ? fmt::format(" x {} LoRA cases (no LoRA, max-loras + 1; addendum 3 §20.5)", c.lora_graph_cases) : std::string(),
-                                                  s.end_layer - s.first_layer, grouped(graph_bytes_per_piece(p.era)), graph_mode_scale(p),
+                                                  s.end_layer - s.first_layer + s.draft_kv_layers, grouped(graph_bytes_per_piece(p.era)), graph_mode_scale(p),
                                                   grouped(s.cuda_graphs),
                                                   gib2(to_signed(s.cuda_graphs)),
                                                   std::string(p.era.engine == Engine::v0 ? "V0 full decode graphs, "
@@ -666,6 +707,10 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                                     {"prefetch_buffer_bytes", w.offload.prefetch_buffers}};
             j["sleep_mode_uncharged_bytes"] = w.sleep_mode_uncharged;
         }
+        if (p.request.speculative.active()) {
+            // Present only with --speculative-config: the draft's bytes are inside weights_bytes (addendum 3 §21.2).
+            j["weights_breakdown"]["draft"] = b.draft;
+        }
         if (c.max_loras > 0) {
             // Present only with --enable-lora: the slots' bytes are inside weights_bytes (addendum 3 §20.1).
             j["weights_breakdown"]["lora"] = b.lora;
@@ -742,6 +787,18 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                                                   {"conv_dtype", c.mamba_conv_dtype},
                                                   {"ssm_dtype", c.mamba_ssm_dtype},
                                                   {"ssm_dtype_source", c.mamba_dtype_source}};
+    }
+    if (p.request.speculative.active()) {
+        // Only with --speculative-config: the drafter and what it adds (addendum 3 §21); other reports keep their keys.
+        const SpeculativeConfig& sc = p.request.speculative;
+        out["speculative"] = json{{"method", sc.method_label},
+                                  {"model", sc.model_label.empty() ? json(nullptr) : json(sc.model_label)},
+                                  {"num_speculative_tokens", sc.num_speculative_tokens},
+                                  {"draft_weights_bytes", c.speculative.weights},
+                                  {"draft_params", c.speculative.params},
+                                  {"draft_kv_layers", c.speculative.kv.layers},
+                                  {"draft_kv_token_bytes", c.speculative.kv.token_bytes},
+                                  {"uniform_type_kv_specs", p.kv.uniform_type}};
     }
     if (!ctx.warnings.empty()) {
         out["warnings"] = ctx.warnings;   // only when there are any

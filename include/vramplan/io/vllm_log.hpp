@@ -83,6 +83,9 @@ struct VllmLog {
     std::optional<Logged<std::string>> kv_offloading_backend;
     std::optional<Logged<std::string>> swap_space;
     std::optional<Logged<bool>> enable_sleep_mode;
+    /// `--speculative-config` as logged (JSON, a Python dict, or SpeculativeConfig(...)'s repr;
+    /// addendum 3 §21); `speculative_config=None` leaves it empty.
+    std::optional<Logged<std::string>> speculative_config;
     /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
     /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
     std::optional<Logged<std::string>> model_runner;

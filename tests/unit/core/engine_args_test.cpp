@@ -178,8 +178,9 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
     }
-    for (const char* name : {"speculative-config",
-                             "enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
+    // Speculative decoding modelled since issue 15 item 2 (addendum 3 §21).
+    CHECK(find_engine_arg("speculative-config")->treatment == ArgTreatment::modelled);
+    for (const char* name : {"enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
                              "kv-transfer-config", "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);

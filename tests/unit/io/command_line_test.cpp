@@ -92,6 +92,7 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::offload_group_size:
     case PlanField::offload_num_in_group:
     case PlanField::offload_prefetch_step: return std::nullopt; // not read from logs yet
+    case PlanField::speculative_config: return seen(g.speculative_config);
     }
     return std::nullopt;
 }
