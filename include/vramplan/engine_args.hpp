@@ -49,9 +49,14 @@ enum class PlanField : std::uint8_t {
     optimization_level,
     compilation_config,
     cuda_graph_sizes,
+    limit_mm_per_prompt,
+    mm_processor_kwargs,
+    mm_encoder_tp_mode,
+    skip_mm_profiling,
+    language_model_only,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 25;
+inline constexpr std::size_t k_plan_field_count = 30;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -9,6 +9,7 @@
 #include <vramplan/kv.hpp>
 #include <vramplan/lora.hpp>
 #include <vramplan/model.hpp>
+#include <vramplan/multimodal.hpp>
 #include <vramplan/runner.hpp>
 #include <vramplan/version.hpp>
 #include <vramplan/weights.hpp>
@@ -87,6 +88,7 @@ struct PlanRequest {
     std::optional<std::uint64_t> max_lora_rank; ///< unset: 16
     std::string lora_dtype = "auto";           ///< auto: the model dtype; float16, bfloat16
     bool fully_sharded_loras = false;          ///< A (column) and B (row) stacks split over TP
+    MmSettings mm;                             ///< multimodal flags (addendum 3 §23)
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -168,6 +170,7 @@ struct WorkerPlan {
     bool runner_buffers_in_budget = false;
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     LoraStacks lora;                   ///< LoRA slots (their total is weight_parts.lora)
+    MmProfile multimodal;              ///< the encoder's part of the profile run (addendum 3 §23)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

@@ -77,6 +77,11 @@ std::string column_label(PlanField field) {
     case PlanField::optimization_level: return "opt level";
     case PlanField::compilation_config: return "-O";
     case PlanField::cuda_graph_sizes: return "graph sizes";
+    case PlanField::limit_mm_per_prompt: return "mm limit";
+    case PlanField::mm_processor_kwargs: return "mm kwargs";
+    case PlanField::mm_encoder_tp_mode: return "encoder tp";
+    case PlanField::skip_mm_profiling:
+    case PlanField::language_model_only: return "";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

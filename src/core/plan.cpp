@@ -439,6 +439,14 @@ double checkpoint_scale(const PlanRequest& r, std::uint32_t dtype_bytes) {
     return stored > 0 ? static_cast<double>(*r.checkpoint_bytes) / static_cast<double>(stored) : 1.0;
 }
 
+/// The encoder's profile on one worker (addendum 3 §23; src/core/multimodal.cpp).
+MmProfile multimodal_profile(const Plan& plan, const Stage& stage) {
+    const ResolvedConfig& c = plan.config;
+    const MmContext ctx{c.max_num_batched_tokens, c.max_num_seqs, c.max_model_len, c.chunked_prefill, stage.shape.tp,
+                        c.dtype_bytes, stage.shape.pp_rank == 0, plan.era.engine, plan.request.version};
+    return plan_multimodal(plan.request.model, plan.request.mm, ctx);
+}
+
 /// What one worker charges besides the KV cache, as estimated: weights, activation peak,
 /// non-torch memory (NCCL init excluded) and CUDA graphs. `requested` is ceil(total × u);
 /// `weights_scale` is checkpoint_scale's factor.
@@ -464,8 +472,14 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
                                       w.pp_rank + 1 == r.pipeline_parallel_size, c.lora_embeddings, c.max_num_batched_tokens);
         w.weight_parts.lora = w.lora.total();
     }
+    w.multimodal = multimodal_profile(plan, stage);
+    w.weight_parts.vision = multimodal_tower_bytes(w.weight_parts.vision, stage.shape.tp, w.multimodal, r.mm.encoder_data_parallel);
     w.weights = w.weight_parts.total();
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
+    // The encoder's dummy items and their cache (addendum 3 §23.2).
+    w.activation_parts.encoder = w.multimodal.encoder_activation;
+    w.activation_parts.encoder_cache = w.multimodal.profiled ? w.multimodal.encoder_cache : 0;
+    w.activation_parts.total = multimodal_activation(w.activation_parts.total, calib::k_activation_base, w.multimodal);
     w.activation = w.activation_parts.total;
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
     if (c.runner.runner == ModelRunner::v2) {
@@ -529,6 +543,7 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
     if (r.model.is_moe() || r.model.vision.params > 0) {
         e.activation = checked_add(e.activation, calib::k_err_activation_moe_vision);
     }
+    e.activation = checked_add(e.activation, w.multimodal.error);   // the encoder term (addendum 3 §23.2)
     if (shape.mrv2 && shape.pp_rank + 1 == shape.pp) {
         // MRv2's sampler peak is derived from its source, not measured (addendum 2 §15.3, §19.3):
         // the half-width is what the V1 sampler's fitted cost would add on top.
@@ -1208,6 +1223,10 @@ Plan make_plan(const PlanRequest& r) {
     }
     // 5. Verdict: --max-model-len auto's fit, the deciding worker's capacity, whether vLLM starts,
     // and the fixes when not.
+    if (!plan.workers.empty()) {
+        const std::vector<std::string>& mm = plan.workers.front().multimodal.notes;
+        plan.notes.insert(plan.notes.end(), mm.begin(), mm.end());
+    }
     auto_fit_max_model_len(plan);
     settle_capacity(plan);
     judge(plan);

@@ -81,6 +81,22 @@ std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
     return out;
 }
 
+/// `--limit-mm-per-prompt` as JSON (addendum 3 §23.1), or nullopt when no limit was given.
+std::optional<std::string> mm_limit_value(const MmSettings& mm) {
+    nlohmann::json j = nlohmann::json::object();
+    if (mm.image_limit) {
+        if (mm.image_width && mm.image_height) {
+            j["image"] = {{"count", *mm.image_limit}, {"width", *mm.image_width}, {"height", *mm.image_height}};
+        } else {
+            j["image"] = *mm.image_limit;
+        }
+    }
+    if (mm.video_limit) {
+        j["video"] = *mm.video_limit;
+    }
+    return j.empty() ? std::nullopt : std::optional(j.dump());
+}
+
 /// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
 /// flag of the command: the model is positional, quantization comes from the checkpoint).
 std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, const ResolvedConfig& c) {
@@ -113,6 +129,12 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
         return level_is_optimization(r) ? std::optional(std::to_string(*r.graphs.level)) : std::nullopt;
     case PlanField::compilation_config: return compilation_config_value(r);
     case PlanField::cuda_graph_sizes: return cuda_graph_sizes_value(r.graphs);
+    case PlanField::limit_mm_per_prompt: return mm_limit_value(r.mm);
+    case PlanField::mm_processor_kwargs:
+        return r.mm.max_pixels ? std::optional(nlohmann::json{{"max_pixels", *r.mm.max_pixels}}.dump()) : std::nullopt;
+    case PlanField::mm_encoder_tp_mode: return r.mm.encoder_data_parallel ? std::optional(std::string("data")) : std::nullopt;
+    case PlanField::skip_mm_profiling: return r.mm.skip_profiling ? std::optional(std::string()) : std::nullopt;
+    case PlanField::language_model_only: return r.mm.language_model_only ? std::optional(std::string()) : std::nullopt;
     }
     return std::nullopt;
 }

@@ -82,6 +82,11 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::optimization_level:
     case PlanField::compilation_config:
     case PlanField::cuda_graph_sizes: return std::nullopt; // not read from logs yet
+    case PlanField::limit_mm_per_prompt: return seen(g.limit_mm_per_prompt);
+    case PlanField::mm_processor_kwargs: return seen(g.mm_processor_kwargs);
+    case PlanField::mm_encoder_tp_mode: return seen(g.mm_encoder_tp_mode);
+    case PlanField::skip_mm_profiling: return seen(g.skip_mm_profiling);
+    case PlanField::language_model_only: return seen(g.language_model_only);
     }
     return std::nullopt;
 }
