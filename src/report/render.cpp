@@ -433,10 +433,12 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
         if (s.multimodal.profiled) {
             const MmProfile& mm = s.multimodal;
             line("encoder" + tag,
-                 fmt::format("t {} tokens/item ({} patches); budget E = max(B, t) = {}; N = {} item(s){} (addendum 3 §23.1, "
+                 fmt::format("t {} tokens/item ({} patches); {}; N = {} item(s){} (addendum 3 §23.1, "
                              "multimodal/encoder_budget.py:45-220); encoder = {} patches x {} B x ({} x {} + {} x {}/tp) + embeddings "
                              "= {} B; cache = N x t x hidden {} x {} B = {} B; activation = max(base + encoder, LM + cache) (§23.2; A_encoder unmeasured: +/-50 % in the error bar)",
-                             mm.tokens_per_item, mm.patches_per_item, mm.budget, mm.items,
+                             mm.tokens_per_item, mm.patches_per_item,
+                             mm.budget > 0 ? fmt::format("budget E = max(B, t) = {}", mm.budget) : std::string("V0: min(S, B // t) sequences, no encoder budget (§23.6)"),
+                             mm.items,
                              mm.items_per_gpu != mm.items ? fmt::format(", {} per GPU (--mm-encoder-tp-mode data, §23.5)", mm.items_per_gpu) : "",
                              mm.items_per_gpu * mm.patches_per_item, c.dtype_bytes, calib::k_forward_hidden_factor, m.vision.hidden,
                              m.vision.gated_mlp ? calib::k_forward_intermediate_factor : calib::k_forward_intermediate_factor - 1, m.vision.intermediate,
