@@ -62,9 +62,15 @@ enum class PlanField : std::uint8_t {
     enable_sleep_mode,
     // Speculative decoding (addendum 3 §21).
     speculative_config,
+    // Multimodal (addendum 3 §23).
+    limit_mm_per_prompt,
+    mm_processor_kwargs,
+    mm_encoder_tp_mode,
+    skip_mm_profiling,
+    language_model_only,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 36;
+inline constexpr std::size_t k_plan_field_count = 41;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -117,7 +117,9 @@ struct ActivationEstimate {
     Bytes forward = 0;  ///< forward-pass peak over the profile batch
     Bytes sampler = 0;  ///< logits + sampler peak (last stage), including the kept hidden states
     Bytes moe_workspace = 0; ///< fused-MoE intermediate caches that stay allocated after the forward
-    Bytes total = 0;    ///< base + max(forward, sampler + moe_workspace)
+    Bytes encoder = 0;       ///< multimodal encoder on the profile's dummy items (addendum 3 §23.2; set by the planner)
+    Bytes encoder_cache = 0; ///< their outputs kept in the encoder cache while the LM batch runs
+    Bytes total = 0;    ///< base + max(forward, sampler + moe_workspace); with an encoder max(base + encoder, that + encoder_cache)
     double sampler_slope = 0.0; ///< bytes per (row x vocabulary entry) used for the era
 };
 

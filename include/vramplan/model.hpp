@@ -147,8 +147,31 @@ struct PerLayerEmbedding {
     std::uint64_t vocab = 0;  ///< vocab_size_per_layer_input
 };
 
+/// How the tokens of one multimodal item follow from its pixels: which of vLLM's
+/// `get_mm_max_tokens_per_item` rules the model family uses (addendum 3 §23.1, §23.3).
+enum class MmTokenRule : std::uint8_t {
+    none,          ///< no rule known: one token per patch of one `image_size` tile assumed (warned)
+    qwen_pixels,   ///< Qwen2-VL / 2.5-VL / 3-VL / 3.5: t = max_pixels / (patch · merge)^2
+    fixed,         ///< a fixed count per image (Gemma-3 `mm_tokens_per_image`)
+    pixtral,       ///< Pixtral / Mistral-3: (image_size/patch/merge)^2 + one break token per row
+    mllama,        ///< Llama-3.2-Vision (V0 encoder-decoder): 4 tiles of (image_size/patch)^2 + 1 patches
+};
+
+/// The encoder (vision tower) of a multimodal model: its weights and the shape of its profile run.
 struct VisionShape {
-    std::uint64_t params = 0; ///< encoder + projector parameters (0: text-only model)
+    std::uint64_t params = 0;       ///< encoder + projector parameters (0: text-only model)
+    std::uint64_t depth = 0;        ///< encoder blocks
+    std::uint64_t hidden = 0;       ///< encoder width
+    std::uint64_t intermediate = 0; ///< encoder MLP width
+    std::uint64_t patch = 0;        ///< patch edge in pixels
+    std::uint64_t merge = 1;        ///< spatial merge edge (2: 2x2 patches make one LM token)
+    std::uint64_t image_size = 0;   ///< tile edge in pixels (0: dynamic resolution)
+    std::uint64_t fixed_tokens = 0; ///< MmTokenRule::fixed: tokens per item
+    std::uint64_t fixed_patches = 0; ///< MmTokenRule::fixed: encoder patches per item (0: one image_size tile)
+    std::uint64_t max_pixels = 0;   ///< MmTokenRule::qwen_pixels: the processor's default max_pixels
+    bool video = false;             ///< the tower also serves video (both limits 0 drop it, §23.4)
+    bool gated_mlp = false;         ///< gate/up MLP (hidden_act silu: Qwen2.5-VL, Pixtral); else fc1 → act → fc2
+    MmTokenRule rule = MmTokenRule::none;
 };
 
 /// A decoder-only language model, as far as memory is concerned.

@@ -10,6 +10,7 @@
 #include <vramplan/lora.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/offload.hpp>
+#include <vramplan/multimodal.hpp>
 #include <vramplan/runner.hpp>
 #include <vramplan/speculative.hpp>
 #include <vramplan/version.hpp>
@@ -99,6 +100,7 @@ struct PlanRequest {
     std::optional<Bytes> swap_space_bytes;     ///< --swap-space × 2^30 per GPU (host only)
     bool enable_sleep_mode = false;            ///< cuMem pools for weights and KV (§24.4)
     SpeculativeConfig speculative;             ///< --speculative-config (addendum 3 §21)
+    MmSettings mm;                             ///< multimodal flags (addendum 3 §23)
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -187,6 +189,7 @@ struct WorkerPlan {
     /// budget does not charge; the KV cache comes out X larger and X sits outside the budget.
     Bytes sleep_mode_uncharged = 0;
     std::uint64_t draft_kv_layers = 0; ///< speculative draft KV layers this worker holds (last stage)
+    MmProfile multimodal;              ///< the encoder's part of the profile run (addendum 3 §23)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

@@ -88,6 +88,11 @@ std::string column_label(PlanField field) {
     case PlanField::swap_space: return "swap GiB";
     case PlanField::enable_sleep_mode: return "";
     case PlanField::speculative_config: return "speculative";
+    case PlanField::limit_mm_per_prompt: return "mm limit";
+    case PlanField::mm_processor_kwargs: return "mm kwargs";
+    case PlanField::mm_encoder_tp_mode: return "encoder tp";
+    case PlanField::skip_mm_profiling:
+    case PlanField::language_model_only: return "";
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

@@ -152,6 +152,21 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     modelled("JSON: method (draft_model, eagle, eagle3, mtp, medusa, ngram, suffix), model, num_speculative_tokens, draft_tensor_parallel_size",
              "speculative-config", "", T::json_value, F::speculative_config, "none (vllm/config/speculative.py)",
              "draft weights in W, draft KV layers in bytes/token, Mamba +k pages, capture sizes x(1+k) (§21); ngram and suffix add nothing"),
+    modelled("Items per prompt and modality, JSON ('{\"image\": 2, \"video\": 0}', sizes as {\"count\", \"width\", \"height\"})",
+             "limit-mm-per-prompt", "", T::json_value, F::limit_mm_per_prompt, "V1: 999 per modality; V0: 1 (vllm/config/multimodal.py)",
+             "the profile's dummy items (addendum 3 §23.1); 0 for every modality of the tower: no encoder profile, tower not built from 0.15 (§23.4)"),
+    modelled("Processor settings, JSON: max_pixels changes the tokens per image (Qwen-VL family)",
+             "mm-processor-kwargs", "", T::json_value, F::mm_processor_kwargs, "the processor's (max_pixels 12,845,056 for Qwen2.5-VL)",
+             "tokens per item t, hence the number of dummy items (addendum 3 §23.3)"),
+    modelled("Encoder parallelism: weights (TP-sharded) or data (replicated, images split over TP ranks)",
+             "mm-encoder-tp-mode", "", T::choice, F::mm_encoder_tp_mode, "weights (vllm/config/multimodal.py; #23190 ≈0.10.2)",
+             "data: encoder weights on every rank, ceil(N/TP) items per rank (addendum 3 §23.5)"),
+    modelled("Do not profile the multimodal encoder (smaller activation peak; risk of OOM at the first image)",
+             "skip-mm-profiling", "", T::boolean, F::skip_mm_profiling, "off (vllm/config/multimodal.py)",
+             "no encoder activation and cache in the profile (addendum 3 §23.2)"),
+    modelled("Serve a multimodal model as text only: every modality limit 0",
+             "language-model-only", "", T::boolean, F::language_model_only, "off (vllm/config/multimodal.py:101-103 @main)",
+             "as --limit-mm-per-prompt 0 for every modality (addendum 3 §23.4)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
     not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
@@ -195,8 +210,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
                  "layers whose KV cache stays in the model dtype: more bytes per token (§26.6)"),
     not_modelled("kv-sharing-fast-prefill", "", T::boolean, "off", "forces the V1 model runner (§26.3)"),
     not_modelled("kv-transfer-config", "", T::json_value, "", "KV connector buffers and registration (§26.6)"),
-    not_modelled("limit-mm-per-prompt", "", T::json_value, "V1: 999 per modality; V0: 1",
-                 "number of dummy items profiled; 0 for every modality skips the encoder (§23.1, §23.4)"),
     not_modelled("load-format", "", T::choice, "auto", "bitsandbytes and gguf change the weights (§26.6)"),
     not_modelled("logits-processors", "", T::multi_value, "",
                  "custom logits processors force the V1 model runner on Model Runner V2 releases (§26.6)"),
@@ -205,8 +218,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("mamba-block-size", "", T::count, "", "mamba_cache_mode all: the chunk hybrid blocks align to (the model's chunk size when unset)"),
     not_modelled("max-seq-len-to-capture", "", T::count, "8192",
                  "V0: longer sequences run eagerly (fewer graphs); removed ≈0.11.0 (§25.3)"),
-    not_modelled("mm-encoder-tp-mode", "", T::choice, "weights", "data: the vision encoder replicated on every TP rank (§23.5)"),
-    not_modelled("mm-processor-kwargs", "", T::json_value, "", "tokens per multimodal item, hence the encoder's profile (§23.3)"),
     not_modelled("model-class-overrides", "", T::json_value, "", "a different model class for the architecture"),
     not_modelled("model-impl", "", T::choice, "auto",
                  "transformers or terratorch implementations: other activations than vLLM's own"),
@@ -220,7 +231,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("return-sampling-mask", "", T::boolean, "off", "a per-row vocabulary mask kept by the sampler"),
     not_modelled("rope-scaling", "", T::json_value, "", "changes the derived context length and the RoPE cache; removed ≈0.11.1 (§26.2)"),
     not_modelled("runner", "", T::choice, "auto", "pooling or draft runners profile without the sampler"),
-    not_modelled("skip-mm-profiling", "", T::boolean, "off", "the encoder is not profiled: a smaller activation peak (§23.2)"),
     not_modelled("specialize-active-lora", "", T::boolean, "off",
                  "LoRA graphs for every power of 2 ≤ max-loras: ⌊log2 m⌋ + 3 cases instead of 2 (§20.5); ≈0.16"),
     not_modelled("ubatch-size", "", T::count, "0", "micro-batched graphs with enable-dbo (§26.6, unverified)"),
@@ -467,7 +477,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::speculative_config) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::language_model_only) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

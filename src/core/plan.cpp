@@ -585,6 +585,14 @@ SpeculativeGraphs speculative_graphs(const Plan& plan, const WorkerPlan& w) {
     return g;
 }
 
+/// The encoder's profile on one worker (addendum 3 §23; src/core/multimodal.cpp).
+MmProfile multimodal_profile(const Plan& plan, const Stage& stage) {
+    const ResolvedConfig& c = plan.config;
+    const MmContext ctx{c.max_num_batched_tokens, c.max_num_seqs, c.max_model_len, c.chunked_prefill, stage.shape.tp,
+                        c.dtype_bytes, stage.shape.pp_rank == 0, plan.era.engine, plan.request.version};
+    return plan_multimodal(plan.request.model, plan.request.mm, ctx);
+}
+
 /// What one worker charges besides the KV cache, as estimated: weights, activation peak,
 /// non-torch memory (NCCL init excluded) and CUDA graphs. `requested` is ceil(total × u);
 /// `weights_scale` is checkpoint_scale's factor.
@@ -615,9 +623,15 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
         w.weight_parts.draft = c.speculative.weights;   // in vLLM's weights (addendum 3 §21.2)
         w.draft_kv_layers = c.speculative.kv.layers;
     }
+    w.multimodal = multimodal_profile(plan, stage);
+    w.weight_parts.vision = multimodal_tower_bytes(w.weight_parts.vision, stage.shape.tp, w.multimodal, r.mm.encoder_data_parallel);
     w.weights = w.weight_parts.total();
     w.sleep_mode_uncharged = sleep_mode_uncharged(plan, w);
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
+    // The encoder's dummy items and their cache (addendum 3 §23.2).
+    w.activation_parts.encoder = w.multimodal.encoder_activation;
+    w.activation_parts.encoder_cache = w.multimodal.profiled ? w.multimodal.encoder_cache : 0;
+    w.activation_parts.total = multimodal_activation(w.activation_parts.total, calib::k_activation_base, w.multimodal);
     w.activation = w.activation_parts.total;
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
     if (c.runner.runner == ModelRunner::v2) {
@@ -681,6 +695,7 @@ TermErrors term_errors(const PlanRequest& r, const EraRules& era, const WorkerPl
     if (r.model.is_moe() || r.model.vision.params > 0) {
         e.activation = checked_add(e.activation, calib::k_err_activation_moe_vision);
     }
+    e.activation = checked_add(e.activation, w.multimodal.error);   // the encoder term (addendum 3 §23.2)
     if (shape.mrv2 && shape.pp_rank + 1 == shape.pp) {
         // MRv2's sampler peak is derived from its source, not measured (addendum 2 §15.3, §19.3):
         // the half-width is what the V1 sampler's fitted cost would add on top.
@@ -1412,6 +1427,10 @@ Plan make_plan(const PlanRequest& r) {
     }
     // 5. Verdict: --max-model-len auto's fit, the deciding worker's capacity, whether vLLM starts,
     // and the fixes when not.
+    if (!plan.workers.empty()) {
+        const std::vector<std::string>& mm = plan.workers.front().multimodal.notes;
+        plan.notes.insert(plan.notes.end(), mm.begin(), mm.end());
+    }
     auto_fit_max_model_len(plan);
     settle_host_memory(plan);
     sleep_mode_note(plan);

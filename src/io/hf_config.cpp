@@ -392,6 +392,60 @@ std::uint64_t vision_params(const Reader& r) {
     return depth * block + 3 * patch * patch * hid + 4 * hid * text_hidden + text_hidden * text_hidden;
 }
 
+/// The encoder's geometry and vLLM's tokens-per-item rule of its family (addendum 3 §23.1, §23.3).
+/// Defaults are the Hugging Face config classes' where a config omits a key.
+VisionShape vision_shape(const Reader& r) {
+    VisionShape out;
+    out.params = vision_params(r);
+    auto it = r.root().find("vision_config");
+    if (out.params == 0 || it == r.root().end() || !it->is_object()) {
+        return out;
+    }
+    Reader v(*it, *it, r.where() + ": vision_config");
+    const auto mt_it = r.root().find("model_type");
+    const std::string mt = mt_it != r.root().end() && mt_it->is_string() ? mt_it->get<std::string>() : "";
+    const bool qwen3 = contains(mt, "qwen3");
+    out.depth = v.u64({"num_hidden_layers", "depth", "num_layers"}, 1000).value_or(0);
+    out.hidden = v.u64({"hidden_size", "embed_dim", "width"}, k_max_dim).value_or(0);
+    // Qwen2_5_VLVisionConfig intermediate_size 3420; Qwen2-VL mlp_ratio 4 (transformers configs).
+    out.intermediate = v.u64({"intermediate_size"}, k_max_dim).value_or(mt == "qwen2_5_vl" ? 3420 : 4 * out.hidden);
+    out.patch = v.u64({"patch_size"}, 1024).value_or(qwen3 ? 16 : 14);
+    // SiLU towers use a gate/up MLP (Qwen2_5_VisionMLP gate_up_proj + SiluAndMul, models/qwen2_5_vl.py;
+    // PixtralHFMLP gate_up_proj, models/pixtral.py @main); GELU towers fc1 → act → fc2 (Qwen3_VisionMLP, SigLIP).
+    const auto act = it->find("hidden_act");
+    out.gated_mlp = act != it->end() && act->is_string() && act->get<std::string>() == "silu";
+    out.image_size = v.u64({"image_size"}, 1u << 20).value_or(0);
+    out.merge = v.u64({"spatial_merge_size"}, 64).value_or(r.u64({"spatial_merge_size"}, 64).value_or(mt == "mistral3" || contains(mt, "qwen") ? 2 : 1));
+    if (contains(mt, "qwen") && (contains(mt, "vl") || contains(mt, "3_5") || contains(mt, "3_8"))) {
+        // Qwen2-VL / 2.5-VL image processor max_pixels 12,845,056; Qwen3-VL (and the Qwen3.5 family
+        // that reuses its processor) longest_edge 16,777,216 (models/qwen2_vl.py, qwen3_vl.py @main).
+        out.rule = MmTokenRule::qwen_pixels;
+        out.max_pixels = qwen3 ? 16'777'216 : 12'845'056;
+        out.video = true;
+    } else if (mt == "gemma3") {
+        out.rule = MmTokenRule::fixed;   // Gemma3ProcessingInfo: mm_tokens_per_image (models/gemma3_mm.py @main)
+        out.fixed_tokens = r.u64({"mm_tokens_per_image"}, 1u << 20).value_or(256);
+        out.image_size = out.image_size > 0 ? out.image_size : 896;
+    } else if (mt == "gemma4") {
+        // Gemma4ProcessingInfo.get_mm_max_tokens_per_item (models/gemma4_mm.py:254-281 @main): the
+        // largest item is a video of 32 frames x (70 soft tokens + boi + eoi + ~6 timestamps) = 2496
+        // tokens; each soft token pools pooling_kernel_size^2 patches → 32 x 70 x 9 = 20,160 patches.
+        const std::uint64_t pool = v.u64({"pooling_kernel_size"}, 64).value_or(3);
+        out.rule = MmTokenRule::fixed;
+        out.fixed_tokens = 32 * (70 + 2 + 6);
+        out.fixed_patches = 32 * 70 * pool * pool;
+        out.video = true;
+    } else if (mt == "mistral3" || mt == "pixtral") {
+        out.rule = MmTokenRule::pixtral;
+        out.image_size = out.image_size > 0 ? out.image_size : 1540;
+    } else if (mt == "mllama") {
+        out.rule = MmTokenRule::mllama;  // MllamaVisionConfig: image_size 560, 32 + num_global_layers 8 blocks
+        out.image_size = out.image_size > 0 ? out.image_size : 560;
+        out.depth += v.u64({"num_global_layers"}, 1000).value_or(8);
+    }
+    return out;
+}
+
 /// Gemma-4's per-layer geometry (vllm/transformers_utils/configs/gemma4.py `gemma4_layer_config`,
 /// vllm/model_executor/models/gemma4.py @main): full layers use `global_head_dim` and, with
 /// `attention_k_eq_v`, `num_global_key_value_heads`; the last `num_kv_shared_layers` layers reuse
@@ -665,7 +719,14 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     if (contains(mt, "gemma4")) {
         parse_gemma4(r, m, notes);
     }
-    m.vision.params = vision_params(r);
+    m.vision = vision_shape(r);
+    if (m.vision.params > 0 && m.vision.rule == MmTokenRule::none) {
+        out.warnings.push_back("multimodal: vramplan has no tokens-per-item rule for " + m.architecture +
+                               "'s encoder: the profile run's dummy items are planned as " +
+                               (m.vision.image_size > 0 ? "one token per patch of one " + std::to_string(m.vision.image_size) + "-pixel tile"
+                                                        : std::string("4096 tokens of 4096 patches each")) +
+                               " (addendum 3 §23.1), with the encoder term as its error bar");
+    }
     parse_quantization(r, m, notes);
     const std::vector<std::string>& known = known_model_types();
     if (!mt.empty() && !std::binary_search(known.begin(), known.end(), mt)) {

@@ -203,6 +203,9 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
                 resolve_speculative_draft(catalog, req.speculative);
             }
         }
+        if (r.log.find("mm") != std::string::npos || r.log.find("language_model_only") != std::string::npos) {
+            apply_logged_multimodal(parse_vllm_log(r.log), req);   // the log's multimodal flags (addendum 3 §23)
+        }
         if (const std::string problem = validate(req); !problem.empty()) {
             out.skip_reason = "cannot replay: " + problem;
             return out;

@@ -7,6 +7,7 @@
 #include <vramplan/io/gpu_detect.hpp>
 #include <vramplan/io/graph_flags.hpp>
 #include <vramplan/io/speculative_flags.hpp>
+#include <vramplan/io/mm_flags.hpp>
 #include <vramplan/units.hpp>
 
 #include <vramplan/io/errors.hpp>
@@ -273,6 +274,14 @@ void apply_saver_args(const PlanInputs& o, PlanRequest& req) {
     req.enable_sleep_mode = !o[F::enable_sleep_mode].empty() && parse_switch(o[F::enable_sleep_mode], F::enable_sleep_mode);
 }
 
+/// The multimodal flags (addendum 3 §23).
+void apply_mm_args(const PlanInputs& o, PlanRequest& req) {
+    using F = PlanField;
+    const auto on = [&](F f) { return !o[f].empty() && parse_switch(o[f], f); };
+    req.mm = parse_mm_flags(o[F::limit_mm_per_prompt], o[F::mm_processor_kwargs], ascii_lower(o[F::mm_encoder_tp_mode]),
+                            on(F::skip_mm_profiling), on(F::language_model_only));
+}
+
 /// Parses every engine argument given into `req` (the model is resolved before: not here).
 void apply_engine_args(const PlanInputs& o, const std::string& utilization, const std::string& max_len, PlanRequest& req) {
     using F = PlanField;
@@ -315,6 +324,7 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
     req.mamba_ssm_cache_dtype = o[F::mamba_ssm_cache_dtype].empty() ? "auto" : ascii_lower(o[F::mamba_ssm_cache_dtype]);
     apply_lora_args(o, req);
     apply_saver_args(o, req);
+    apply_mm_args(o, req);
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 // Replaying vLLM startup logs (io/replay.hpp).
 #include <vramplan/io/replay.hpp>
 
+#include <vramplan/io/mm_flags.hpp>
+
 #include <vramplan/io/errors.hpp>
 #include <vramplan/units.hpp>
 
@@ -135,6 +137,7 @@ void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
     q.enforce_eager = log.enforce_eager && log.enforce_eager->value;
     apply_logged_lora(log, q);
     apply_logged_savers(log, q);
+    apply_logged_multimodal(log, q);
 }
 
 } // namespace
@@ -169,6 +172,23 @@ void apply_logged_savers(const VllmLog& log, PlanRequest& q) {
     }
     q.swap_space_bytes = gib(log.swap_space);
     q.enable_sleep_mode = log.enable_sleep_mode && log.enable_sleep_mode->value;
+}
+
+void apply_logged_multimodal(const VllmLog& log, PlanRequest& q) {
+    // `non-default args` prints Python dicts: {'image': 0} → {"image": 0}.
+    const auto as_json = [](const std::optional<Logged<std::string>>& v) {
+        std::string t = v ? v->value : std::string();
+        std::replace(t.begin(), t.end(), '\'', '"');
+        return t;
+    };
+    try {
+        q.mm = parse_mm_flags(as_json(log.limit_mm_per_prompt), as_json(log.mm_processor_kwargs),
+                              log.mm_encoder_tp_mode ? log.mm_encoder_tp_mode->value : std::string(),
+                              log.skip_mm_profiling && log.skip_mm_profiling->value, log.language_model_only && log.language_model_only->value);
+    } catch (const InputError&) {
+        q.mm = MmSettings{};   // a value vramplan cannot read: vLLM's defaults
+        q.mm.language_model_only = log.language_model_only && log.language_model_only->value;
+    }
 }
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {

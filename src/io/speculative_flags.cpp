@@ -113,7 +113,7 @@ nlohmann::json parse_object(const std::string& text) {
     return j;
 }
 
-std::uint64_t count_value(const nlohmann::json& v, const std::string& key) {
+std::uint64_t positive_count(const nlohmann::json& v, const std::string& key) {
     if (!v.is_number_integer() || v.get<std::int64_t>() < 1) {
         throw InputError(k_flag, key + ": expected a positive integer, got " + v.dump());
     }
@@ -163,15 +163,15 @@ SpeculativeConfig parse_speculative_config(const std::string& text) {
         throw InputError(k_flag, "expected a \"method\" or a \"model\"");
     }
     if (const auto it = j.find("num_speculative_tokens"); it != j.end() && !it->is_null()) {
-        s.num_speculative_tokens = count_value(*it, "num_speculative_tokens");
+        s.num_speculative_tokens = positive_count(*it, "num_speculative_tokens");
     } else if (s.method == SpecMethod::mtp) {
         s.num_speculative_tokens = 1;   // MTP: num_nextn_predict_layers (1 for the published models)
     }
     if (const auto it = j.find("draft_tensor_parallel_size"); it != j.end() && !it->is_null()) {
-        s.draft_tensor_parallel_size = static_cast<std::uint32_t>(count_value(*it, "draft_tensor_parallel_size"));
+        s.draft_tensor_parallel_size = static_cast<std::uint32_t>(positive_count(*it, "draft_tensor_parallel_size"));
     }
     if (const auto it = j.find("draft_vocab_size"); it != j.end() && !it->is_null()) {
-        s.draft_vocab = count_value(*it, "draft_vocab_size");
+        s.draft_vocab = positive_count(*it, "draft_vocab_size");
     }
     return s;
 }

@@ -435,12 +435,12 @@ private:
     template <class T> using Config = Slot<T, false>;
     Config<VllmVersion> m_version;
     Config<std::string> m_engine, m_model, m_dtype, m_kv_cache_dtype, m_quantization, m_error, m_model_runner, m_lora_dtype,
-        m_cpu_offload_gb, m_kv_offloading_size, m_kv_offloading_backend, m_swap_space, m_speculative_config;
+        m_cpu_offload_gb, m_kv_offloading_size, m_kv_offloading_backend, m_swap_space, m_speculative_config, m_mm_limit, m_mm_kwargs, m_mm_tp_mode;
     Config<double> m_util;
     Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size, m_max_loras,
         m_max_lora_rank;
     Config<std::uint32_t> m_tp, m_pp;
-    Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras, m_enable_sleep_mode;
+    Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras, m_enable_sleep_mode, m_skip_mm_profiling, m_language_model_only;
     std::vector<std::string> m_not_modelled; // VllmLog::not_modelled_args
     Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
         m_graph, m_graph_estimate, m_concurrency, m_consumed;
@@ -773,6 +773,11 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::offload_num_in_group:
     case PlanField::offload_prefetch_step: return; // not read from logs yet
     case PlanField::speculative_config: m_speculative_config.offer(text(), line, src); return;
+    case PlanField::limit_mm_per_prompt: m_mm_limit.offer(std::string(value), line, src); return;
+    case PlanField::mm_processor_kwargs: m_mm_kwargs.offer(std::string(value), line, src); return;
+    case PlanField::mm_encoder_tp_mode: m_mm_tp_mode.offer(text(), line, src); return;
+    case PlanField::skip_mm_profiling: offer_switch(m_skip_mm_profiling); return;
+    case PlanField::language_model_only: offer_switch(m_language_model_only); return;
     }
 }
 
@@ -1570,6 +1575,11 @@ void Parser::fill(VllmLog& out) const {
     out.max_loras = m_max_loras.value;
     out.max_lora_rank = m_max_lora_rank.value;
     out.lora_dtype = m_lora_dtype.value;
+    out.limit_mm_per_prompt = m_mm_limit.value;
+    out.mm_processor_kwargs = m_mm_kwargs.value;
+    out.mm_encoder_tp_mode = m_mm_tp_mode.value;
+    out.skip_mm_profiling = m_skip_mm_profiling.value;
+    out.language_model_only = m_language_model_only.value;
     out.fully_sharded_loras = m_fully_sharded_loras.value;
     out.cpu_offload_gb = m_cpu_offload_gb.value;
     out.kv_offloading_size = m_kv_offloading_size.value;

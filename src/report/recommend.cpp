@@ -102,6 +102,22 @@ std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
     return out;
 }
 
+/// `--limit-mm-per-prompt` as JSON (addendum 3 §23.1), or nullopt when no limit was given.
+std::optional<std::string> mm_limit_value(const MmSettings& mm) {
+    nlohmann::json j = nlohmann::json::object();
+    if (mm.image_limit) {
+        if (mm.image_width && mm.image_height) {
+            j["image"] = {{"count", *mm.image_limit}, {"width", *mm.image_width}, {"height", *mm.image_height}};
+        } else {
+            j["image"] = *mm.image_limit;
+        }
+    }
+    if (mm.video_limit) {
+        j["video"] = *mm.video_limit;
+    }
+    return j.empty() ? std::nullopt : std::optional(j.dump());
+}
+
 /// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
 /// flag of the command: the model is positional, quantization comes from the checkpoint).
 /// Bytes as the GiB number vLLM's float flags take ("8", "0.5").
@@ -153,6 +169,12 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::swap_space: return r.swap_space_bytes ? std::optional(gib_value(*r.swap_space_bytes)) : std::nullopt;
     case PlanField::enable_sleep_mode: return r.enable_sleep_mode ? std::optional(std::string()) : std::nullopt;
     case PlanField::speculative_config: return speculative_value(r.speculative);
+    case PlanField::limit_mm_per_prompt: return mm_limit_value(r.mm);
+    case PlanField::mm_processor_kwargs:
+        return r.mm.max_pixels ? std::optional(nlohmann::json{{"max_pixels", *r.mm.max_pixels}}.dump()) : std::nullopt;
+    case PlanField::mm_encoder_tp_mode: return r.mm.encoder_data_parallel ? std::optional(std::string("data")) : std::nullopt;
+    case PlanField::skip_mm_profiling: return r.mm.skip_profiling ? std::optional(std::string()) : std::nullopt;
+    case PlanField::language_model_only: return r.mm.language_model_only ? std::optional(std::string()) : std::nullopt;
     }
     return std::nullopt;
 }

@@ -264,6 +264,16 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                            cpu ? std::string("CPU proposer, nothing on the GPU")
                                : fmt::format("draft weights {} GiB, draft KV layers {}", gib2(to_signed(c.speculative.weights)), c.speculative.kv.layers));
     }
+    if (const MmProfile& mm = p.workers.front().multimodal; mm.multimodal) {
+        // Multimodal (addendum 3 §23): what the profile run pushes through the encoder.
+        out += mm.profiled ? fmt::format("         encoder profile: {} item(s) x {} tokens ({} patches) of budget {}{}: "
+                                         "encoder {} GiB, cache {} GiB{}\n", mm.items, mm.tokens_per_item, mm.patches_per_item, mm.budget,
+                                         p.request.mm.encoder_data_parallel ? fmt::format(", {} per GPU (encoder data parallel)", mm.items_per_gpu) : "",
+                                         gib2(to_signed(mm.encoder_activation)), gib2(to_signed(mm.encoder_cache)), mm.assumed ? " (assumed size)" : "")
+                           : fmt::format("         encoder profile: none ({}){}\n",
+                                         p.request.mm.skip_profiling ? "--skip-mm-profiling" : "text-only: every modality limit 0",
+                                         mm.tower_loaded ? "" : ", tower not loaded");
+    }
     if (p.request.graphs.any() && p.era.engine == Engine::v1) {
         // Graph flags given (addendum 3 §25): the mode they resolve to and how many sizes.
         out += fmt::format("         cudagraph_mode {}{}{}\n", cudagraph_mode_name(c.graphs.mode),
@@ -549,6 +559,21 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                          grouped(s.activation), gib2(to_signed(s.activation)), c.max_num_batched_tokens,
                          c.dtype_bytes, calib::k_forward_intermediate_factor, calib::k_forward_hidden_factor, m.hidden_size,
                          fixed(s.activation_parts.sampler_slope, 2), c.max_num_seqs, m.vocab_size));
+        if (s.multimodal.profiled) {
+            const MmProfile& mm = s.multimodal;
+            line("encoder" + tag,
+                 fmt::format("t {} tokens/item ({} patches); {}; N = {} item(s){} (addendum 3 §23.1, "
+                             "multimodal/encoder_budget.py:45-220); encoder = {} patches x {} B x ({} x {} + {} x {}/tp) + embeddings "
+                             "= {} B; cache = N x t x hidden {} x {} B = {} B; activation = max(base + encoder, LM + cache) (§23.2; A_encoder unmeasured: +/-50 % in the error bar)",
+                             mm.tokens_per_item, mm.patches_per_item,
+                             mm.budget > 0 ? fmt::format("budget E = max(B, t) = {}", mm.budget) : std::string("V0: min(S, B // t) sequences, no encoder budget (§23.6)"),
+                             mm.items,
+                             mm.items_per_gpu != mm.items ? fmt::format(", {} per GPU (--mm-encoder-tp-mode data, §23.5)", mm.items_per_gpu) : "",
+                             mm.items_per_gpu * mm.patches_per_item, c.dtype_bytes, calib::k_forward_hidden_factor, m.vision.hidden,
+                             m.vision.gated_mlp ? calib::k_forward_intermediate_factor : calib::k_forward_intermediate_factor - 1, m.vision.intermediate,
+                             grouped(mm.encoder_activation), m.hidden_size,
+                             c.dtype_bytes, grouped(mm.encoder_cache)));
+        }
         line("non-torch" + tag, fmt::format("{} B = {} GiB (calibrated: TP {}, compute {}.{}, vLLM {}; docs/calibration.md)", grouped(s.non_torch),
                                             gib2(to_signed(s.non_torch)), p.request.tensor_parallel_size, p.request.gpu.compute_major,
                                             p.request.gpu.compute_minor, p.request.version.str()));
@@ -718,6 +743,15 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                              {"metadata_bytes", w.lora.metadata}, {"skipped_layers", w.lora.skipped_layers},
                              {"max_loras", c.max_loras}, {"max_lora_rank", c.max_lora_rank}, {"dtype_bytes", c.lora_dtype_bytes},
                              {"fully_sharded", p.request.fully_sharded_loras}, {"cuda_graph_cases", c.lora_graph_cases}};
+        }
+        if (w.multimodal.multimodal) {
+            // Present only for a model with an encoder (addendum 3 §23).
+            const MmProfile& mm = w.multimodal;
+            j["multimodal"] = json{{"profiled", mm.profiled}, {"tower_loaded", mm.tower_loaded}, {"tokens_per_item", mm.tokens_per_item},
+                                   {"patches_per_item", mm.patches_per_item}, {"encoder_budget_tokens", mm.budget},
+                                   {"items", mm.items}, {"items_per_gpu", mm.items_per_gpu},
+                                   {"encoder_activation_bytes", mm.encoder_activation}, {"encoder_cache_bytes", mm.encoder_cache},
+                                   {"assumed_item_size", mm.assumed}};
         }
         return j;
     };

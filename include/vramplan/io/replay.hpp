@@ -42,6 +42,9 @@ const GpuProfile* gpu_named_in_log(const Catalog& catalog, const std::string& te
 /// The LoRA settings a log's `non-default args` (or command line) carry, applied to `q`
 /// (addendum 3 §20); nothing when the log shows none.
 void apply_logged_lora(const VllmLog& log, PlanRequest& q);
+/// The multimodal settings a log carries (addendum 3 §23), applied to `q`; vLLM's defaults for
+/// a value vramplan cannot read.
+void apply_logged_multimodal(const VllmLog& log, PlanRequest& q);
 
 /// The memory savers a log's `non-default args` (or command line) carry, applied to `q`
 /// (addendum 3 §24): --cpu-offload-gb, --kv-offloading-size/-backend, --swap-space,

@@ -86,6 +86,12 @@ struct VllmLog {
     /// `--speculative-config` as logged (JSON, a Python dict, or SpeculativeConfig(...)'s repr;
     /// addendum 3 §21); `speculative_config=None` leaves it empty.
     std::optional<Logged<std::string>> speculative_config;
+    // Multimodal (addendum 3 §23), as written (a Python dict repr in `non-default args`).
+    std::optional<Logged<std::string>> limit_mm_per_prompt;
+    std::optional<Logged<std::string>> mm_processor_kwargs;
+    std::optional<Logged<std::string>> mm_encoder_tp_mode;
+    std::optional<Logged<bool>> skip_mm_profiling;
+    std::optional<Logged<bool>> language_model_only;
     /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
     /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
     std::optional<Logged<std::string>> model_runner;

@@ -180,10 +180,15 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
     }
     // Speculative decoding modelled since issue 15 item 2 (addendum 3 §21).
     CHECK(find_engine_arg("speculative-config")->treatment == ArgTreatment::modelled);
-    for (const char* name : {"enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
+    for (const char* name : {"enable-expert-parallel", "data-parallel-size", "num-gpu-blocks-override",
                              "kv-transfer-config", "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);
+    }
+    // Issue 15 item 4: the multimodal flags are modelled (addendum 3 §23).
+    for (const char* name : {"limit-mm-per-prompt", "mm-processor-kwargs", "mm-encoder-tp-mode", "skip-mm-profiling", "language-model-only"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
     }
     // Issue 15 item 6: the graph settings are modelled (addendum 3 §25).
     for (const char* name : {"compilation-config", "cuda-graph-sizes", "optimization-level"}) {

@@ -93,6 +93,11 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::offload_num_in_group:
     case PlanField::offload_prefetch_step: return std::nullopt; // not read from logs yet
     case PlanField::speculative_config: return seen(g.speculative_config);
+    case PlanField::limit_mm_per_prompt: return seen(g.limit_mm_per_prompt);
+    case PlanField::mm_processor_kwargs: return seen(g.mm_processor_kwargs);
+    case PlanField::mm_encoder_tp_mode: return seen(g.mm_encoder_tp_mode);
+    case PlanField::skip_mm_profiling: return seen(g.skip_mm_profiling);
+    case PlanField::language_model_only: return seen(g.language_model_only);
     }
     return std::nullopt;
 }
