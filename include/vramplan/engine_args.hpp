@@ -49,9 +49,16 @@ enum class PlanField : std::uint8_t {
     optimization_level,
     compilation_config,
     cuda_graph_sizes,
+    data_parallel_size,
+    enable_expert_parallel,
+    enable_eplb,
+    eplb_config,
+    num_redundant_experts,
+    all2all_backend,
+    decode_context_parallel_size,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 25;
+inline constexpr std::size_t k_plan_field_count = 32;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -8,6 +8,7 @@
 #include <vramplan/estimates.hpp>
 #include <vramplan/kv.hpp>
 #include <vramplan/lora.hpp>
+#include <vramplan/parallel.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/runner.hpp>
 #include <vramplan/version.hpp>
@@ -87,6 +88,14 @@ struct PlanRequest {
     std::optional<std::uint64_t> max_lora_rank; ///< unset: 16
     std::string lora_dtype = "auto";           ///< auto: the model dtype; float16, bfloat16
     bool fully_sharded_loras = false;          ///< A (column) and B (row) stacks split over TP
+    // Data / expert parallel, multi-node (addendum 3 §22; vllm/config/parallel.py).
+    std::uint32_t data_parallel_size = 1;      ///< DP engines, each planned per GPU like one engine
+    bool enable_expert_parallel = false;       ///< routed experts whole per GPU over TP×DP ranks
+    bool enable_eplb = false;                  ///< EPLB: redundant experts, expert buffer, load window
+    std::uint64_t num_redundant_experts = 0;   ///< R (--eplb-config num_redundant_experts)
+    std::string all2all_backend;               ///< empty: allgather_reducescatter
+    std::uint32_t decode_context_parallel_size = 1; ///< d: each request's KV over d TP ranks
+    std::uint64_t gpus_per_node = k_default_gpus_per_node; ///< vramplan's --gpus-per-node
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -137,6 +146,10 @@ struct ResolvedConfig {
     std::uint32_t lora_dtype_bytes = 0;
     bool lora_embeddings = false;      ///< the architecture's embed_tokens / logits get LoRA stacks
     std::uint64_t lora_graph_cases = 1; ///< CUDA graphs captured per size (2 with LoRA from 0.11.1)
+    // Parallelism beyond TP/PP (addendum 3 §22).
+    Topology topology;                 ///< GPUs and nodes of TP × PP × DP
+    ExpertSharding experts;            ///< routed experts on one GPU (MoE only)
+    All2allBackend all2all = All2allBackend::allgather_reducescatter;
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -168,6 +181,7 @@ struct WorkerPlan {
     bool runner_buffers_in_budget = false;
     Bytes cuda_graphs = 0;             ///< estimate; 0 with --enforce-eager
     LoraStacks lora;                   ///< LoRA slots (their total is weight_parts.lora)
+    Bytes all2all_buffers = 0;         ///< DeepEP buffers, part of non_torch (addendum 3 §22.4)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

@@ -9,6 +9,7 @@
 
 #include <vramplan/bytes.hpp>
 #include <vramplan/model.hpp>
+#include <vramplan/parallel.hpp>
 
 #include <cstdint>
 #include <utility>
@@ -35,6 +36,7 @@ struct WeightBreakdown {
     Bytes mla_absorbed = 0;  ///< W_UK / W_UV copies built after loading (MLA only)
     Bytes vision = 0;        ///< vision encoder and projector
     Bytes lora = 0;          ///< LoRA adapter slots allocated at load (lora.hpp; set by the planner)
+    Bytes eplb = 0;          ///< EPLB's expert buffer and load window (addendum 3 §22.3; set by the planner)
     [[nodiscard]] Bytes total() const;
 };
 
@@ -42,6 +44,16 @@ struct WeightBreakdown {
 /// `dtype_bytes` is the size of the model dtype (2 for bf16/fp16, 4 for fp32).
 WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp,
                                  std::uint32_t pp, std::uint32_t pp_rank);
+
+/// The same with the routed experts laid out as `experts` says (DP and EP, addendum 3 §22.1-22.3):
+/// each expert's width split over `experts.moe_tp` ranks, `experts.local_experts` of them per GPU.
+/// Attention, shared experts, dense MLPs, routers and embeddings are split over `tp` only.
+WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp, std::uint32_t pp,
+                                 std::uint32_t pp_rank, const ExpertSharding& experts);
+
+/// Bytes of one MoE layer's routed experts on one GPU under `experts` (EPLB's expert_buffer is
+/// one such layer, addendum 3 §22.3). Zero for a dense model.
+Bytes routed_experts_layer_bytes(const ModelSpec& model, std::uint32_t dtype_bytes, const ExpertSharding& experts);
 
 /// How far the weights of one worker may be from `estimate_weights` because the checkpoint's
 /// quantization_config leaves the layout open (QuantSpec::unsure_ignore, unsure_zero_point): the

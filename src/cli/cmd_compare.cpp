@@ -77,6 +77,13 @@ std::string column_label(PlanField field) {
     case PlanField::optimization_level: return "opt level";
     case PlanField::compilation_config: return "-O";
     case PlanField::cuda_graph_sizes: return "graph sizes";
+    case PlanField::data_parallel_size: return "dp";
+    case PlanField::num_redundant_experts: return "redundant";
+    case PlanField::all2all_backend: return "all2all";
+    case PlanField::decode_context_parallel_size: return "dcp";
+    case PlanField::enable_expert_parallel:
+    case PlanField::enable_eplb:
+    case PlanField::eplb_config:
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

@@ -133,6 +133,7 @@ void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
     }
     q.enforce_eager = log.enforce_eager && log.enforce_eager->value;
     apply_logged_lora(log, q);
+    apply_logged_parallel(log, q);
 }
 
 } // namespace
@@ -149,6 +150,23 @@ void apply_logged_lora(const VllmLog& log, PlanRequest& q) {
         q.lora_dtype = log.lora_dtype->value;
     }
     q.fully_sharded_loras = log.fully_sharded_loras && log.fully_sharded_loras->value;
+}
+
+void apply_logged_parallel(const VllmLog& log, PlanRequest& q) {
+    if (log.data_parallel_size) {
+        q.data_parallel_size = log.data_parallel_size->value;
+    }
+    q.enable_expert_parallel = log.enable_expert_parallel && log.enable_expert_parallel->value;
+    q.enable_eplb = log.enable_eplb && log.enable_eplb->value;
+    if (log.num_redundant_experts) {
+        q.num_redundant_experts = log.num_redundant_experts->value;
+    }
+    if (log.all2all_backend) {
+        q.all2all_backend = log.all2all_backend->value;
+    }
+    if (log.decode_context_parallel_size) {
+        q.decode_context_parallel_size = log.decode_context_parallel_size->value;
+    }
 }
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {

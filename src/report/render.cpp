@@ -149,6 +149,41 @@ nlohmann::json not_modelled_json(const std::vector<NotModelledFlag>& flags) {
     }
     return out;
 }
+/// Whether the plan shows its data / expert parallel layout and nodes (addendum 3 §22): only
+/// when one of those flags is set or the GPUs span more than one node.
+bool shows_parallel(const Plan& p) {
+    const PlanRequest& r = p.request;
+    return r.data_parallel_size > 1 || r.enable_expert_parallel || r.decode_context_parallel_size > 1 ||
+           p.config.topology.internode();
+}
+
+/// The nodes and GPUs assumed, and how the experts sit on one GPU.
+std::string parallel_text(const Plan& p) {
+    if (!shows_parallel(p)) {
+        return {};
+    }
+    const PlanRequest& r = p.request;
+    const ResolvedConfig& c = p.config;
+    const Topology& t = c.topology;
+    std::string out = fmt::format("  nodes  {} node{} x {} GPUs: {} GPUs = TP {} x PP {} x DP {} (--gpus-per-node {}); the table is one GPU{}\n",
+                                  t.nodes, t.nodes > 1 ? "s" : "", t.gpus_per_node, t.gpus, r.tensor_parallel_size,
+                                  r.pipeline_parallel_size, r.data_parallel_size, t.gpus_per_node,
+                                  t.engines > 1 ? fmt::format(" of one of {} DP engines", t.engines) : std::string());
+    if (r.model.is_moe() && (r.data_parallel_size > 1 || r.enable_expert_parallel)) {
+        out += c.experts.ep_size > 1
+                   ? fmt::format("         experts EP {}: {} of {} routed experts per GPU{}{}\n", c.experts.ep_size, c.experts.local_experts,
+                                 r.model.moe.num_experts,
+                                 r.enable_eplb ? fmt::format(" ({} redundant, EPLB)", r.num_redundant_experts) : std::string(),
+                                 r.all2all_backend.empty() ? std::string() : ", --all2all-backend " + r.all2all_backend)
+                   : fmt::format("         experts: each routed expert split over TP x DP = {} GPUs\n", c.experts.moe_tp);
+    }
+    if (r.decode_context_parallel_size > 1) {
+        out += fmt::format("         -dcp {}: each request's KV over {} GPUs, {} tokens per block\n", r.decode_context_parallel_size,
+                           r.decode_context_parallel_size, p.kv.block_size);
+    }
+    return out;
+}
+
 
 std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEstimate* snapshot) {
     const ResolvedConfig& c = p.config;
@@ -188,6 +223,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                            c.graphs.source.empty() ? "" : " (" + c.graphs.source + ")",
                            c.cuda_graphs ? fmt::format(", {} capture sizes{}", w0.capture_sizes, c.graphs.sizes.empty() ? "" : " (explicit)") : "");
     }
+    out += parallel_text(p);
     for (const std::string& w : ctx.warnings) {
         out += "warning: " + w + "\n";
     }
@@ -396,10 +432,10 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
     for (const WorkerPlan& s : p.workers) {
         const std::string tag = p.workers.size() > 1 ? fmt::format(" [PP{}]", s.pp_rank) : std::string();
         const WeightBreakdown& b = s.weight_parts;
-        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{}{} = {} B = {} GiB",
+        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{}{}{} = {} B = {} GiB",
                                           grouped(b.embedding), grouped(b.attention), grouped(b.mlp), grouped(b.norms), grouped(b.lm_head),
                                           grouped(b.rope_cache), b.mla_absorbed ? " + MLA absorbed " + grouped(b.mla_absorbed) : "",
-                                          b.vision ? " + vision " + grouped(b.vision) : "", b.lora ? " + LoRA " + grouped(b.lora) : "",
+                                          b.vision ? " + vision " + grouped(b.vision) : "", b.lora ? " + LoRA " + grouped(b.lora) : "", b.eplb ? " + EPLB buffer and window " + grouped(b.eplb) : "",
                                           grouped(s.weights), gib2(to_signed(s.weights))));
         if (b.lora > 0) {
             line("LoRA slots" + tag,
@@ -577,6 +613,11 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                              {"max_loras", c.max_loras}, {"max_lora_rank", c.max_lora_rank}, {"dtype_bytes", c.lora_dtype_bytes},
                              {"fully_sharded", p.request.fully_sharded_loras}, {"cuda_graph_cases", c.lora_graph_cases}};
         }
+        if (shows_parallel(p)) {
+            // Present only with DP, EP, DCP or more than one node (addendum 3 §22).
+            j["weights_breakdown"]["eplb"] = b.eplb;
+            j["all2all_buffers_bytes"] = w.all2all_buffers;
+        }
         return j;
     };
     json workers = json::array();
@@ -636,6 +677,17 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"verdict", verdict},
         {"notes", p.notes},
     };
+    if (shows_parallel(p)) {
+        const Topology& t = c.topology;
+        out["parallel"] = json{{"nodes", t.nodes}, {"gpus_per_node", t.gpus_per_node}, {"gpus", t.gpus},
+                               {"gpus_per_engine", t.gpus_per_engine}, {"data_parallel_size", p.request.data_parallel_size},
+                               {"enable_expert_parallel", p.request.enable_expert_parallel},
+                               {"expert_parallel_size", c.experts.ep_size}, {"local_experts", c.experts.local_experts},
+                               {"moe_tensor_parallel_size", c.experts.moe_tp}, {"enable_eplb", p.request.enable_eplb},
+                               {"num_redundant_experts", p.request.num_redundant_experts},
+                               {"all2all_backend", p.request.all2all_backend.empty() ? "allgather_reducescatter" : p.request.all2all_backend},
+                               {"decode_context_parallel_size", p.request.decode_context_parallel_size}};
+    }
     if (p.kv.state_page_bytes > 0) {
         // Hybrid models only: the recurrent state and why the block size is what it is.
         out["kv_cache"]["block_size_reason"] = p.kv.block_size_reason;

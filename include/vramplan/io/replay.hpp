@@ -43,6 +43,9 @@ const GpuProfile* gpu_named_in_log(const Catalog& catalog, const std::string& te
 /// (addendum 3 §20); nothing when the log shows none.
 void apply_logged_lora(const VllmLog& log, PlanRequest& q);
 
+/// The data / expert parallel settings a log carries (addendum 3 §22), applied to `q`.
+void apply_logged_parallel(const VllmLog& log, PlanRequest& q);
+
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& overrides);
 
 /// The calibration entry of a replayed log: measured terms (rank 0's) beside the estimates.

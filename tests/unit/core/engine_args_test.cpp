@@ -175,10 +175,20 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
     }
     for (const char* name : {"speculative-config", "cpu-offload-gb",
-                             "enable-expert-parallel", "data-parallel-size", "limit-mm-per-prompt", "num-gpu-blocks-override",
+                             "limit-mm-per-prompt", "num-gpu-blocks-override",
                              "enable-sleep-mode", "kv-transfer-config", "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);
+    }
+    // Issue 15 item 3: data / expert parallel are modelled (addendum 3 §22); placement is not memory.
+    for (const char* name : {"data-parallel-size", "enable-expert-parallel", "enable-eplb", "eplb-config", "num-redundant-experts",
+                             "all2all-backend", "decode-context-parallel-size"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
+    }
+    for (const char* name : {"data-parallel-size-local", "data-parallel-start-rank", "data-parallel-address"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::no_memory_effect);
     }
     // Issue 15 item 6: the graph settings are modelled (addendum 3 §25).
     for (const char* name : {"compilation-config", "cuda-graph-sizes", "optimization-level"}) {
