@@ -68,9 +68,17 @@ enum class PlanField : std::uint8_t {
     mm_encoder_tp_mode,
     skip_mm_profiling,
     language_model_only,
+    // Data / expert parallel (addendum 3 §22).
+    data_parallel_size,
+    enable_expert_parallel,
+    enable_eplb,
+    eplb_config,
+    num_redundant_experts,
+    all2all_backend,
+    decode_context_parallel_size,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 41;
+inline constexpr std::size_t k_plan_field_count = 48;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -70,9 +70,9 @@ Bytes sleep_mode_freed_bytes(SleepAccounting accounting, QuantMethod method, Byt
 
 /// Host memory the memory savers need, over the whole deployment.
 struct HostMemory {
-    Bytes cpu_offload = 0; ///< offloaded weights, pinned, summed over every GPU
-    Bytes swap_space = 0;  ///< --swap-space × GPUs (V0 CPU blocks; V1 ignores it)
-    Bytes kv_offload = 0;  ///< --kv-offloading-size: pinned KV blocks, total over the TP ranks (native)
+    Bytes cpu_offload = 0; ///< offloaded weights, pinned, summed over every GPU of every DP engine
+    Bytes swap_space = 0;  ///< --swap-space × GPUs (TP × PP × DP) (V0 CPU blocks; V1 ignores it)
+    Bytes kv_offload = 0;  ///< --kv-offloading-size: pinned KV blocks, total over the TP ranks of each DP engine
     [[nodiscard]] Bytes total() const;
 };
 

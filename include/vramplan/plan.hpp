@@ -8,6 +8,7 @@
 #include <vramplan/estimates.hpp>
 #include <vramplan/kv.hpp>
 #include <vramplan/lora.hpp>
+#include <vramplan/parallel.hpp>
 #include <vramplan/model.hpp>
 #include <vramplan/offload.hpp>
 #include <vramplan/multimodal.hpp>
@@ -101,6 +102,14 @@ struct PlanRequest {
     bool enable_sleep_mode = false;            ///< cuMem pools for weights and KV (§24.4)
     SpeculativeConfig speculative;             ///< --speculative-config (addendum 3 §21)
     MmSettings mm;                             ///< multimodal flags (addendum 3 §23)
+    // Data / expert parallel, multi-node (addendum 3 §22; vllm/config/parallel.py).
+    std::uint32_t data_parallel_size = 1;      ///< DP engines, each planned per GPU like one engine
+    bool enable_expert_parallel = false;       ///< routed experts whole per GPU over TP×DP ranks
+    bool enable_eplb = false;                  ///< EPLB: redundant experts, expert buffer, load window
+    std::uint64_t num_redundant_experts = 0;   ///< R (--eplb-config num_redundant_experts)
+    std::string all2all_backend;               ///< empty: allgather_reducescatter
+    std::uint32_t decode_context_parallel_size = 1; ///< d: each request's KV over d TP ranks
+    std::uint64_t gpus_per_node = k_default_gpus_per_node; ///< vramplan's --gpus-per-node
     Bytes other_processes_memory = 0;     ///< memory other processes hold on each card at startup
     std::optional<Bytes> checkpoint_bytes; ///< exact checkpoint size from safetensors headers
     std::string checkpoint_source;         ///< which files gave checkpoint_bytes
@@ -153,6 +162,10 @@ struct ResolvedConfig {
     std::uint64_t lora_graph_cases = 1; ///< CUDA graphs captured per size (2 with LoRA from 0.11.1)
     SpeculativeCosts speculative;      ///< the drafter's weights and KV layers (zero without speculation)
     std::uint64_t speculative_tokens = 0; ///< k; 0 without speculation
+    // Parallelism beyond TP/PP (addendum 3 §22).
+    Topology topology;                 ///< GPUs and nodes of TP × PP × DP
+    ExpertSharding experts;            ///< routed experts on one GPU (MoE only)
+    All2allBackend all2all = All2allBackend::allgather_reducescatter;
 };
 
 /// Half-widths of the uncertainty of each estimated term of one worker (docs/calibration.md).
@@ -190,6 +203,7 @@ struct WorkerPlan {
     Bytes sleep_mode_uncharged = 0;
     std::uint64_t draft_kv_layers = 0; ///< speculative draft KV layers this worker holds (last stage)
     MmProfile multimodal;              ///< the encoder's part of the profile run (addendum 3 §23)
+    Bytes all2all_buffers = 0;         ///< DeepEP buffers, part of non_torch (addendum 3 §22.4)
     std::uint64_t capture_sizes = 0;
     bool cuda_graphs_in_budget = false;
     Bytes cuda_context = 0;

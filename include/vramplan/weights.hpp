@@ -9,6 +9,7 @@
 
 #include <vramplan/bytes.hpp>
 #include <vramplan/model.hpp>
+#include <vramplan/parallel.hpp>
 
 #include <cstdint>
 #include <utility>
@@ -41,6 +42,7 @@ struct WeightBreakdown {
     Bytes cpu_offloaded = 0;
     Bytes prefetch_buffers = 0; ///< the prefetch offloader's static GPU pool (offload.hpp)
     Bytes draft = 0;         ///< speculative drafter's non-shared weights (speculative.hpp; set by the planner)
+    Bytes eplb = 0;          ///< EPLB's expert buffer and load window (addendum 3 §22.3; set by the planner)
     [[nodiscard]] Bytes total() const;
 };
 
@@ -48,6 +50,16 @@ struct WeightBreakdown {
 /// `dtype_bytes` is the size of the model dtype (2 for bf16/fp16, 4 for fp32).
 WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp,
                                  std::uint32_t pp, std::uint32_t pp_rank);
+
+/// The same with the routed experts laid out as `experts` says (DP and EP, addendum 3 §22.1-22.3):
+/// each expert's width split over `experts.moe_tp` ranks, `experts.local_experts` of them per GPU.
+/// Attention, shared experts, dense MLPs, routers and embeddings are split over `tp` only.
+WeightBreakdown estimate_weights(const ModelSpec& model, std::uint32_t dtype_bytes, std::uint32_t tp, std::uint32_t pp,
+                                 std::uint32_t pp_rank, const ExpertSharding& experts);
+
+/// Bytes of one MoE layer's routed experts on one GPU under `experts` (EPLB's expert_buffer is
+/// one such layer, addendum 3 §22.3). Zero for a dense model.
+Bytes routed_experts_layer_bytes(const ModelSpec& model, std::uint32_t dtype_bytes, const ExpertSharding& experts);
 
 /// How far the weights of one worker may be from `estimate_weights` because the checkpoint's
 /// quantization_config leaves the layout open (QuantSpec::unsure_ignore, unsure_zero_point): the
@@ -58,8 +70,10 @@ Bytes quant_layout_uncertainty(const ModelSpec& model, std::uint32_t dtype_bytes
 
 /// Decoder layer `layer`'s parameters on one GPU in module order (attention, MLP, norms), one
 /// entry per linear (with its scales and bias); MLA, linear-attention and MoE blocks are one entry
-/// each. What the offloaders walk (offload.hpp); sums to the layer's share of estimate_weights.
-std::vector<Bytes> layer_parameter_bytes(const ModelSpec& model, std::size_t layer, std::uint32_t dtype_bytes, std::uint32_t tp);
+/// each. What the offloaders walk (offload.hpp); sums to the layer's share of estimate_weights
+/// under the same expert layout (`experts`: DP / EP, addendum 3 §22.1).
+std::vector<Bytes> layer_parameter_bytes(const ModelSpec& model, std::size_t layer, std::uint32_t dtype_bytes, std::uint32_t tp,
+                                         const ExpertSharding& experts);
 
 /// Unsharded parameter count of the language model (embeddings once when tied).
 std::uint64_t count_parameters(const ModelSpec& model);

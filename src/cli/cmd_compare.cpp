@@ -93,6 +93,13 @@ std::string column_label(PlanField field) {
     case PlanField::mm_encoder_tp_mode: return "encoder tp";
     case PlanField::skip_mm_profiling:
     case PlanField::language_model_only: return "";
+    case PlanField::data_parallel_size: return "dp";
+    case PlanField::num_redundant_experts: return "redundant";
+    case PlanField::all2all_backend: return "all2all";
+    case PlanField::decode_context_parallel_size: return "dcp";
+    case PlanField::enable_expert_parallel:
+    case PlanField::enable_eplb:
+    case PlanField::eplb_config:
     case PlanField::enable_prefix_caching:
     case PlanField::model:
     case PlanField::dtype:

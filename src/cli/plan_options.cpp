@@ -87,6 +87,8 @@ void add_plan_options(CLI::App* cmd, PlanInputs& o) {
     });
     cmd->add_option("--other-processes-memory", o.other_processes_memory,
                     "Memory other processes already hold on each GPU (counted in the budget by the global eras, must be free after 0.9.1)");
+    cmd->add_option("--gpus-per-node", o.gpus_per_node,
+                    "GPUs per node, for the nodes TP x PP x DP spans (default 8; the plan stays per GPU)");
     cmd->add_option("--vllm-version", o.vllm_version, "vLLM release whose rules to apply (default and newest modelled: " +
                                                           k_newest_modelled.str() + "; oldest: " + k_oldest_modelled.str() + ")")
         ->each([](const std::string& text) {

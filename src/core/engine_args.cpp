@@ -167,10 +167,31 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     modelled("Serve a multimodal model as text only: every modality limit 0",
              "language-model-only", "", T::boolean, F::language_model_only, "off (vllm/config/multimodal.py:101-103 @main)",
              "as --limit-mm-per-prompt 0 for every modality (addendum 3 §23.4)"),
+    modelled("Data-parallel engines: per GPU like one engine, but MoE experts shard over TP x DP",
+             "data-parallel-size", "dp", T::count, F::data_parallel_size, "1 (vllm/config/parallel.py)",
+             "each DP rank is its own engine with its own KV cache; routed experts split over TP×DP (§22.1)"),
+    modelled("Whole routed experts per GPU over TP x DP ranks instead of splitting each expert",
+             "enable-expert-parallel", "ep", T::boolean, F::enable_expert_parallel, "off (vllm/config/parallel.py; #14305 ≈0.8.0)",
+             "routed experts / (TP×DP); attention, shared experts, embeddings replicated across DP (§22.2)"),
+    modelled("EPLB: redundant experts, an expert buffer and a load window per GPU",
+             "enable-eplb", "", T::boolean, F::enable_eplb, "off (#18343 ≈0.9.2)",
+             "experts × (E+R)/E, + one MoE layer of local experts, + window × layers × (E+R) int32 (§22.3)"),
+    modelled("JSON of EPLB: num_redundant_experts (R) is read",
+             "eplb-config", "", T::json_value, F::eplb_config, "num_redundant_experts 0, window_size 1000 (vllm/config/parallel.py:56-75)",
+             "num_redundant_experts and window_size size the experts and the load window (§22.3)"),
+    modelled("Redundant experts R (old spelling of --eplb-config num_redundant_experts)",
+             "num-redundant-experts", "", T::count, F::num_redundant_experts, "0",
+             "EPLB's R before --eplb-config (§22.3)"),
+    modelled("MoE all-to-all: allgather_reducescatter, deepep_high_throughput, deepep_low_latency, ...",
+             "all2all-backend", "", T::choice, F::all2all_backend,
+             "allgather_reducescatter (vllm/config/parallel.py; env VLLM_ALL2ALL_BACKEND until #33535)",
+             "DeepEP: 1 GiB NVL (+1 GiB RDMA across nodes; low latency: RDMA by E, h, B) in non-torch memory; "
+             "low latency + EP + DP > 1 lowers the batch default to 256 from 0.20 (§22.4, §22.1)"),
+    modelled("Decode context parallel: each request's KV interleaved over d ranks of the TP group",
+             "decode-context-parallel-size", "dcp", T::count, F::decode_context_parallel_size, "1 (vllm/config/parallel.py)",
+             "KV tokens per rank / d, token capacity × d; tp % d == 0 (§22.5)"),
 
     // ---- Not modelled: may change GPU memory (addendum 3 section in each note).
-    not_modelled("all2all-backend", "", T::choice, "allgather_reducescatter",
-                 "MoE all-to-all buffers: DeepEP adds ≥ 1 GiB per GPU and lowers the batch default (§22.4)"),
     not_modelled("async-scheduling", "", T::boolean, "on in recent releases unless pooling or an unsupported speculation (addendum 2 §15.2)",
                  "KV bytes unchanged; changes the per-request block cap of sliding-window models (addendum 2 §16.2)"),
     not_modelled("attention-backend", "", T::choice, "auto: by GPU, dtype and model (vllm/config/attention.py)",
@@ -180,8 +201,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
                  "a YAML file of more flags: a pasted command's is read; `vramplan check` reads one given to it, not one named inside a command"),
     not_modelled("convert", "", T::choice, "auto",
                  "adapts a generative checkpoint to pooling: no sampler, a different profile run"),
-    not_modelled("data-parallel-size", "dp", T::count, "1", "per GPU like one engine, except MoE experts sharded over TP×DP (§22.1)"),
-    not_modelled("decode-context-parallel-size", "dcp", T::count, "1", "KV per request split over the ranks (§22.5)"),
     not_modelled("diffusion-config", "dc", T::json_value, "", "diffusion models: not planned (-dc)"),
     not_modelled("disable-custom-all-reduce", "", T::boolean, "off", "drops the custom all-reduce buffers of non-torch memory at TP ≥ 2 (§26.6)"),
     not_modelled("disable-hybrid-kv-cache-manager", "", T::boolean, "off",
@@ -195,8 +214,6 @@ constexpr auto k_engine_args = std::to_array<EngineArg>({
     not_modelled("enable-chunked-prefill", "", T::boolean, "V1: on; V0: on above 32K tokens (≥ 0.5.3)",
                  "V0 without chunked prefill batches max-model-len tokens: a larger activation peak"),
     not_modelled("enable-dbo", "", T::boolean, "off", "dual-batch overlap captures micro-batched graphs (§26.6, unverified)"),
-    not_modelled("enable-eplb", "", T::boolean, "off", "redundant experts and an expert buffer per GPU (§22.3)"),
-    not_modelled("enable-expert-parallel", "", T::boolean, "off", "routed experts split over TP×DP (§22.2)"),
     not_modelled("enable-lora-bias", "", T::boolean, "off", "LoRA bias stacks (§20.7); removed ≈0.11.1"),
     not_modelled("enable-mixed-moe-lora-format", "", T::boolean, "off", "another layout of the MoE LoRA stacks (§20.7)"),
     not_modelled("enable-moe-shared-loras", "", T::boolean, "off",
@@ -477,7 +494,7 @@ constexpr bool one_row_per_field() {
     return true;
 }
 
-static_assert(static_cast<std::size_t>(PlanField::language_model_only) + 1 == k_plan_field_count);
+static_assert(static_cast<std::size_t>(PlanField::decode_context_parallel_size) + 1 == k_plan_field_count);
 static_assert(rows_are_valid(), "a row has an invalid name, a field without 'modelled' (or the reverse), or no note");
 static_assert(spellings_are_unique(), "two rows share a name, short form or alias");
 static_assert(one_row_per_field(), "every PlanField needs exactly one modelled row");

@@ -230,6 +230,45 @@ void resolve_lora(const PlanRequest& r, const EraRules& era, ResolvedConfig& c, 
     }
 }
 
+/// Data / expert parallel and the nodes (addendum 3 §22): the GPUs and nodes the deployment
+/// spans, the routed experts on one GPU, the all-to-all backend.
+void resolve_parallel(const PlanRequest& r, ResolvedConfig& c, std::vector<std::string>& notes) {
+    c.topology = deployment_topology(r.tensor_parallel_size, r.pipeline_parallel_size, r.data_parallel_size, r.gpus_per_node);
+    c.all2all = all2all_backend_named(r.all2all_backend);
+    const std::uint64_t redundant = r.enable_eplb ? r.num_redundant_experts : 0;
+    if (r.model.is_moe()) {
+        c.experts = expert_sharding(r.model.moe.num_experts, redundant, r.tensor_parallel_size, r.data_parallel_size,
+                                    r.enable_expert_parallel);
+    } else {
+        c.experts = ExpertSharding{r.tensor_parallel_size, 0, 1};
+    }
+    if (r.data_parallel_size > 1) {
+        notes.push_back("data parallel: " + std::to_string(r.data_parallel_size) +
+                        " engines, each planned per GPU like one engine with its own KV cache (addendum 3 §22.1)");
+    }
+    if (r.model.is_moe() && (r.data_parallel_size > 1 || r.enable_expert_parallel)) {
+        notes.push_back(c.experts.ep_size > 1
+            ? "expert parallel over " + std::to_string(c.experts.ep_size) + " GPUs: " + std::to_string(c.experts.local_experts) +
+                  " whole routed experts per GPU; attention, shared experts, dense MLPs and embeddings split over TP only (addendum 3 §22.2)"
+            : "routed experts split over TP×DP = " + std::to_string(c.experts.moe_tp) +
+                  " ranks (FusedMoEParallelConfig.make; addendum 3 §22.1); the rest over TP only");
+    }
+    if (r.data_parallel_size > 1 && r.model.is_moe() && c.all2all == All2allBackend::allgather_reducescatter) {
+        notes.push_back("allgather_reducescatter runs each MoE layer on the tokens of all DP ranks: an activation peak that grows "
+                        "with DP×B is not modelled (addendum 3 §22.1 [derived])");
+    }
+    if (c.all2all == All2allBackend::other) {
+        notes.push_back("--all2all-backend " + r.all2all_backend + ": its buffers are not sized (addendum 3 §22.4 [unverified])");
+    }
+}
+
+/// --max-num-batched-tokens defaults to 256 with DeepEP low latency (or nixl_ep), EP and DP > 1
+/// from ≈0.20 (#39107; engine/arg_utils.py:2791-2801, config/parallel.py:699-708 @main).
+bool deepep_batch_default(const PlanRequest& r) {
+    return !r.max_num_batched_tokens && r.version >= VllmVersion{0, 20, 0} && r.enable_expert_parallel && r.data_parallel_size > 1 &&
+           (r.all2all_backend == "deepep_low_latency" || r.all2all_backend == "nixl_ep");
+}
+
 /// vLLM's defaults for every flag left unset (spec §6.3), the model and KV-cache dtypes, and
 /// whether CUDA graphs are captured.
 ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::vector<std::string>& notes) {
@@ -245,7 +284,7 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
     }
     c.large_gpu_defaults = batch.large_gpu;
     c.chunked_prefill = batch.chunked_prefill;
-    c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(batch.tokens);
+    c.max_num_batched_tokens = r.max_num_batched_tokens.value_or(deepep_batch_default(r) ? k_deepep_batch_default : batch.tokens);
     const std::uint64_t mm_floor = r.model.mm_prefix_lm_min_batched_tokens;
     if (!r.max_num_batched_tokens && era.engine == Engine::v1 && r.version >= VllmVersion{0, 22, 0} && mm_floor > c.max_num_batched_tokens) {
         // #43051 (0.22): one multimodal item of a prefix-LM model must fit a batch (addendum 2 §15.1).
@@ -273,6 +312,7 @@ ResolvedConfig resolve_config(const PlanRequest& r, const EraRules& era, std::ve
     }
     resolve_hybrid(r, era, c, notes);
     resolve_lora(r, era, c, notes);
+    resolve_parallel(r, c, notes);
     return c;
 }
 
@@ -432,6 +472,7 @@ Geometry lay_out(const PlanRequest& r, const EraRules& era, const ResolvedConfig
     const std::size_t draft_type = r.speculative.active()
                                        ? add_draft_kv_layers(g.kv, c.speculative.kv, c.speculative_tokens, kvo.hybrid_group_ratio)
                                        : g.kv.types.size();
+    apply_decode_context_parallel(g.kv, r.decode_context_parallel_size);
     for (std::uint32_t rank = 0; rank < r.pipeline_parallel_size; ++rank) {
         Stage s;
         const auto range = pp_layer_range(r.model.layers.size(), rank, r.pipeline_parallel_size);
@@ -481,7 +522,7 @@ void apply_weight_offload(const PlanRequest& r, const ResolvedConfig& c, std::ui
     }
     std::vector<LayerParameters> layers;
     for (std::uint64_t i = w.first_layer; i < w.end_layer; ++i) {
-        layers.push_back(layer_parameter_bytes(r.model, i, c.dtype_bytes, tp));
+        layers.push_back(layer_parameter_bytes(r.model, i, c.dtype_bytes, tp, c.experts));
     }
     w.offload = r.offload_group_size > 0
                     ? prefetch_offload(layers, r.offload_group_size, r.offload_num_in_group, r.offload_prefetch_step)
@@ -503,9 +544,12 @@ Bytes sleep_mode_uncharged(const Plan& plan, const WorkerPlan& w) {
 /// Host memory of the memory savers, over the deployment (addendum 3 §24.1-§24.3), and their notes.
 void settle_host_memory(Plan& plan) {
     const PlanRequest& r = plan.request;
-    const Bytes ranks = checked_mul(r.tensor_parallel_size, r.pipeline_parallel_size);
+    // Every DP engine (addendum 3 §22.1) holds its own offloaded weights, swap and KV store.
+    const Bytes engines = r.data_parallel_size;
+    const Bytes ranks = checked_mul(checked_mul(r.tensor_parallel_size, r.pipeline_parallel_size), engines);
     for (const WorkerPlan& w : plan.workers) {
-        plan.host.cpu_offload = checked_add(plan.host.cpu_offload, checked_mul(w.offload.offloaded, r.tensor_parallel_size));
+        plan.host.cpu_offload =
+            checked_add(plan.host.cpu_offload, checked_mul(checked_mul(w.offload.offloaded, r.tensor_parallel_size), engines));
     }
     if (r.swap_space_bytes && plan.era.engine == Engine::v0) {
         plan.host.swap_space = checked_mul(*r.swap_space_bytes, ranks);   // V0 CacheConfig.swap_space is per GPU
@@ -516,7 +560,7 @@ void settle_host_memory(Plan& plan) {
                                  : "--swap-space: removed in vLLM 0.18 (#36216): this release rejects the flag (addendum 3 §24.2)");
     }
     if (r.kv_offloading_bytes) {
-        plan.host.kv_offload = *r.kv_offloading_bytes;
+        plan.host.kv_offload = checked_mul(*r.kv_offloading_bytes, engines);
         if (r.version < VllmVersion{0, 11, 1}) {
             plan.notes.push_back("--kv-offloading-size: vLLM before 0.11.1 (#27621) has no such flag (addendum 3 §24.3)");
         }
@@ -593,6 +637,26 @@ MmProfile multimodal_profile(const Plan& plan, const Stage& stage) {
     return plan_multimodal(plan.request.model, plan.request.mm, ctx);
 }
 
+/// EPLB's allocations at load, in the weights (EplbState.add_model, eplb_state.py:427-477 @main;
+/// addendum 3 §22.3): expert_buffer, one MoE layer of this GPU's routed experts, and the load
+/// window over the stage's MoE layers.
+Bytes eplb_weight_bytes(const PlanRequest& r, const ResolvedConfig& c, const WorkerPlan& w, double weights_scale) {
+    if (!r.model.is_moe()) {
+        return 0;
+    }
+    std::uint64_t moe_layers = 0;
+    for (std::uint64_t i = w.first_layer; i < w.end_layer; ++i) {
+        moe_layers += r.model.layers[i].moe ? 1 : 0;
+    }
+    if (moe_layers == 0) {
+        return 0;
+    }
+    const Bytes buffer = round_bytes(static_cast<double>(routed_experts_layer_bytes(r.model, c.dtype_bytes, c.experts)) * weights_scale,
+                                     "EPLB expert buffer scaled to the checkpoint size");
+    const std::uint64_t physical = checked_add(r.model.moe.num_experts, r.num_redundant_experts);
+    return checked_add(buffer, eplb_load_window_bytes(moe_layers, physical));
+}
+
 /// What one worker charges besides the KV cache, as estimated: weights, activation peak,
 /// non-torch memory (NCCL init excluded) and CUDA graphs. `requested` is ceil(total × u);
 /// `weights_scale` is checkpoint_scale's factor.
@@ -605,7 +669,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     w.end_layer = stage.end_layer;
     w.total = r.gpu.total;
     w.requested = requested;
-    w.weight_parts = estimate_weights(r.model, c.dtype_bytes, stage.shape.tp, stage.shape.pp, stage.shape.pp_rank);
+    w.weight_parts = estimate_weights(r.model, c.dtype_bytes, stage.shape.tp, stage.shape.pp, stage.shape.pp_rank, c.experts);
     if (r.checkpoint_bytes) {
         WeightBreakdown& p = w.weight_parts;
         for (Bytes* part : {&p.embedding, &p.attention, &p.mlp, &p.norms, &p.lm_head, &p.vision}) {
@@ -625,6 +689,7 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     }
     w.multimodal = multimodal_profile(plan, stage);
     w.weight_parts.vision = multimodal_tower_bytes(w.weight_parts.vision, stage.shape.tp, w.multimodal, r.mm.encoder_data_parallel);
+    w.weight_parts.eplb = r.enable_eplb ? eplb_weight_bytes(r, c, w, weights_scale) : 0;
     w.weights = w.weight_parts.total();
     w.sleep_mode_uncharged = sleep_mode_uncharged(plan, w);
     w.activation_parts = estimate_activation(r.model, stage.shape, plan.era);
@@ -634,6 +699,9 @@ WorkerPlan estimate_terms(const Plan& plan, const Stage& stage, Bytes requested,
     w.activation_parts.total = multimodal_activation(w.activation_parts.total, calib::k_activation_base, w.multimodal);
     w.activation = w.activation_parts.total;
     w.non_torch = estimate_non_torch(stage.shape, plan.era);
+    w.all2all_buffers = all2all_buffer_bytes(c.all2all, c.experts.ep_size > 1, c.topology.internode(), r.model.hidden_size,
+                                             r.model.moe.num_experts, c.max_num_batched_tokens);
+    w.non_torch = checked_add(w.non_torch, w.all2all_buffers);
     if (c.runner.runner == ModelRunner::v2) {
         w.runner_buffers = mrv2_persistent_buffers(r.model, stage.shape, c.max_num_seqs, c.max_num_batched_tokens);
         w.runner_buffers_in_budget = plan.era.non_kv_total_consumed;
@@ -1317,6 +1385,32 @@ std::string validate_offload_flags(const PlanRequest& r) {
     return {};
 }
 
+/// Data / expert parallel flags as ParallelConfig checks them (vllm/config/parallel.py:493-532 @main).
+std::string validate_data_expert_parallel(const PlanRequest& r) {
+    if (r.data_parallel_size == 0 || r.data_parallel_size > 1024) {
+        return "--data-parallel-size: expected an integer from 1 to 1024";
+    }
+    if (r.gpus_per_node == 0 || r.gpus_per_node > 1024) {
+        return "--gpus-per-node: expected an integer from 1 to 1024";
+    }
+    const std::uint32_t dcp = r.decode_context_parallel_size;
+    if (dcp == 0 || r.tensor_parallel_size % dcp != 0) {
+        return "--decode-context-parallel-size " + std::to_string(dcp) + ": --tensor-parallel-size " +
+               std::to_string(r.tensor_parallel_size) + " must be divisible by it";
+    }
+    if (r.enable_eplb && !r.enable_expert_parallel) {
+        return "--enable-eplb: enable_expert_parallel must be True to use EPLB (vLLM's message)";
+    }
+    if (r.enable_eplb && static_cast<std::uint64_t>(r.tensor_parallel_size) * r.data_parallel_size <= 1) {
+        return "--enable-eplb: EPLB requires tensor or data parallelism (TP x DP > 1)";
+    }
+    if (!r.enable_eplb && r.num_redundant_experts != 0) {
+        return "num_redundant_experts is set to " + std::to_string(r.num_redundant_experts) +
+               " but EPLB is not enabled: add --enable-eplb or drop it";
+    }
+    return {};
+}
+
 /// The checks of `validate` on the card, the flags' ranges and names, the release and the engine.
 std::string validate_flags(const PlanRequest& r) {
     if (r.gpu.total == 0) {
@@ -1386,6 +1480,9 @@ std::string validate(const PlanRequest& r) {
     }
     if (why.empty()) {
         why = validate_speculative(r.speculative, r.tensor_parallel_size);
+    }
+    if (why.empty()) {
+        why = validate_data_expert_parallel(r);
     }
     if (why.empty()) {
         why = validate_graph_flags(r.graphs, r.version);

@@ -24,7 +24,7 @@ std::pair<std::uint64_t, std::uint64_t> pp_layer_range(std::uint64_t num_layers,
 
 Bytes WeightBreakdown::total() const {
     Bytes t = 0;
-    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision, lora, prefetch_buffers, draft}) {
+    for (Bytes b : {embedding, attention, mlp, norms, lm_head, rope_cache, mla_absorbed, vision, lora, prefetch_buffers, draft, eplb}) {
         t = checked_add(t, b);
     }
     return t - std::min(t, cpu_offloaded);
@@ -212,15 +212,13 @@ Bytes mha_attention_bytes(const ModelSpec& m, const LayerSpec& l, std::uint32_t 
     return attn;
 }
 
-/// A mixture-of-experts layer's MLP: the experts, the router (kept unquantized) and the shared
-/// expert.
-Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
+/// One MoE layer's routed experts on one GPU: `local_experts` experts, each split over `moe_tp`.
+Bytes routed_experts_bytes(const ModelSpec& m, std::uint32_t d, const ExpertSharding& sharding) {
     const QuantSpec& q = m.quant;
     const MoeShape& e = m.moe;
     const std::uint64_t h = m.hidden_size;
-    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(q, in, o, d, true, false); };
     auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
-    std::uint64_t inter = e.expert_intermediate / tp;
+    std::uint64_t inter = e.expert_intermediate / sharding.moe_tp;
     std::uint64_t hid = h;
     if (q.method == QuantMethod::mxfp4 && !q.as_stored) {
         // Mxfp4MoEMethod pads the per-rank intermediate size and the hidden size to a multiple
@@ -235,7 +233,18 @@ Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
     if (m.mlp_bias) {
         expert = checked_add(expert, vec(checked_add(gate_up, hid)));
     }
-    Bytes mlp = checked_mul(expert, e.num_experts);
+    return checked_mul(expert, sharding.local_experts > 0 ? sharding.local_experts : e.num_experts);
+}
+
+/// A mixture-of-experts layer's MLP: the routed experts as `sharding` lays them out, the router
+/// (kept unquantized, replicated) and the shared expert (split over TP only, addendum 3 §22.2).
+Bytes moe_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, const ExpertSharding& sharding) {
+    const QuantSpec& q = m.quant;
+    const MoeShape& e = m.moe;
+    const std::uint64_t h = m.hidden_size;
+    auto lin = [&](std::uint64_t in, std::uint64_t o) { return linear_bytes(q, in, o, d, true, false); };
+    auto vec = [&](std::uint64_t n) { return checked_mul(n, d); };
+    Bytes mlp = routed_experts_bytes(m, d, sharding);
     mlp = checked_add(mlp, linear_bytes(q, h, e.num_experts, d, false, false)); // router, kept unquantized
     if (e.router_bias) {
         mlp = checked_add(mlp, vec(e.num_experts));
@@ -277,7 +286,7 @@ Bytes dense_mlp_bytes(const ModelSpec& m, std::uint64_t width, std::uint32_t d, 
 }
 
 /// One decoder layer's weights on one GPU, by part.
-LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t d, std::uint32_t tp) {
+LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t d, std::uint32_t tp, const ExpertSharding& sharding) {
     LayerBytes out;
     if (layer.attention == LayerAttention::none) {
         out.attention = 0;   // Nemotron-H MLP / MoE layer
@@ -292,7 +301,7 @@ LayerBytes layer_bytes(const ModelSpec& m, const LayerSpec& layer, std::uint32_t
         out.attention = checked_add(out.attention, linear_attention_bytes(m, d, tp));   // Falcon-H1: Mamba beside attention
     }
     const std::uint64_t width = layer.intermediate_size > 0 ? layer.intermediate_size : m.intermediate_size;
-    out.mlp = layer.moe ? moe_bytes(m, d, tp) : dense_mlp_bytes(m, width, d, tp);
+    out.mlp = layer.moe ? moe_bytes(m, d, tp, sharding) : dense_mlp_bytes(m, width, d, tp);
     const std::uint64_t per_norm = m.norm == NormKind::layer ? checked_mul(2, m.hidden_size) : m.hidden_size;
     out.norms = checked_mul(checked_mul(per_norm, m.norms_per_layer), d);
     if (m.ple.hidden > 0) {
@@ -324,6 +333,15 @@ Bytes ple_model_bytes(const ModelSpec& m, std::uint32_t d, std::uint32_t tp) {
 } // namespace
 
 WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, std::uint32_t pp, std::uint32_t pp_rank) {
+    return estimate_weights(m, d, tp, pp, pp_rank, ExpertSharding{tp, 0, 1});
+}
+
+Bytes routed_experts_layer_bytes(const ModelSpec& m, std::uint32_t d, const ExpertSharding& sharding) {
+    return m.is_moe() ? routed_experts_bytes(m, d, sharding) : 0;
+}
+
+WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint32_t tp, std::uint32_t pp, std::uint32_t pp_rank,
+                                 const ExpertSharding& sharding) {
     WeightBreakdown w;
     const bool first = pp_rank == 0;
     const bool last = pp_rank + 1 == pp;
@@ -353,7 +371,7 @@ WeightBreakdown estimate_weights(const ModelSpec& m, std::uint32_t d, std::uint3
     const auto [begin, end] = pp_layer_range(m.layers.size(), pp_rank, pp);
     bool has_rotary_layer = false;
     for (std::uint64_t i = begin; i < end; ++i) {
-        const LayerBytes lb = layer_bytes(m, m.layers[i], d, tp);
+        const LayerBytes lb = layer_bytes(m, m.layers[i], d, tp, sharding);
         w.attention = checked_add(w.attention, lb.attention);
         w.mlp = checked_add(w.mlp, lb.mlp);
         w.norms = checked_add(w.norms, lb.norms);
@@ -395,9 +413,10 @@ Bytes quant_layout_uncertainty(const ModelSpec& m, std::uint32_t d, std::uint32_
     return spread;
 }
 
-std::vector<Bytes> layer_parameter_bytes(const ModelSpec& m, std::size_t index, std::uint32_t d, std::uint32_t tp) {
+std::vector<Bytes> layer_parameter_bytes(const ModelSpec& m, std::size_t index, std::uint32_t d, std::uint32_t tp,
+                                         const ExpertSharding& sharding) {
     const LayerSpec& layer = m.layers[index];
-    const LayerBytes whole = layer_bytes(m, layer, d, tp);
+    const LayerBytes whole = layer_bytes(m, layer, d, tp, sharding);
     std::vector<Bytes> out;
     const bool plain_mha = layer.attention != LayerAttention::none && layer.attention != LayerAttention::linear &&
                            layer.attention != LayerAttention::mla && !layer.parallel_mamba;

@@ -206,6 +206,9 @@ Replay replay_request(const Catalog& catalog, const LogRecord& r, const std::str
         if (r.log.find("mm") != std::string::npos || r.log.find("language_model_only") != std::string::npos) {
             apply_logged_multimodal(parse_vllm_log(r.log), req);   // the log's multimodal flags (addendum 3 §23)
         }
+        if (r.log.find("parallel") != std::string::npos || r.log.find("-dp") != std::string::npos) {
+            apply_logged_parallel(parse_vllm_log(r.log), req);   // DP / EP (addendum 3 §22)
+        }
         if (const std::string problem = validate(req); !problem.empty()) {
             out.skip_reason = "cannot replay: " + problem;
             return out;

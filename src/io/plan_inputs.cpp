@@ -15,6 +15,8 @@
 #include <vramplan/io/sizes.hpp>
 #include <vramplan/plan.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -282,6 +284,47 @@ void apply_mm_args(const PlanInputs& o, PlanRequest& req) {
                             on(F::skip_mm_profiling), on(F::language_model_only));
 }
 
+/// EPLB's R from `--eplb-config` JSON (`{"num_redundant_experts": 32}`; vllm/config/parallel.py
+/// EPLBConfig @main), or the old `--num-redundant-experts`.
+std::uint64_t redundant_experts(const PlanInputs& o) {
+    using F = PlanField;
+    std::uint64_t r = 0;
+    if (!o[F::num_redundant_experts].empty()) {
+        r = parse_count(o[F::num_redundant_experts], flag_of(F::num_redundant_experts), std::uint64_t{1} << 20);
+    }
+    if (!o[F::eplb_config].empty()) {
+        const nlohmann::json j = nlohmann::json::parse(o[F::eplb_config], nullptr, false);
+        if (!j.is_object()) {
+            throw InputError(flag_of(F::eplb_config), "expected a JSON object, got '" + o[F::eplb_config] + "'");
+        }
+        if (const auto it = j.find("num_redundant_experts"); it != j.end()) {
+            if (!it->is_number_unsigned()) {
+                throw InputError(flag_of(F::eplb_config), "num_redundant_experts: expected a non-negative integer");
+            }
+            r = it->get<std::uint64_t>();
+        }
+    }
+    return r;
+}
+
+/// Data / expert parallel flags (addendum 3 §22).
+void apply_parallel_args(const PlanInputs& o, PlanRequest& req) {
+    using F = PlanField;
+    if (!o[F::data_parallel_size].empty()) {
+        req.data_parallel_size = parse_parallel_size(o[F::data_parallel_size], F::data_parallel_size);
+    }
+    req.enable_expert_parallel = !o[F::enable_expert_parallel].empty() && parse_switch(o[F::enable_expert_parallel], F::enable_expert_parallel);
+    req.enable_eplb = !o[F::enable_eplb].empty() && parse_switch(o[F::enable_eplb], F::enable_eplb);
+    req.num_redundant_experts = redundant_experts(o);
+    req.all2all_backend = ascii_lower(o[F::all2all_backend]);
+    if (!o[F::decode_context_parallel_size].empty()) {
+        req.decode_context_parallel_size = parse_parallel_size(o[F::decode_context_parallel_size], F::decode_context_parallel_size);
+    }
+    if (!o.gpus_per_node.empty()) {
+        req.gpus_per_node = parse_count(o.gpus_per_node, "--gpus-per-node", 1024);
+    }
+}
+
 /// Parses every engine argument given into `req` (the model is resolved before: not here).
 void apply_engine_args(const PlanInputs& o, const std::string& utilization, const std::string& max_len, PlanRequest& req) {
     using F = PlanField;
@@ -325,6 +368,7 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
     apply_lora_args(o, req);
     apply_saver_args(o, req);
     apply_mm_args(o, req);
+    apply_parallel_args(o, req);
 }
 
 } // namespace

@@ -138,6 +138,7 @@ void apply_logged_settings(const VllmLog& log, PlanRequest& q) {
     apply_logged_lora(log, q);
     apply_logged_savers(log, q);
     apply_logged_multimodal(log, q);
+    apply_logged_parallel(log, q);
 }
 
 } // namespace
@@ -188,6 +189,23 @@ void apply_logged_multimodal(const VllmLog& log, PlanRequest& q) {
     } catch (const InputError&) {
         q.mm = MmSettings{};   // a value vramplan cannot read: vLLM's defaults
         q.mm.language_model_only = log.language_model_only && log.language_model_only->value;
+    }
+}
+
+void apply_logged_parallel(const VllmLog& log, PlanRequest& q) {
+    if (log.data_parallel_size) {
+        q.data_parallel_size = log.data_parallel_size->value;
+    }
+    q.enable_expert_parallel = log.enable_expert_parallel && log.enable_expert_parallel->value;
+    q.enable_eplb = log.enable_eplb && log.enable_eplb->value;
+    if (log.num_redundant_experts) {
+        q.num_redundant_experts = log.num_redundant_experts->value;
+    }
+    if (log.all2all_backend) {
+        q.all2all_backend = log.all2all_backend->value;
+    }
+    if (log.decode_context_parallel_size) {
+        q.decode_context_parallel_size = log.decode_context_parallel_size->value;
     }
 }
 

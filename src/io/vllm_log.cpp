@@ -439,7 +439,10 @@ private:
     Config<double> m_util;
     Config<std::uint64_t> m_max_model_len, m_max_num_seqs, m_max_num_batched_tokens, m_block_size, m_attention_block_size, m_max_loras,
         m_max_lora_rank;
-    Config<std::uint32_t> m_tp, m_pp;
+    Config<std::uint32_t> m_tp, m_pp, m_dp, m_dcp;
+    Config<bool> m_enable_expert_parallel, m_enable_eplb;
+    Config<std::uint64_t> m_num_redundant_experts;
+    Config<std::string> m_all2all_backend;
     Config<bool> m_enforce_eager, m_enable_lora, m_fully_sharded_loras, m_enable_sleep_mode, m_skip_mm_profiling, m_language_model_only;
     std::vector<std::string> m_not_modelled; // VllmLog::not_modelled_args
     Slot<double> m_total, m_requested, m_initial_free, m_weights, m_activation, m_non_torch, m_non_kv, m_kv,
@@ -778,6 +781,13 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::mm_encoder_tp_mode: m_mm_tp_mode.offer(text(), line, src); return;
     case PlanField::skip_mm_profiling: offer_switch(m_skip_mm_profiling); return;
     case PlanField::language_model_only: offer_switch(m_language_model_only); return;
+    case PlanField::data_parallel_size: offer_ranks(m_dp); return;
+    case PlanField::enable_expert_parallel: offer_switch(m_enable_expert_parallel); return;
+    case PlanField::enable_eplb: offer_switch(m_enable_eplb); return;
+    case PlanField::num_redundant_experts: offer_count(m_num_redundant_experts); return;
+    case PlanField::all2all_backend: m_all2all_backend.offer(text(), line, src); return;
+    case PlanField::decode_context_parallel_size: offer_ranks(m_dcp); return;
+    case PlanField::eplb_config: return; // JSON: not read from logs yet
     }
 }
 
@@ -1587,6 +1597,12 @@ void Parser::fill(VllmLog& out) const {
     out.swap_space = m_swap_space.value;
     out.enable_sleep_mode = m_enable_sleep_mode.value;
     out.speculative_config = m_speculative_config.value;
+    out.data_parallel_size = m_dp.value;
+    out.enable_expert_parallel = m_enable_expert_parallel.value;
+    out.enable_eplb = m_enable_eplb.value;
+    out.num_redundant_experts = m_num_redundant_experts.value;
+    out.all2all_backend = m_all2all_backend.value;
+    out.decode_context_parallel_size = m_dcp.value;
     out.total_gib = m_total.value;
     out.requested_gib = m_requested.value;
     out.initial_free_gib = m_initial_free.value;

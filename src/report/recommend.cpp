@@ -175,6 +175,17 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::mm_encoder_tp_mode: return r.mm.encoder_data_parallel ? std::optional(std::string("data")) : std::nullopt;
     case PlanField::skip_mm_profiling: return r.mm.skip_profiling ? std::optional(std::string()) : std::nullopt;
     case PlanField::language_model_only: return r.mm.language_model_only ? std::optional(std::string()) : std::nullopt;
+    case PlanField::data_parallel_size: return r.data_parallel_size > 1 ? std::optional(std::to_string(r.data_parallel_size)) : std::nullopt;
+    case PlanField::enable_expert_parallel: return r.enable_expert_parallel ? std::optional(std::string()) : std::nullopt;
+    case PlanField::enable_eplb: return r.enable_eplb ? std::optional(std::string()) : std::nullopt;
+    case PlanField::eplb_config:
+        return r.enable_eplb && r.num_redundant_experts > 0
+                   ? std::optional("'{\"num_redundant_experts\": " + std::to_string(r.num_redundant_experts) + "}'")
+                   : std::nullopt;
+    case PlanField::num_redundant_experts: return std::nullopt;   // written as --eplb-config
+    case PlanField::all2all_backend: return r.all2all_backend.empty() ? std::nullopt : std::optional(r.all2all_backend);
+    case PlanField::decode_context_parallel_size:
+        return r.decode_context_parallel_size > 1 ? std::optional(std::to_string(r.decode_context_parallel_size)) : std::nullopt;
     }
     return std::nullopt;
 }

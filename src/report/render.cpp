@@ -170,6 +170,41 @@ nlohmann::json not_modelled_json(const std::vector<NotModelledFlag>& flags) {
     }
     return out;
 }
+/// Whether the plan shows its data / expert parallel layout and nodes (addendum 3 §22): only
+/// when one of those flags is set or the GPUs span more than one node.
+bool shows_parallel(const Plan& p) {
+    const PlanRequest& r = p.request;
+    return r.data_parallel_size > 1 || r.enable_expert_parallel || r.decode_context_parallel_size > 1 ||
+           p.config.topology.internode();
+}
+
+/// The nodes and GPUs assumed, and how the experts sit on one GPU.
+std::string parallel_text(const Plan& p) {
+    if (!shows_parallel(p)) {
+        return {};
+    }
+    const PlanRequest& r = p.request;
+    const ResolvedConfig& c = p.config;
+    const Topology& t = c.topology;
+    std::string out = fmt::format("  nodes  {} node{} x {} GPUs: {} GPUs = TP {} x PP {} x DP {} (--gpus-per-node {}); the table is one GPU{}\n",
+                                  t.nodes, t.nodes > 1 ? "s" : "", t.gpus_per_node, t.gpus, r.tensor_parallel_size,
+                                  r.pipeline_parallel_size, r.data_parallel_size, t.gpus_per_node,
+                                  t.engines > 1 ? fmt::format(" of one of {} DP engines", t.engines) : std::string());
+    if (r.model.is_moe() && (r.data_parallel_size > 1 || r.enable_expert_parallel)) {
+        out += c.experts.ep_size > 1
+                   ? fmt::format("         experts EP {}: {} of {} routed experts per GPU{}{}\n", c.experts.ep_size, c.experts.local_experts,
+                                 r.model.moe.num_experts,
+                                 r.enable_eplb ? fmt::format(" ({} redundant, EPLB)", r.num_redundant_experts) : std::string(),
+                                 r.all2all_backend.empty() ? std::string() : ", --all2all-backend " + r.all2all_backend)
+                   : fmt::format("         experts: each routed expert split over TP x DP = {} GPUs\n", c.experts.moe_tp);
+    }
+    if (r.decode_context_parallel_size > 1) {
+        out += fmt::format("         -dcp {}: each request's KV over {} GPUs, {} tokens per block\n", r.decode_context_parallel_size,
+                           r.decode_context_parallel_size, p.kv.block_size);
+    }
+    return out;
+}
+
 
 /// The memory savers given (addendum 3 §24), one flags line; empty without any.
 std::string saver_flags_text(const Plan& p) {
@@ -201,7 +236,8 @@ std::string host_memory_text(const Plan& p) {
     if (h.total() == 0) {
         return "";
     }
-    const std::uint64_t gpus = std::uint64_t{p.request.tensor_parallel_size} * p.request.pipeline_parallel_size;
+    const Topology& t = p.config.topology;
+    const std::uint64_t gpus = t.gpus;
     std::string out = "Host memory (memory savers; not on the GPU)\n";
     if (h.cpu_offload > 0) {
         const CpuOffload& o = p.workers[p.deciding_worker].offload;
@@ -215,10 +251,12 @@ std::string host_memory_text(const Plan& p) {
         out += fmt::format("  swap space (V0 CPU blocks)  {} GiB over {} GPU(s); no GPU effect\n", gib2(to_signed(h.swap_space)), gpus);
     }
     if (h.kv_offload > 0) {
-        out += fmt::format("  KV offloading ({})      {} GiB in all; the GPU KV cache is unchanged\n", p.request.kv_offloading_backend,
-                           gib2(to_signed(h.kv_offload)));
+        out += fmt::format("  KV offloading ({})      {} GiB in all{}; the GPU KV cache is unchanged\n", p.request.kv_offloading_backend,
+                           gib2(to_signed(h.kv_offload)), t.engines > 1 ? fmt::format(" over {} DP engines", t.engines) : std::string());
     }
-    out += fmt::format("  host RAM needed             {} GiB (addendum 3 §24)\n\n", gib2(to_signed(h.total())));
+    out += fmt::format("  host RAM needed             {} GiB{} (addendum 3 §24)\n\n", gib2(to_signed(h.total())),
+                       t.nodes > 1 ? fmt::format(", {} GiB per node on average over {} nodes", gib2(to_signed(h.total() / t.nodes)), t.nodes)
+                                   : std::string());
     return out;
 }
 
@@ -280,6 +318,7 @@ std::string render_text(const Plan& p, const PlanContext& ctx, const SnapshotEst
                            c.graphs.source.empty() ? "" : " (" + c.graphs.source + ")",
                            c.cuda_graphs ? fmt::format(", {} capture sizes{}", w0.capture_sizes, c.graphs.sizes.empty() ? "" : " (explicit)") : "");
     }
+    out += parallel_text(p);
     for (const std::string& w : ctx.warnings) {
         out += "warning: " + w + "\n";
     }
@@ -518,7 +557,7 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
     for (const WorkerPlan& s : p.workers) {
         const std::string tag = p.workers.size() > 1 ? fmt::format(" [PP{}]", s.pp_rank) : std::string();
         const WeightBreakdown& b = s.weight_parts;
-        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{}{} = {} B = {} GiB",
+        line("weights" + tag, fmt::format("embedding {} + attention {} + mlp {} + norms {} + lm_head {} + rope cache {}{}{}{}{} = {} B = {} GiB",
                                           grouped(b.embedding), grouped(b.attention), grouped(b.mlp), grouped(b.norms), grouped(b.lm_head),
                                           grouped(b.rope_cache), b.mla_absorbed ? " + MLA absorbed " + grouped(b.mla_absorbed) : "",
                                           b.vision ? " + vision " + grouped(b.vision) : "",
@@ -526,6 +565,7 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
                                               (b.prefetch_buffers ? " + prefetch pool " + grouped(b.prefetch_buffers) : "") +
                                               (b.cpu_offloaded ? " - offloaded to host " + grouped(b.cpu_offloaded) : "") +
                                               (b.draft ? " + draft " + grouped(b.draft) : ""),
+                                          b.eplb ? " + EPLB buffer and window " + grouped(b.eplb) : "",
                                           grouped(s.weights), gib2(to_signed(s.weights))));
         if (s.offload.offloaded > 0) {
             line("cpu offload" + tag, offload_explain(p, s));
@@ -753,6 +793,11 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
                                    {"encoder_activation_bytes", mm.encoder_activation}, {"encoder_cache_bytes", mm.encoder_cache},
                                    {"assumed_item_size", mm.assumed}};
         }
+        if (shows_parallel(p)) {
+            // Present only with DP, EP, DCP or more than one node (addendum 3 §22).
+            j["weights_breakdown"]["eplb"] = b.eplb;
+            j["all2all_buffers_bytes"] = w.all2all_buffers;
+        }
         return j;
     };
     json workers = json::array();
@@ -812,6 +857,17 @@ json plan_json(const Plan& p, const PlanContext& ctx) {
         {"verdict", verdict},
         {"notes", p.notes},
     };
+    if (shows_parallel(p)) {
+        const Topology& t = c.topology;
+        out["parallel"] = json{{"nodes", t.nodes}, {"gpus_per_node", t.gpus_per_node}, {"gpus", t.gpus},
+                               {"gpus_per_engine", t.gpus_per_engine}, {"data_parallel_size", p.request.data_parallel_size},
+                               {"enable_expert_parallel", p.request.enable_expert_parallel},
+                               {"expert_parallel_size", c.experts.ep_size}, {"local_experts", c.experts.local_experts},
+                               {"moe_tensor_parallel_size", c.experts.moe_tp}, {"enable_eplb", p.request.enable_eplb},
+                               {"num_redundant_experts", p.request.num_redundant_experts},
+                               {"all2all_backend", p.request.all2all_backend.empty() ? "allgather_reducescatter" : p.request.all2all_backend},
+                               {"decode_context_parallel_size", p.request.decode_context_parallel_size}};
+    }
     if (p.kv.state_page_bytes > 0) {
         // Hybrid models only: the recurrent state and why the block size is what it is.
         out["kv_cache"]["block_size_reason"] = p.kv.block_size_reason;

@@ -32,6 +32,7 @@ struct PlanInputs {
     std::string gpu;
     std::string gpu_memory;
     std::string other_processes_memory;
+    std::string gpus_per_node;   ///< GPUs of one node, for the node count of DP × TP × PP (default 8)
     std::string vllm_version;
     std::string engine = "auto";
     std::string entrypoint = "serve";

@@ -51,6 +51,9 @@ void apply_logged_multimodal(const VllmLog& log, PlanRequest& q);
 /// --enable-sleep-mode. Values that do not parse as GiB are left out.
 void apply_logged_savers(const VllmLog& log, PlanRequest& q);
 
+/// The data / expert parallel settings a log carries (addendum 3 §22), applied to `q`.
+void apply_logged_parallel(const VllmLog& log, PlanRequest& q);
+
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& overrides);
 
 /// The calibration entry of a replayed log: measured terms (rank 0's) beside the estimates.

@@ -92,6 +92,13 @@ struct VllmLog {
     std::optional<Logged<std::string>> mm_encoder_tp_mode;
     std::optional<Logged<bool>> skip_mm_profiling;
     std::optional<Logged<bool>> language_model_only;
+    // Data / expert parallel (addendum 3 §22), from `non-default args` or a command line.
+    std::optional<Logged<std::uint32_t>> data_parallel_size;
+    std::optional<Logged<bool>> enable_expert_parallel;
+    std::optional<Logged<bool>> enable_eplb;
+    std::optional<Logged<std::uint64_t>> num_redundant_experts;
+    std::optional<Logged<std::string>> all2all_backend;
+    std::optional<Logged<std::uint32_t>> decode_context_parallel_size;
     /// "V2" (`Using V2 Model Runner`, or Model Runner V2's `[model_runner.py:N] Model loading took X GiB`)
     /// or "V1" (the `[gpu_model_runner.py:N]` loading line). Spec-2 §13.7, §14.1.
     std::optional<Logged<std::string>> model_runner;

@@ -180,8 +180,7 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
     }
     // Speculative decoding modelled since issue 15 item 2 (addendum 3 §21).
     CHECK(find_engine_arg("speculative-config")->treatment == ArgTreatment::modelled);
-    for (const char* name : {"enable-expert-parallel", "data-parallel-size", "num-gpu-blocks-override",
-                             "kv-transfer-config", "hf-overrides", "load-format"}) {
+    for (const char* name : {"num-gpu-blocks-override", "kv-transfer-config", "hf-overrides", "load-format"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::not_modelled);
     }
@@ -189,6 +188,16 @@ TEST_CASE("engine args: types the parsers rely on", "[engine_args]") {
     for (const char* name : {"limit-mm-per-prompt", "mm-processor-kwargs", "mm-encoder-tp-mode", "skip-mm-profiling", "language-model-only"}) {
         INFO(name);
         CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
+    }
+    // Issue 15 item 3: data / expert parallel are modelled (addendum 3 §22); placement is not memory.
+    for (const char* name : {"data-parallel-size", "enable-expert-parallel", "enable-eplb", "eplb-config", "num-redundant-experts",
+                             "all2all-backend", "decode-context-parallel-size"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::modelled);
+    }
+    for (const char* name : {"data-parallel-size-local", "data-parallel-start-rank", "data-parallel-address"}) {
+        INFO(name);
+        CHECK(find_engine_arg(name)->treatment == ArgTreatment::no_memory_effect);
     }
     // Issue 15 item 6: the graph settings are modelled (addendum 3 §25).
     for (const char* name : {"compilation-config", "cuda-graph-sizes", "optimization-level"}) {

@@ -19,7 +19,7 @@ namespace {
 std::vector<LayerParameters> stage_layers(const ModelSpec& m, std::uint32_t tp) {
     std::vector<LayerParameters> out;
     for (std::size_t i = 0; i < m.layers.size(); ++i) {
-        out.push_back(layer_parameter_bytes(m, i, 2, tp));
+        out.push_back(layer_parameter_bytes(m, i, 2, tp, ExpertSharding{tp, 0, 1}));
     }
     return out;
 }
@@ -42,7 +42,7 @@ ModelSpec llama31_8b_awq() {
 // 28,672 x 2 = 234,881,024; down 14,336 x 4096 x 2 = 117,440,512; two norms 2 x 4096 x 2 =
 // 16,384. Sum 436,224,000 B (addendum 3 §24.1).
 TEST_CASE("Llama-3.1-8B's layer parameters in module order", "[offload]") {
-    const std::vector<Bytes> p = layer_parameter_bytes(llama31_8b(), 0, 2, 1);
+    const std::vector<Bytes> p = layer_parameter_bytes(llama31_8b(), 0, 2, 1, ExpertSharding{1, 0, 1});
     CHECK(p == std::vector<Bytes>{50331648, 33554432, 234881024, 117440512, 16384});
 }
 

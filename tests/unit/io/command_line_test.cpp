@@ -98,6 +98,13 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::mm_encoder_tp_mode: return seen(g.mm_encoder_tp_mode);
     case PlanField::skip_mm_profiling: return seen(g.skip_mm_profiling);
     case PlanField::language_model_only: return seen(g.language_model_only);
+    case PlanField::data_parallel_size: return seen(g.data_parallel_size);
+    case PlanField::enable_expert_parallel: return seen(g.enable_expert_parallel);
+    case PlanField::enable_eplb: return seen(g.enable_eplb);
+    case PlanField::num_redundant_experts: return seen(g.num_redundant_experts);
+    case PlanField::all2all_backend: return seen(g.all2all_backend);
+    case PlanField::decode_context_parallel_size: return seen(g.decode_context_parallel_size);
+    case PlanField::eplb_config: return std::nullopt; // JSON: not read from logs yet
     }
     return std::nullopt;
 }
