@@ -76,9 +76,14 @@ enum class PlanField : std::uint8_t {
     num_redundant_experts,
     all2all_backend,
     decode_context_parallel_size,
+    // Later additions: the offload backend (§24.1) and the speculative shorthands (§21).
+    offload_backend,
+    spec_method,
+    spec_model,
+    spec_tokens,
 };
 /// The number of PlanField values.
-inline constexpr std::size_t k_plan_field_count = 48;
+inline constexpr std::size_t k_plan_field_count = 52;
 
 /// What an argument's value is, as vLLM's argparse reads it.
 enum class ArgType : std::uint8_t {

@@ -24,6 +24,28 @@ namespace vramplan {
 /// weight with its scales and bias), so the overshoot bound is one linear.
 using LayerParameters = std::vector<Bytes>;
 
+/// `--offload-backend` (vllm/config/offload.py:12 OffloadBackend; #29941, ≈0.17).
+enum class OffloadBackend : std::uint8_t { automatic, uva, prefetch };
+
+/// The flag's word for `b`: auto, uva or prefetch.
+[[nodiscard]] constexpr std::string_view offload_backend_name(OffloadBackend b) {
+    switch (b) {
+    case OffloadBackend::uva: return "uva";
+    case OffloadBackend::prefetch: return "prefetch";
+    case OffloadBackend::automatic: break;
+    }
+    return "auto";
+}
+
+/// The offloader vLLM builds (vllm/config/offload.py:85-91 @main): auto picks prefetch when
+/// `--offload-group-size` > 0, else UVA; an explicit backend ignores the other's settings.
+[[nodiscard]] constexpr OffloadBackend effective_offload_backend(OffloadBackend given, std::uint64_t offload_group_size) {
+    if (given != OffloadBackend::automatic) {
+        return given;
+    }
+    return offload_group_size > 0 ? OffloadBackend::prefetch : OffloadBackend::uva;
+}
+
 /// What `--cpu-offload-gb` (or the prefetch backend) moves off one GPU.
 struct CpuOffload {
     Bytes limit = 0;                    ///< UVA: X·2^30 per GPU; 0 without it

@@ -96,6 +96,7 @@ struct PlanRequest {
     std::uint64_t offload_group_size = 0;      ///< prefetch offload (0.17+): 0 = off
     std::uint64_t offload_num_in_group = 1;
     std::uint64_t offload_prefetch_step = 1;
+    OffloadBackend offload_backend = OffloadBackend::automatic; ///< --offload-backend (0.17+)
     std::optional<Bytes> kv_offloading_bytes;  ///< --kv-offloading-size × 2^30, total over the TP ranks
     std::string kv_offloading_backend = "native"; ///< native or lmcache
     std::optional<Bytes> swap_space_bytes;     ///< --swap-space × 2^30 per GPU (host only)

@@ -97,6 +97,10 @@ std::string column_label(PlanField field) {
     case PlanField::num_redundant_experts: return "redundant";
     case PlanField::all2all_backend: return "all2all";
     case PlanField::decode_context_parallel_size: return "dcp";
+    case PlanField::offload_backend: return "offloader";
+    case PlanField::spec_method:
+    case PlanField::spec_model:
+    case PlanField::spec_tokens: return "speculative";
     case PlanField::enable_expert_parallel:
     case PlanField::enable_eplb:
     case PlanField::eplb_config:

@@ -514,17 +514,18 @@ double checkpoint_scale(const PlanRequest& r, std::uint32_t dtype_bytes) {
 }
 
 /// --cpu-offload-gb (UVA) or the prefetch offloader on one worker's layers (addendum 3 §24.1):
-/// the offloaded bytes leave the weights, the prefetch pool joins them. Auto backend: prefetch
-/// when offload_group_size > 0, else UVA (vllm/config/offload.py:114-136 @main).
+/// the offloaded bytes leave the weights, the prefetch pool joins them. The backend as
+/// effective_offload_backend picks it (vllm/config/offload.py:85-136 @main).
 void apply_weight_offload(const PlanRequest& r, const ResolvedConfig& c, std::uint32_t tp, WorkerPlan& w) {
-    if (r.cpu_offload_bytes == 0 && r.offload_group_size == 0) {
+    const bool prefetch = effective_offload_backend(r.offload_backend, r.offload_group_size) == OffloadBackend::prefetch;
+    if (prefetch ? r.offload_group_size == 0 : r.cpu_offload_bytes == 0) {
         return;
     }
     std::vector<LayerParameters> layers;
     for (std::uint64_t i = w.first_layer; i < w.end_layer; ++i) {
         layers.push_back(layer_parameter_bytes(r.model, i, c.dtype_bytes, tp, c.experts));
     }
-    w.offload = r.offload_group_size > 0
+    w.offload = prefetch
                     ? prefetch_offload(layers, r.offload_group_size, r.offload_num_in_group, r.offload_prefetch_step)
                     : uva_offload(layers, r.cpu_offload_bytes);
     w.weight_parts.cpu_offloaded = w.offload.offloaded;
@@ -573,8 +574,19 @@ void settle_host_memory(Plan& plan) {
         plan.notes.push_back("offloaded weights are read from pinned host memory over the interconnect at every step (UVA): "
                              "decoding slows (addendum 3 §24.1)");
     }
-    if (r.offload_group_size > 0 && r.version < VllmVersion{0, 17, 0}) {
-        plan.notes.push_back("--offload-group-size: the prefetch offloader exists from vLLM 0.17 (#29941; addendum 3 §24.1)");
+    if ((r.offload_group_size > 0 || r.offload_backend != OffloadBackend::automatic) && r.version < VllmVersion{0, 17, 0}) {
+        plan.notes.push_back("--offload-group-size, --offload-backend: the prefetch offloader exists from vLLM 0.17 (#29941; addendum 3 §24.1)");
+    }
+    // vLLM's warnings when one backend's settings are ignored (vllm/config/offload.py:116-135 @main).
+    const bool uva_set = r.cpu_offload_bytes > 0;
+    const bool prefetch_set = r.offload_group_size > 0;
+    if (r.offload_backend == OffloadBackend::uva && prefetch_set) {
+        plan.notes.push_back("--offload-backend uva: the prefetch settings are ignored (vLLM's warning; addendum 3 §24.1)");
+    } else if (r.offload_backend == OffloadBackend::prefetch && uva_set) {
+        plan.notes.push_back("--offload-backend prefetch: --cpu-offload-gb is ignored (vLLM's warning; addendum 3 §24.1)");
+    } else if (r.offload_backend == OffloadBackend::automatic && uva_set && prefetch_set) {
+        plan.notes.push_back("--cpu-offload-gb and --offload-group-size: auto selects the prefetch backend, --cpu-offload-gb is ignored "
+                             "(vLLM's warning; addendum 3 §24.1)");
     }
 }
 
@@ -1373,11 +1385,15 @@ std::string validate_lora_flags(const PlanRequest& r) {
 
 /// The memory savers' flags (vllm/config/offload.py:98-113 @main; addendum 3 §24).
 std::string validate_offload_flags(const PlanRequest& r) {
-    if (r.offload_group_size > 0 && r.offload_num_in_group > r.offload_group_size) {
-        return "--offload-num-in-group must be <= --offload-group-size";
-    }
-    if (r.offload_prefetch_step == 0) {
-        return "--offload-prefetch-step must be >= 1";
+    // Checked when the prefetch backend is asked for (vllm/config/offload.py:100-113 @main).
+    if (r.offload_backend == OffloadBackend::prefetch || r.offload_group_size > 0) {
+        if (r.offload_num_in_group > r.offload_group_size) {
+            return "--offload-num-in-group (" + std::to_string(r.offload_num_in_group) + ") must be <= --offload-group-size (" +
+                   std::to_string(r.offload_group_size) + ")";
+        }
+        if (r.offload_prefetch_step == 0) {
+            return "--offload-prefetch-step (0) must be >= 1 when prefetch offloading is enabled";
+        }
     }
     if (r.kv_offloading_backend != "native" && r.kv_offloading_backend != "lmcache") {
         return "--kv-offloading-backend: expected native or lmcache";

@@ -253,6 +253,15 @@ Bytes parse_gib_amount(const std::string& text, PlanField field) {
 /// The memory savers' flags (addendum 3 §24).
 void apply_saver_args(const PlanInputs& o, PlanRequest& req) {
     using F = PlanField;
+    if (const std::string b = ascii_lower(o[F::offload_backend]); !b.empty()) {
+        if (b == "uva" || b == "prefetch" || b == "auto") {
+            req.offload_backend = b == "uva" ? OffloadBackend::uva : b == "prefetch" ? OffloadBackend::prefetch : OffloadBackend::automatic;
+        } else {
+            throw InputError(flag_of(F::offload_backend), unknown_name_message("offload backend", o[F::offload_backend],
+                                                                                std::vector<std::string>{"auto", "uva", "prefetch"}) +
+                                                              " (expected auto, uva or prefetch)");
+        }
+    }
     if (!o[F::cpu_offload_gb].empty()) {
         req.cpu_offload_bytes = parse_gib_amount(o[F::cpu_offload_gb], F::cpu_offload_gb);
     }
@@ -401,7 +410,8 @@ BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool def
         max_len = max_len.empty() ? k_default_max_len : max_len;
     }
     apply_engine_args(o, util, max_len, req);
-    req.speculative = parse_speculative_config(o[F::speculative_config]);   // addendum 3 §21
+    req.speculative = parse_speculative_config(merge_speculative_shorthands(   // addendum 3 §21
+        o[F::speculative_config], SpeculativeShorthands{o[F::spec_method], o[F::spec_model], o[F::spec_tokens]}));
     resolve_speculative_draft(catalog, req.speculative);
     if (!o.other_processes_memory.empty()) {
         req.other_processes_memory = parse_size(o.other_processes_memory, "--other-processes-memory");

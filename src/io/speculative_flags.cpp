@@ -3,6 +3,7 @@
 
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/resolve.hpp>
+#include <vramplan/io/sizes.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -174,6 +175,30 @@ SpeculativeConfig parse_speculative_config(const std::string& text) {
         s.draft_vocab = positive_count(*it, "draft_vocab_size");
     }
     return s;
+}
+
+std::string merge_speculative_shorthands(const std::string& config, const SpeculativeShorthands& s) {
+    if (s.method.empty() && s.model.empty() && s.tokens.empty()) {
+        return config;
+    }
+    nlohmann::json j = config.empty() || config == "None" || config == "null" ? nlohmann::json::object() : parse_object(config);
+    // EngineArgs.create_speculative_config (vllm/engine/arg_utils.py:1845-1858 @main; #42476).
+    const auto set = [&j](const char* flag, const char* key, nlohmann::json value) {
+        if (j.contains(key)) {
+            throw InputError(flag, std::string("and --speculative-config['") + key + "'] are mutually exclusive (vLLM's error)", " ");
+        }
+        j[key] = std::move(value);
+    };
+    if (!s.method.empty()) {
+        set("--spec-method", "method", s.method);
+    }
+    if (!s.model.empty()) {
+        set("--spec-model", "model", s.model);
+    }
+    if (!s.tokens.empty()) {
+        set("--spec-tokens", "num_speculative_tokens", parse_count(s.tokens, "--spec-tokens", std::uint64_t{1} << 20));
+    }
+    return j.dump();
 }
 
 void resolve_speculative_draft(const Catalog& catalog, SpeculativeConfig& s) {

@@ -787,6 +787,10 @@ void Parser::set_field(PlanField field, string_view value, const Line& line, int
     case PlanField::num_redundant_experts: offer_count(m_num_redundant_experts); return;
     case PlanField::all2all_backend: m_all2all_backend.offer(text(), line, src); return;
     case PlanField::decode_context_parallel_size: offer_ranks(m_dcp); return;
+    case PlanField::offload_backend:
+    case PlanField::spec_method:
+    case PlanField::spec_model:
+    case PlanField::spec_tokens: return; // not read from logs yet
     case PlanField::eplb_config: return; // JSON: not read from logs yet
     }
 }

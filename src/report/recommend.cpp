@@ -186,6 +186,11 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::all2all_backend: return r.all2all_backend.empty() ? std::nullopt : std::optional(r.all2all_backend);
     case PlanField::decode_context_parallel_size:
         return r.decode_context_parallel_size > 1 ? std::optional(std::to_string(r.decode_context_parallel_size)) : std::nullopt;
+    case PlanField::offload_backend:
+        return r.offload_backend != OffloadBackend::automatic ? std::optional(std::string(offload_backend_name(r.offload_backend))) : std::nullopt;
+    case PlanField::spec_method:
+    case PlanField::spec_model:
+    case PlanField::spec_tokens: return std::nullopt;   // folded into --speculative-config
     }
     return std::nullopt;
 }

@@ -211,10 +211,14 @@ std::string saver_flags_text(const Plan& p) {
     const PlanRequest& r = p.request;
     std::string s;
     const auto gib = [](Bytes b) { return fmt::format("{}", static_cast<double>(b) / static_cast<double>(k_gib)); };
+    if (r.offload_backend != OffloadBackend::automatic) {
+        s += fmt::format(" --offload-backend {}", offload_backend_name(r.offload_backend));
+    }
     if (r.offload_group_size > 0) {
         s += fmt::format(" --offload-group-size {} --offload-num-in-group {} --offload-prefetch-step {}", r.offload_group_size,
                          r.offload_num_in_group, r.offload_prefetch_step);
-    } else if (r.cpu_offload_bytes > 0) {
+    }
+    if (r.cpu_offload_bytes > 0) {
         s += " --cpu-offload-gb " + gib(r.cpu_offload_bytes);
     }
     if (r.kv_offloading_bytes) {
@@ -520,7 +524,7 @@ std::string render_bar(const Plan& p, std::size_t width) {
 /// The offloader's derivation for one worker (addendum 3 §24.1).
 std::string offload_explain(const Plan& p, const WorkerPlan& s) {
     const CpuOffload& o = s.offload;
-    if (p.request.offload_group_size > 0) {
+    if (effective_offload_backend(p.request.offload_backend, p.request.offload_group_size) == OffloadBackend::prefetch) {
         return fmt::format("prefetch: the last {} of every {} layers = {} layers, {} B to host; + {} slot(s) x widest offloaded layer = {} B "
                            "GPU pool (offloader/prefetch.py:179-180, 338-342 @main; addendum 3 §24.1)",
                            p.request.offload_num_in_group, p.request.offload_group_size, o.prefetch_layers, grouped(o.offloaded),

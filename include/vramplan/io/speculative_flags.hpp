@@ -16,6 +16,18 @@ namespace vramplan {
 /// resolved here.
 SpeculativeConfig parse_speculative_config(const std::string& text);
 
+/// `--spec-method`, `--spec-model`, `--spec-tokens` as written (empty: not given).
+struct SpeculativeShorthands {
+    std::string method;
+    std::string model;
+    std::string tokens;
+};
+
+/// The speculative config with the shorthands folded in, as vLLM folds them (vLLM 0.22+, #42476):
+/// `config` unchanged when none is given, else a JSON object. Throws InputError naming the
+/// shorthand when `config` already has its key (vLLM's "mutually exclusive" error).
+std::string merge_speculative_shorthands(const std::string& config, const SpeculativeShorthands& s);
+
 /// Resolves a draft_model's `model` like `--model` (catalog, Hugging Face cache, path, Hub) into
 /// `s.draft`; other methods are sized from the target (addendum 3 §21.2). Throws InputError naming
 /// the speculative config's model.

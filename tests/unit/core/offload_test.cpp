@@ -110,7 +110,39 @@ TEST_CASE("Prefetch offload: the last n of every g layers, one layer per prefetc
     REQUIRE(accounting_error(plan).empty());
     CHECK(plan.workers.front().weights == 16094076928ULL - 3489792000ULL + 436224000ULL);
     r.offload_num_in_group = 9;
-    CHECK(validate(r) == "--offload-num-in-group must be <= --offload-group-size");
+    CHECK(validate(r) == "--offload-num-in-group (9) must be <= --offload-group-size (8)");
+}
+
+// --offload-backend (vllm/config/offload.py:85-135 @main): an explicit backend ignores the other's
+// settings; prefetch without a group size is vLLM's validation error.
+TEST_CASE("Offload backend: auto, uva and prefetch pick the offloader as vLLM does", "[offload]") {
+    CHECK(effective_offload_backend(OffloadBackend::automatic, 0) == OffloadBackend::uva);
+    CHECK(effective_offload_backend(OffloadBackend::automatic, 8) == OffloadBackend::prefetch);
+    CHECK(effective_offload_backend(OffloadBackend::uva, 8) == OffloadBackend::uva);
+    CHECK(effective_offload_backend(OffloadBackend::prefetch, 0) == OffloadBackend::prefetch);
+
+    PlanRequest r = request(llama31_8b(), h100(), VllmVersion{0, 19, 0});
+    r.offload_group_size = 8;
+    r.offload_num_in_group = 2;
+    r.cpu_offload_bytes = 4 * GiB;
+    r.offload_backend = OffloadBackend::uva;   // the prefetch settings are ignored: UVA's 4 GiB
+    const Plan uva = make_plan(r);
+    REQUIRE(accounting_error(uva).empty());
+    CHECK(uva.workers.front().offload.limit == 4 * GiB);
+    CHECK(uva.workers.front().offload.prefetch_buffers == 0);
+    CHECK(uva.workers.front().offload.offloaded >= 4 * GiB);
+
+    r.offload_backend = OffloadBackend::prefetch;   // --cpu-offload-gb is ignored: §24.1's 8/2 numbers
+    const Plan prefetch = make_plan(r);
+    CHECK(prefetch.workers.front().weights == 16094076928ULL - 3489792000ULL + 436224000ULL);
+
+    r.offload_group_size = 0;
+    r.cpu_offload_bytes = 0;
+    r.offload_num_in_group = 1;
+    CHECK(validate(r) == "--offload-num-in-group (1) must be <= --offload-group-size (0)");
+    r.offload_backend = OffloadBackend::uva;
+    CHECK(validate(r).empty());
+    CHECK(make_plan(r).workers.front().offload.offloaded == 0);
 }
 
 // §24.4.2's table of releases.

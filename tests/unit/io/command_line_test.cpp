@@ -104,6 +104,10 @@ std::optional<Seen> log_value(const VllmLog& g, PlanField field) {
     case PlanField::num_redundant_experts: return seen(g.num_redundant_experts);
     case PlanField::all2all_backend: return seen(g.all2all_backend);
     case PlanField::decode_context_parallel_size: return seen(g.decode_context_parallel_size);
+    case PlanField::offload_backend:
+    case PlanField::spec_method:
+    case PlanField::spec_model:
+    case PlanField::spec_tokens: return std::nullopt; // not read from logs yet
     case PlanField::eplb_config: return std::nullopt; // JSON: not read from logs yet
     }
     return std::nullopt;

@@ -43,3 +43,25 @@ TEST_CASE("speculative config from a log's non-default args", "[io][speculative]
     CHECK(s.method == SpecMethod::ngram);
     CHECK(s.num_speculative_tokens == 3);
 }
+
+// --spec-method / --spec-model / --spec-tokens fold into the config (EngineArgs.create_speculative_config,
+// vllm/engine/arg_utils.py:1845-1858 @main, #42476).
+TEST_CASE("speculative shorthands fold into the config; a key in both is vLLM's error", "[io][speculative]") {
+    CHECK(merge_speculative_shorthands("", SpeculativeShorthands{}).empty());
+    CHECK(merge_speculative_shorthands("{\"method\": \"ngram\"}", SpeculativeShorthands{}) == "{\"method\": \"ngram\"}");
+    const std::string merged = merge_speculative_shorthands("", SpeculativeShorthands{"eagle3", "yuhuili/EAGLE3-LLaMA3.1-Instruct-8B", "3"});
+    const SpeculativeConfig s = parse_speculative_config(merged);
+    CHECK(s.method == SpecMethod::eagle3);
+    CHECK(s.model_label == "yuhuili/EAGLE3-LLaMA3.1-Instruct-8B");
+    CHECK(s.num_speculative_tokens == 3);
+    // A Python dict from a config file keeps its keys; the shorthand adds the missing one.
+    CHECK(parse_speculative_config(merge_speculative_shorthands("{'method': 'ngram', 'prompt_lookup_max': 4}", SpeculativeShorthands{"", "", "5"}))
+              .num_speculative_tokens == 5);
+    try {
+        (void)merge_speculative_shorthands("{\"num_speculative_tokens\": 2}", SpeculativeShorthands{"", "", "3"});
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) == "--spec-tokens and --speculative-config['num_speculative_tokens'] are mutually exclusive (vLLM's error)");
+    }
+    CHECK_THROWS_AS(merge_speculative_shorthands("", SpeculativeShorthands{"", "", "zero"}), InputError);
+}
