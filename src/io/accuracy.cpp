@@ -156,6 +156,8 @@ std::vector<RecordScore> score_records(const Catalog& catalog, const std::string
             s.kv_logged_gib = *r.kv_cache_gib;
             s.kv_error = rel(*s.kv_predicted_gib, *r.kv_cache_gib);
             s.kv_basis = "GiB";
+            s.kv_error_bar_gib = static_cast<double>(rank0.errors.kv_cache) / gib;
+            s.kv_within_error_bar = std::abs(*s.kv_predicted_gib - *r.kv_cache_gib) <= *s.kv_error_bar_gib;
         } else if (r.gpu_blocks && *r.gpu_blocks > 0 && plan.era.engine == Engine::v0) {
             // V0 logs print blocks; a block is an exact number of bytes, so blocks measure KV memory.
             s.kv_error = rel(static_cast<double>(plan.capacity.num_blocks), static_cast<double>(*r.gpu_blocks));

@@ -48,13 +48,18 @@ std::string render_accuracy_text(const std::vector<RecordScore>& scores, const s
     std::size_t matched = 0;
     std::size_t exact = 0;
     std::size_t exact_ok = 0;
+    std::size_t barred = 0;
+    std::size_t within = 0;
     for (const RecordScore& s : scores) {
+        barred += s.kv_within_error_bar ? 1 : 0;
+        within += s.kv_within_error_bar.value_or(false) ? 1 : 0;
         checked += s.outcome_checked ? 1 : 0;
         matched += s.outcome_checked && s.outcome_matched ? 1 : 0;
         exact += s.exact.empty() ? 0 : 1;
         exact_ok += !s.exact.empty() && s.exact != "mismatch" ? 1 : 0;
     }
-    out += fmt::format("\noutcome (starts / fails) matched {}/{}; exact mode {}/{}\n", matched, checked, exact_ok, exact);
+    out += fmt::format("\noutcome (starts / fails) matched {}/{}; exact mode {}/{}; logged KV within the plan's error bar {}/{}\n",
+                       matched, checked, exact_ok, exact, within, barred);
     return out;
 }
 
@@ -71,6 +76,8 @@ nlohmann::json accuracy_json(const std::vector<RecordScore>& scores, const std::
                           {"kv_error_basis", s.kv_basis.empty() ? json(nullptr) : json(s.kv_basis)}, {"tokens_error", opt(s.tokens_error)},
                           {"concurrency_error", opt(s.concurrency_error)}, {"activation_error", opt(s.activation_error)},
                           {"non_torch_error", opt(s.non_torch_error)}, {"cuda_graphs_error", opt(s.graphs_error)},
+                          {"kv_error_bar_gib", opt(s.kv_error_bar_gib)},
+                          {"kv_within_error_bar", s.kv_within_error_bar ? json(*s.kv_within_error_bar) : json(nullptr)},
                           {"outcome_matched", s.outcome_matched},
                           {"exact", s.exact.empty() ? json(nullptr) : json(s.exact)}});
         }

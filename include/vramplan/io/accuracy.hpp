@@ -28,6 +28,10 @@ struct RecordScore {
     std::optional<double> activation_error, non_torch_error, graphs_error;   ///< where the log prints the term
     std::string kv_basis;     ///< "GiB" or "blocks" (V0 logs print blocks)
     std::optional<double> kv_logged_gib, kv_predicted_gib;
+    /// The KV error bar the plan prints for rank 0 (GiB), and whether the logged KV falls inside it
+    /// (|predicted − logged| ≤ bar); set where the log prints KV GiB.
+    std::optional<double> kv_error_bar_gib;
+    std::optional<bool> kv_within_error_bar;
     bool outcome_checked = false;
     bool outcome_matched = false;
     bool predicted_starts = false;
