@@ -68,10 +68,34 @@ std::vector<std::string> arguments(int argc, char** argv) {
     return args;
 }
 
+namespace {
+
+/// An option given an empty value (`--model ''`, `--gpu=`) is an error, never "not given": the
+/// one number grammar (issue 16) has no empty number, and an empty name would plan the default
+/// scenario. Flags and the positional vLLM command (whose words may be empty) are not checked.
+void refuse_empty_values(const CLI::App& app) {
+    for (const CLI::Option* opt : app.get_options()) {
+        if (opt->get_positional() || opt->get_expected_max() == 0 || opt->count() == 0) {
+            continue;
+        }
+        for (const std::string& value : opt->results()) {
+            if (value.empty()) {
+                throw InputError(opt->get_name(), "expected a value, got ''");
+            }
+        }
+    }
+    for (const CLI::App* sub : app.get_subcommands()) {
+        refuse_empty_values(*sub);
+    }
+}
+
+} // namespace
+
 std::optional<int> parse(Cli& cli, std::vector<std::string> args) {
     CLI::App& app = cli.app;
     try {
         app.parse(args);
+        refuse_empty_values(app);
     } catch (const CLI::CallForHelp&) {
         std::cout << app.help();
         return k_exit_ok;
@@ -83,6 +107,9 @@ std::optional<int> parse(Cli& cli, std::vector<std::string> args) {
         return k_exit_ok;
     } catch (const CLI::ParseError& e) {
         std::cerr << "vramplan: error: " << one_line(usage_error(app, e)) << "\n";
+        return k_exit_usage;
+    } catch (const InputError& e) {
+        std::cerr << "vramplan: error: " << one_line(e.what()) << "\n";
         return k_exit_usage;
     }
     return std::nullopt;

@@ -29,7 +29,7 @@ Action add_accuracy_command(CLI::App* cmd, const GlobalOptions& global) {
         const std::vector<RecordScore> scores = score_records(catalog, opts->file, opts->configs);
         const std::vector<AccuracySummaryRow> summary = summarize(scores);
         if (opts->format == "json") {
-            std::cout << accuracy_json(scores, summary).dump(2) << "\n";
+            std::cout << accuracy_json(scores, summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             print_text(render_accuracy_text(scores, summary));
         }

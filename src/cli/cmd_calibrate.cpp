@@ -75,7 +75,7 @@ Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
         }
         if (o.check) {
             if (o.format == "json") {
-                std::cout << nlohmann::json{{"schema_version", k_schema_version}, {"checks", checks}}.dump(2) << "\n";
+                std::cout << nlohmann::json{{"schema_version", k_schema_version}, {"checks", checks}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
             } else {
                 print_text(text);
             }
@@ -88,7 +88,7 @@ Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
             std::cerr << "vramplan: error: " << failed << " of " << o.logs.size() << " logs could not be read; no calibration file written\n";
             return k_exit_usage;
         }
-        const std::string out = calibration_json(file).dump(2) + "\n";
+        const std::string out = calibration_json(file).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         if (o.output.empty()) {
             std::cout << out;
         } else {

@@ -31,22 +31,7 @@ RestorePoint parse_point(const std::string& text) {
         throw InputError("--point: expected UTILIZATION:CHECKPOINT_SECONDS:RESTORE_SECONDS (0.9:63:121), got '" + text + "'");
     }
     p.utilization = parse_fraction(text.substr(0, a), "--point utilization");
-    const auto secs = [&](const std::string& s, const char* what) {
-        double v = -1.0;
-        try {
-            std::size_t used = 0;
-            v = std::stod(s, &used);
-            if (used != s.size()) {
-                v = -1.0;
-            }
-        } catch (const std::exception&) {
-            v = -1.0;
-        }
-        if (!(v > 0.0 && v < 1e7)) {
-            throw InputError(std::string("--point: expected ") + what + " seconds greater than 0, got '" + s + "'");
-        }
-        return v;
-    };
+    const auto secs = [&](const std::string& s, const char* what) { return parse_real(s, std::string("--point ") + what + " seconds", 0.0, 1e7, false); };
     p.checkpoint_s = secs(text.substr(a + 1, b - a - 1), "checkpoint");
     p.restore_s = secs(text.substr(b + 1), "restore");
     return p;
@@ -86,7 +71,7 @@ Action add_calibrate_restore_command(CLI::App* cmd, const GlobalOptions& global)
         }
         const std::string out = render_restore_fit(*fit, points, built.model.label, built.request.gpu.id);
         if (!o.output.empty()) {
-            const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2) + "\n";
+            const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
             write_file_atomically(o.output, text);
         }
         print_text(out);   // after the fit is written: nothing on stdout when it cannot be

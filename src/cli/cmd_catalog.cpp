@@ -20,7 +20,7 @@ Action add_list_command(CLI::App* cmd, const GlobalOptions& global, std::string 
     return [format, &global, text, json]() -> int {
         const Catalog catalog = Catalog::load(profile_directories(global));
         if (*format == "json") {
-            std::cout << json(catalog).dump(2) << "\n";
+            std::cout << json(catalog).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             print_text(text(catalog, terminal_width()));
         }
@@ -53,7 +53,7 @@ Action add_show_command(CLI::App* cmd, const GlobalOptions& global) {
         const nlohmann::json j = opts->kind == "gpu"     ? gpu_entry_json(catalog.gpu(opts->id))
                                  : opts->kind == "model" ? model_entry_json(catalog.model(opts->id))
                                                          : preset_entry_json(catalog.preset(opts->id));
-        std::cout << j.dump(2) << "\n";
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         return k_exit_ok;
     };
 }

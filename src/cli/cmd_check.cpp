@@ -90,16 +90,7 @@ Action add_check_command(CLI::App* cmd, const GlobalOptions& global) {
             pol.vllm_versions = o.vllm_versions;
         }
         if (!o.max_restore.empty()) {
-            try {
-                std::size_t used = 0;
-                const double v = std::stod(o.max_restore, &used);
-                if (used != o.max_restore.size() || !(v > 0.0 && v <= 1e6)) {
-                    throw std::invalid_argument(o.max_restore);
-                }
-                pol.max_restore_seconds = v;
-            } catch (const std::exception&) {
-                throw InputError("--max-restore-s: expected a number of seconds greater than 0, got '" + o.max_restore + "'");
-            }
+            pol.max_restore_seconds = parse_real(o.max_restore, "--max-restore-s", 0.0, 1e6, false);
         }
         if (!o.restore_fit.empty()) {
             pol.restore_fit = o.restore_fit;
@@ -114,13 +105,21 @@ Action add_check_command(CLI::App* cmd, const GlobalOptions& global) {
         if (pol.gpu.empty() && o.gpu_memory.empty()) {
             throw InputError("--gpu: expected the GPU the deployments run on (or `gpu` in the policy file)");
         }
-        for (const std::string& v : pol.vllm_versions) {
-            if (parse_version_flag(v, "--vllm-version") < k_oldest_modelled) {
-                throw InputError("--vllm-version " + v + ": expected a vLLM release, " + k_oldest_modelled.str() + " or later");
+        // A value from the policy file is blamed on the file and its key, not on a flag.
+        const bool versions_from_policy = o.vllm_versions.empty() && !o.policy.empty();
+        for (std::size_t i = 0; i < pol.vllm_versions.size(); ++i) {
+            const std::string& v = pol.vllm_versions[i];
+            const std::string subject = versions_from_policy ? o.policy + ": /vllm_versions/" + std::to_string(i) : "--vllm-version";
+            if (parse_version_flag(v, subject) < k_oldest_modelled) {
+                throw InputError(subject + (versions_from_policy ? ": " : " ") + v + ": expected a vLLM release, " + k_oldest_modelled.str() + " or later");
             }
         }
         if (!pol.gpu.empty()) {
-            (void)catalog.gpu(pol.gpu);   // an unknown GPU is one error, not one per deployment
+            try {
+                (void)catalog.gpu(pol.gpu);   // an unknown GPU is one error, not one per deployment
+            } catch (const InputError& e) {
+                throw o.gpu.empty() && !o.policy.empty() ? e.with_subject(o.policy + ": /gpu") : e;
+            }
         }
         if (pol.vllm_versions.empty()) {
             pol.vllm_versions.push_back(k_newest_modelled.str());
@@ -159,7 +158,7 @@ Action add_check_command(CLI::App* cmd, const GlobalOptions& global) {
         }
         std::string text;
         if (o.format == "json") {
-            text = check_json(results).dump(2) + "\n";
+            text = check_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         } else if (o.format == "github") {
             text = render_check_github(results);
         } else if (o.format == "junit") {

@@ -220,7 +220,7 @@ Action add_compare_command(CLI::App* cmd, const GlobalOptions& global) {
             if (!not_modelled.empty()) {
                 j["not_modelled_flags"] = not_modelled_json(not_modelled);   // only when there are any
             }
-            std::cout << j.dump(2) << "\n";
+            std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else if (o.format == "markdown") {
             std::string quoted;
             for (std::size_t at = 0; at < warning.size();) {

@@ -75,7 +75,7 @@ Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
         }
         std::optional<RestoreFit> fit;
         const SnapshotParams snapshot_params = build_snapshot_params(o.snapshot, fit);
-        Plan plan = make_plan(built.request);
+        Plan plan = make_plan_for(built);
         const SnapshotEstimate snapshot = estimate_snapshot(plan, snapshot_params, fit);
         for (const std::string& n : built.notes) {
             plan.notes.push_back(n);
@@ -95,7 +95,7 @@ Action add_plan_command(CLI::App* cmd, const GlobalOptions& global) {
             if (o.explain) {
                 j["explain"] = render_explain(plan, &ctx);
             }
-            std::cout << j.dump(2) << "\n";
+            std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             // The bar: 72 cells, fewer on a narrower terminal ("[" and "]" take two columns).
             const std::size_t width = terminal_width();

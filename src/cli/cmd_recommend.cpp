@@ -108,7 +108,7 @@ Action add_recommend_command(CLI::App* cmd, const GlobalOptions& global) {
             }
             std::cout << render_recommendation_yaml(rec, built.model.label);
         } else if (o.format == "json") {
-            std::cout << recommendation_json(rec, ctx, built.model.label).dump(2) << "\n";
+            std::cout << recommendation_json(rec, ctx, built.model.label).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             print_text(render_recommendation_text(rec, ctx, built.model.label));
         }

@@ -1,12 +1,15 @@
 #include <vramplan/io/catalog.hpp>
 
+#include <vramplan/io/sizes.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -68,6 +71,12 @@ bool depth_ok(const std::string& text, int limit) {
 } // namespace
 
 json parse_json_text(const std::string& text, const std::string& where) {
+    // nlohmann skips a byte order mark; Python's json.loads refuses one ("Unexpected UTF-8 BOM"),
+    // and transformers and vLLM read every JSON file with it, so a file with a BOM never loads there.
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
+        throw InputError(where, "starts with a UTF-8 byte order mark, which Python's json (transformers, vLLM) refuses "
+                                "(\"Unexpected UTF-8 BOM\"): save the file as UTF-8 without a BOM");
+    }
     if (!depth_ok(text, 64)) {
         throw InputError(where + ": JSON nested deeper than 64 levels");
     }
@@ -84,6 +93,14 @@ json parse_json_text(const std::string& text, const std::string& where) {
     }
 }
 
+std::string open_failure() {
+    const int e = errno;
+    if (e == EACCES || e == EPERM) {
+        return "permission denied";
+    }
+    return e != 0 ? "cannot be read (" + std::string(std::strerror(e)) + ")" : "cannot be read";
+}
+
 std::string read_file(const std::string& path, std::size_t max_bytes, const std::string& expected) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
@@ -98,9 +115,10 @@ std::string read_file(const std::string& path, std::size_t max_bytes, const std:
     if (fs::is_regular_file(st) && fs::file_size(path, ec) > max_bytes && !ec) {
         throw InputError(too_large);   // refused before reading
     }
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw InputError(path + ": cannot be read (permission denied?)");
+        throw InputError(path, open_failure());
     }
     std::string data;
     std::array<char, 65536> buf{};
@@ -155,11 +173,11 @@ GpuProfile parse_gpu(const json& j, const std::string& origin) {
     const auto dot = cc.find('.');
     try {
         if (dot == std::string::npos) {
-            throw std::invalid_argument(cc);
+            throw InputError(cc);
         }
-        s.compute_major = std::stoi(cc.substr(0, dot));
-        s.compute_minor = std::stoi(cc.substr(dot + 1));
-    } catch (const std::exception&) {
+        s.compute_major = static_cast<int>(parse_integer(cc.substr(0, dot), "compute_capability", 0, 99));
+        s.compute_minor = static_cast<int>(parse_integer(cc.substr(dot + 1), "compute_capability", 0, 99));
+    } catch (const InputError&) {
         throw InputError(origin + ": /compute_capability: expected \"major.minor\", got \"" + cc + "\"");
     }
     if (auto it = j.find("host_link"); it != j.end() && it->is_string()) {

@@ -84,6 +84,8 @@ std::vector<DeploymentCheck> check_deployments(const Catalog& catalog, const std
             } catch (const InputError& e) {
                 // Name the deployment's value, not a vramplan flag the user never passed.
                 res.error = e.subject() == "--model" ? e.with_subject("the deployment's model").what() : e.what();
+            } catch (const OverflowError& e) {
+                res.error = std::string("values too large to plan in 64-bit bytes (") + e.what() + ")";   // the report names the file
             }
             const bool bad = !res.error.empty();
             results.push_back(std::move(res));

@@ -1,5 +1,6 @@
 #include <vramplan/io/gpu_detect.hpp>
 
+#include <vramplan/io/sizes.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <dlfcn.h>
@@ -37,12 +38,7 @@ std::vector<std::string_view> smi_split(std::string_view line, char sep) {
 }
 
 Bytes mib_field(std::string_view field, const std::string& where, const char* what) {
-    std::uint64_t v = 0;
-    const auto r = std::from_chars(field.data(), field.data() + field.size(), v);
-    if (field.empty() || r.ec != std::errc{} || r.ptr != field.data() + field.size() || v > (std::uint64_t{1} << 30)) {
-        throw InputError(where + ": " + what + ": expected MiB as an integer, got '" + std::string(field) + "'");
-    }
-    return v * k_mib;
+    return checked_mul(parse_integer(std::string(field), where + ": " + what + " (MiB)", 0, std::uint64_t{1} << 30), k_mib);
 }
 
 /// Runs `command` and returns its stdout, or nullopt when it cannot run or exits non-zero.

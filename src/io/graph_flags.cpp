@@ -45,7 +45,7 @@ std::uint32_t graph_level(std::string text, const std::string& flag) {
 /// A positive integer from JSON.
 std::uint64_t positive(const nlohmann::json& v, const std::string& key) {
     if (!v.is_number_integer() || v.get<std::int64_t>() < 1) {
-        throw InputError(k_cc_flag, key + ": expected a positive integer, got " + v.dump());
+        throw InputError(k_cc_flag, key + ": expected a positive integer, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     return v.get<std::uint64_t>();
 }
@@ -53,7 +53,7 @@ std::uint64_t positive(const nlohmann::json& v, const std::string& key) {
 /// A non-empty list of positive integers (vLLM asserts it is not empty: vllm/config/vllm.py:1937-1940 @main).
 std::vector<std::uint64_t> size_list(const nlohmann::json& v, const std::string& key) {
     if (!v.is_array() || v.empty()) {
-        throw InputError(k_cc_flag, key + ": expected a non-empty list of positive integers, got " + v.dump());
+        throw InputError(k_cc_flag, key + ": expected a non-empty list of positive integers, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     std::vector<std::uint64_t> out;
     for (const nlohmann::json& x : v) {
@@ -72,7 +72,7 @@ CudaGraphMode graph_mode(const nlohmann::json& v) {
             return *m;
         }
     }
-    throw InputError(k_cc_flag, "cudagraph_mode: expected NONE, PIECEWISE, FULL, FULL_DECODE_ONLY or FULL_AND_PIECEWISE, got " + v.dump());
+    throw InputError(k_cc_flag, "cudagraph_mode: expected NONE, PIECEWISE, FULL, FULL_DECODE_ONLY or FULL_AND_PIECEWISE, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// One key of the JSON object into `g`.
@@ -88,11 +88,11 @@ void compilation_key(const std::string& key, const nlohmann::json& v, GraphFlags
         if (v.is_number_integer()) {
             g.level = graph_level(std::to_string(v.get<std::int64_t>()), std::string(k_cc_flag) + " " + key);
         } else if (!v.is_string()) {
-            throw InputError(k_cc_flag, key + ": expected an integer 0-3 or a mode name, got " + v.dump());
+            throw InputError(k_cc_flag, key + ": expected an integer 0-3 or a mode name, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
     } else if (key == "use_cudagraph") {
         if (!v.is_boolean()) {
-            throw InputError(k_cc_flag, "use_cudagraph: expected true or false, got " + v.dump());
+            throw InputError(k_cc_flag, "use_cudagraph: expected true or false, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
         g.use_cudagraph_off = !v.get<bool>();
     } else if (std::find(k_other_compilation_keys.begin(), k_other_compilation_keys.end(), key) == k_other_compilation_keys.end()) {
@@ -128,10 +128,13 @@ GraphFlags parse_graph_flags(const std::string& optimization_level, const std::s
             try {
                 j = nlohmann::json::parse(compilation_config);
             } catch (const nlohmann::json::parse_error& e) {
-                throw InputError(k_cc_flag, std::string("invalid JSON: ") + e.what());
+                throw InputError(k_cc_flag, "invalid JSON at byte " + std::to_string(e.byte) + ": expected a JSON object");
+            } catch (const nlohmann::json::exception&) {
+                // 1e400: valid JSON grammar, but no double (the library's own text names no subject).
+                throw InputError(k_cc_flag, "invalid JSON: a number beyond the range of a double, expected a finite number");
             }
             if (!j.is_object()) {
-                throw InputError(k_cc_flag, "expected a JSON object, got " + j.dump());
+                throw InputError(k_cc_flag, "expected a JSON object, got " + j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
             }
             for (const auto& [key, v] : j.items()) {
                 compilation_key(key, v, g);

@@ -30,7 +30,9 @@ constexpr std::uint64_t k_max_positions = std::uint64_t{1} << 36;
 
 class Reader {
 public:
-    Reader(const json& root, const json& text, std::string where) : m_root(root), m_text(text), m_where(std::move(where)) {}
+    /// `prefix` is the JSON pointer of `root` inside the file ("/vision_config"), "" for the file itself.
+    Reader(const json& root, const json& text, std::string where, std::string prefix = "")
+        : m_root(root), m_text(text), m_where(std::move(where)), m_prefix(std::move(prefix)) {}
 
     /// The value of the first key present (text config first, then the root), null when absent.
     [[nodiscard]] const json* find(std::initializer_list<const char*> keys) const {
@@ -109,8 +111,9 @@ public:
         return v->get<std::string>();
     }
 
+    /// Throws InputError naming the file and the key's full JSON pointer ("/text_config/rope_scaling/factor").
     [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-        throw InputError(m_where + ": /" + key + ": " + what);
+        throw InputError(m_where, config_pointer(m_root, m_text, key, m_prefix) + ": " + what);
     }
 
     const json& root() const { return m_root; }
@@ -121,6 +124,7 @@ private:
     const json& m_root;
     const json& m_text;
     std::string m_where;
+    std::string m_prefix;
     mutable std::string m_last_key;
 };
 
@@ -134,6 +138,23 @@ bool is_one_of(const std::string& s, std::initializer_list<const char*> options)
 bool default_tie(const std::string& model_type) {
     // GemmaConfig, Gemma2Config, Gemma3TextConfig, GPT2Config, OPTConfig default to tied embeddings.
     return is_one_of(model_type, {"gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "gpt2", "opt"});
+}
+
+/// A JSON value as an error message quotes it: compact, invalid UTF-8 replaced, at most 40 bytes.
+std::string shown(const json& v) {
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+/// An FP8 block [rows, columns]: vLLM's Fp8Config refuses any other length ("must have 2
+/// dimensions", quantization/fp8.py:121 @main); the block's row count is what vramplan sizes scales by.
+std::uint32_t block_size(const Reader& r, const json& v, const std::string& key) {
+    const auto positive = [](const json& x) { return x.is_number_integer() && x.get<std::int64_t>() > 0 && x.get<std::int64_t>() <= 65536; };
+    if (!v.is_array() || v.size() != 2 || !positive(v[0]) || !positive(v[1])) {
+        r.fail(key, "expected a list of two positive integers such as [128, 128], got " + shown(v) +
+                        " (vLLM's Fp8Config refuses it: the block must have 2 dimensions)");
+    }
+    return static_cast<std::uint32_t>(v[0].get<std::int64_t>());
 }
 
 void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>& notes) {
@@ -184,12 +205,19 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
     QuantSpec& qs = m.quant;
     qs.name = get_str(*q, "quant_method");
     const std::string method = qs.name;
-    auto group = [&](std::int64_t g) -> std::uint32_t {
-        if (g <= 0) {
+    // -1 is one group per input row (channelwise): GPTQ and AWQ both read it so
+    // (quantization/auto_gptq.py:361, auto_awq.py:427 @main). 0 or another negative size has no
+    // meaning there: vLLM divides the input size by it (auto_awq.py:841 @main) and fails.
+    auto group = [&](std::int64_t g, const std::string& key) -> std::uint32_t {
+        if (g == -1) {
             return 0;
         }
+        if (g <= 0) {
+            r.fail(key, "expected a positive group size or -1 (one group per input row), got " + std::to_string(g) +
+                            " (vLLM divides the input size by it and fails)");
+        }
         if (g > (1 << 20)) {
-            r.fail(path + "/group_size", "expected at most 1048576");
+            r.fail(key, "expected at most 1048576");
         }
         return static_cast<std::uint32_t>(g);
     };
@@ -197,11 +225,8 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         qs.method = QuantMethod::fp8;
         qs.bits = 8;
         auto it = q->find("weight_block_size");
-        if (it != q->end() && it->is_array() && !it->empty()) {
-            if (!(*it)[0].is_number_integer() || (*it)[0].get<std::int64_t>() <= 0 || (*it)[0].get<std::int64_t>() > 65536) {
-                r.fail(path + "/weight_block_size", "expected positive integers");
-            }
-            qs.fp8_block = static_cast<std::uint32_t>((*it)[0].get<std::int64_t>());
+        if (it != q->end() && !it->is_null()) {
+            qs.fp8_block = block_size(r, *it, path + "/weight_block_size");
         } else if (method == "fp8") {
             qs.group_size = 1; // per-tensor scale (Fp8LinearMethod without blocks)
         }
@@ -212,7 +237,8 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         }
         qs.method = QuantMethod::int4_group;
         qs.bits = static_cast<std::uint32_t>(bits);
-        qs.group_size = group(get_int(*q, "group_size", get_int(*q, "q_group_size", 128)));
+        qs.group_size = group(get_int(*q, "group_size", get_int(*q, "q_group_size", 128)),
+                              path + (q->contains("group_size") || !q->contains("q_group_size") ? "/group_size" : "/q_group_size"));
         const bool awq = method.rfind("awq", 0) == 0;
         qs.zero_point = awq ? get_bool(*q, "zero_point", true) : !get_bool(*q, "sym", true);
         qs.unsure_zero_point = !q->contains(awq ? "zero_point" : "sym");
@@ -242,8 +268,8 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
             qs.bits = 8;
             if (strategy == "block") {
                 auto bs = w->find("block_structure");
-                qs.fp8_block = (bs != w->end() && bs->is_array() && !bs->empty() && (*bs)[0].is_number_integer())
-                                   ? static_cast<std::uint32_t>(std::clamp<std::int64_t>((*bs)[0].get<std::int64_t>(), 1, 65536))
+                qs.fp8_block = bs != w->end() && !bs->is_null()
+                                   ? block_size(r, *bs, path + "/config_groups/" + groups->begin().key() + "/weights/block_structure")
                                    : 128;
             } else if (strategy == "tensor") {
                 qs.group_size = 1;
@@ -254,7 +280,7 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
         } else if (bits == 4 || bits == 2 || bits == 3) {
             qs.method = QuantMethod::int4_group;
             qs.bits = static_cast<std::uint32_t>(bits);
-            qs.group_size = strategy == "channel" ? 0 : group(get_int(*w, "group_size", 128));
+            qs.group_size = strategy == "channel" ? 0 : group(get_int(*w, "group_size", 128), path + "/config_groups/" + groups->begin().key() + "/weights/group_size");
             qs.zero_point = !get_bool(*w, "symmetric", true);
             qs.unsure_zero_point = !w->contains("symmetric");
             if (strategy.empty() && !w->contains("group_size")) {
@@ -310,6 +336,26 @@ void parse_quantization(const Reader& r, ModelSpec& m, std::vector<std::string>&
     }
 }
 
+/// rope_scaling / rope_parameters as transformers and vLLM read them: null or absent is no
+/// scaling; anything else must be an object (patch_rope_parameters and standardize_rope_params
+/// index it as a dict, transformers_utils/config.py:534 @main) whose factor, when given, is a
+/// number (vLLM multiplies the context length by it, config/model.py:2399 @main; null is 1.0 there).
+void check_rope(const Reader& r) {
+    for (const char* key : {"rope_scaling", "rope_parameters"}) {
+        const json* rope = r.find({key});
+        if (rope == nullptr) {
+            continue;
+        }
+        if (!rope->is_object()) {
+            r.fail(key, "expected an object or null, got " + shown(*rope) + " (transformers and vLLM read it as a dict and fail)");
+        }
+        const auto f = rope->find("factor");
+        if (f != rope->end() && !f->is_null() && !(f->is_number() && std::isfinite(f->get<double>()))) {
+            r.fail(std::string(key) + "/factor", "expected a number, got " + shown(*f) + " (vLLM multiplies the context length by it and fails)");
+        }
+    }
+}
+
 /// Derived max_model_len (vllm/config/model.py `_get_and_verify_max_len`): the smallest of the
 /// length keys, scaled by the RoPE factor except for llama3/longrope/su and Gemma 3.
 void parse_max_len(const Reader& r, ModelSpec& m, const std::string& model_type) {
@@ -335,6 +381,7 @@ void parse_max_len(const Reader& r, ModelSpec& m, const std::string& model_type)
         source = "max_position_embeddings";
     }
     m.rope_max_positions = best;
+    check_rope(r);
     const json* rope = r.find({"rope_scaling", "rope_parameters"});
     if (rope != nullptr && rope->is_object() && !contains(model_type, "gemma3")) {
         std::string type;
@@ -377,7 +424,7 @@ std::uint64_t vision_params(const Reader& r) {
     if (it == r.root().end() || !it->is_object()) {
         return 0;
     }
-    Reader v(*it, *it, r.where() + ": vision_config");
+    Reader v(*it, *it, r.where(), "/vision_config");
     const std::uint64_t depth = v.u64({"num_hidden_layers", "depth", "num_layers"}, 1000).value_or(0);
     const std::uint64_t hid = v.u64({"hidden_size", "embed_dim", "width"}, k_max_dim).value_or(0);
     std::uint64_t inter = v.u64({"intermediate_size"}, k_max_dim).value_or(4 * hid);
@@ -401,7 +448,7 @@ VisionShape vision_shape(const Reader& r) {
     if (out.params == 0 || it == r.root().end() || !it->is_object()) {
         return out;
     }
-    Reader v(*it, *it, r.where() + ": vision_config");
+    Reader v(*it, *it, r.where(), "/vision_config");
     const auto mt_it = r.root().find("model_type");
     const std::string mt = mt_it != r.root().end() && mt_it->is_string() ? mt_it->get<std::string>() : "";
     const bool qwen3 = contains(mt, "qwen3");
@@ -503,9 +550,25 @@ void parse_gemma4(const Reader& r, ModelSpec& m, std::vector<std::string>& notes
     }
 }
 
+/// parse_hf_config without the translation of overflow and JSON-library errors.
+ParsedModel parse_hf_config_unchecked(const json& config, const std::string& where);
+
 } // namespace
 
 ParsedModel parse_hf_config(const json& config, const std::string& where) {
+    try {
+        return parse_hf_config_unchecked(config, where);
+    } catch (const OverflowError& e) {
+        throw InputError(where, std::string("sizes too large for 64-bit bytes (") + e.what() + ")");
+    } catch (const nlohmann::json::exception& e) {
+        // A type the checks above missed: name the file, not the library.
+        throw InputError(where, "a value of an unexpected JSON type (" + std::string(e.what()).substr(0, 80) + ")");
+    }
+}
+
+namespace {
+
+ParsedModel parse_hf_config_unchecked(const json& config, const std::string& where) {
     if (!config.is_object()) {
         throw InputError(where + ": expected a JSON object");
     }
@@ -546,6 +609,13 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     if (a.num_heads % a.num_kv_heads != 0) {   // grouped-query attention shares each KV head among a whole group
         r.fail("num_key_value_heads", "expected a divisor of num_attention_heads (" + std::to_string(a.num_heads) + "), got " +
                                           std::to_string(a.num_kv_heads));
+    }
+    // head_dim 0 (or null) is "not given": vLLM takes hidden_size / num_attention_heads
+    // (ModelArchConfigConvertor.get_head_size, transformers_utils/model_arch_config_convertor.py:99-103
+    // @main; the model classes read `head_dim or hidden_size // num_heads`). A negative one is the
+    // head size of the model classes (`-1 or ...` is -1), where the attention layers fail.
+    if (const json* hd = r.find({"head_dim"}); hd != nullptr && hd->is_number() && hd->get<double>() < 0) {
+        r.fail("head_dim", "expected a positive integer, got " + shown(*hd) + " (vLLM's attention layers take it as the head size and fail)");
     }
     if (auto hd = r.u64({"head_dim"}, k_max_dim); hd && *hd > 0) {
         a.head_dim = *hd;
@@ -737,6 +807,8 @@ ParsedModel parse_hf_config(const json& config, const std::string& where) {
     }
     return out;
 }
+
+} // namespace
 
 const std::vector<std::string>& known_model_types() {
     // The families this parser names (hf_config.cpp, hf_config_hybrid.cpp) and the Llama-shaped

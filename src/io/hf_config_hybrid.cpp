@@ -21,6 +21,22 @@ constexpr std::uint64_t k_hybrid_max_dim = std::uint64_t{1} << 24;
 /// ModelConfig.get_mamba_chunk_size's fallback when the config has no chunk size (Mamba1).
 constexpr std::uint64_t k_default_mamba_chunk = 2048;
 
+} // namespace
+
+std::string config_pointer(const json& root, const json& text, const std::string& key, const std::string& prefix) {
+    if (&text != &root && root.is_object() && text.is_object() && text.contains(key.substr(0, key.find('/')))) {
+        for (const char* k : {"text_config", "llm_config", "language_config"}) {
+            const auto it = root.find(k);
+            if (it != root.end() && &*it == &text) {
+                return prefix + "/" + k + "/" + key;
+            }
+        }
+    }
+    return prefix + "/" + key;
+}
+
+namespace {
+
 class HybridKeys {
 public:
     HybridKeys(const json& root, const json& text, const std::string& where) : m_root(root), m_text(text), m_where(where) {}
@@ -67,7 +83,9 @@ public:
         return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
     }
 
-    [[noreturn]] void fail(const std::string& key, const std::string& what) const { throw InputError(m_where + ": /" + key + ": " + what); }
+    [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+        throw InputError(m_where, config_pointer(m_root, m_text, key) + ": " + what);
+    }
 
 private:
     std::uint64_t check(const char* key, std::uint64_t v) const {

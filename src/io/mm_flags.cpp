@@ -1,5 +1,6 @@
 #include <vramplan/io/mm_flags.hpp>
 
+#include <vramplan/io/sizes.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <nlohmann/json.hpp>
@@ -61,11 +62,7 @@ void parse_limit_pairs(const std::string& text, MmSettings& s) {
         if (eq == std::string::npos) {
             throw InputError(k_limit_flag, "expected JSON or modality=count pairs, got '" + text + "'");
         }
-        const std::string value = pair.substr(eq + 1);
-        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 9) {
-            throw InputError(k_limit_flag, pair.substr(0, eq) + ": expected a non-negative integer, got '" + value + "'");
-        }
-        set_limit(s, pair.substr(0, eq), std::stoull(value));
+        set_limit(s, pair.substr(0, eq), parse_integer(pair.substr(eq + 1), std::string(k_limit_flag) + " " + pair.substr(0, eq), 0, 999'999'999));
     }
 }
 

@@ -37,12 +37,7 @@ std::string flag_of(PlanField field) { return "--" + std::string(engine_arg_for(
 
 /// A parallel size: a plain integer from 1 to 1024 (vLLM's argparse type int).
 std::uint32_t parse_parallel_size(const std::string& text, PlanField field) {
-    std::uint32_t v = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() || v == 0 || v > 1024) {
-        throw InputError(flag_of(field), "expected an integer from 1 to 1024, got '" + text + "'");
-    }
-    return v;
+    return static_cast<std::uint32_t>(parse_integer(text, flag_of(field), 1, 1024));
 }
 
 /// A parallel size as given, 1 when not.
@@ -104,22 +99,7 @@ std::string catalog_model_name(const Catalog& catalog, const std::string& logged
 
 SnapshotParams build_snapshot_params(const SnapshotInputs& o, std::optional<RestoreFit>& fit) {
     SnapshotParams q;
-    const auto positive = [](const std::string& text, const std::string& flag, double max) {
-        double v = 0.0;
-        try {
-            std::size_t used = 0;
-            v = std::stod(text, &used);
-            if (used != text.size()) {
-                throw std::invalid_argument(text);
-            }
-        } catch (const std::exception&) {
-            v = -1.0;
-        }
-        if (!(v > 0.0 && v <= max)) {
-            throw InputError(flag, "expected a number greater than 0 and at most " + fixed(max, 0) + ", got '" + text + "'");
-        }
-        return v;
-    };
+    const auto positive = [](const std::string& text, const std::string& flag, double max) { return parse_real(text, flag, 0.0, max, false); };
     if (!o.active_tokens.empty()) {
         q.active_tokens = parse_count(o.active_tokens, "--active-tokens", std::uint64_t{1} << 48);
     }
@@ -188,6 +168,12 @@ void use_detected_gpus(const Catalog& catalog, const PlanInputs& o, BuiltRequest
                              std::to_string(c.cuda_total() / k_mib) + "MiB");
         }
         const Bytes visible = cuda_total(c, *profile);
+        if (c.used >= visible && o.other_processes_memory.empty()) {
+            // The reading, not a flag the user never gave, is what is wrong.
+            throw InputError(c.source + " reading of GPU " + std::to_string(c.index),
+                             "memory used by other processes (" + grouped(c.used / k_mib) + " MiB) is not below the memory visible to CUDA (" +
+                                 grouped(visible / k_mib) + " MiB); give --other-processes-memory to plan anyway");
+        }
         const std::string how = c.reserved ? " (" + grouped(c.total / k_mib) + " - " + grouped(*c.reserved / k_mib) + " reserved)"
                                            : " (the profile's; this driver does not report its reserve)";
         out.notes.push_back("GPU " + std::to_string(c.index) + ": " + c.name + " (" + profile->spec.id + "), " + grouped(visible / k_mib) +
@@ -382,6 +368,15 @@ void apply_engine_args(const PlanInputs& o, const std::string& utilization, cons
 
 } // namespace
 
+Plan make_plan_for(const BuiltRequest& built) {
+    try {
+        return make_plan(built.request);
+    } catch (const OverflowError& e) {
+        throw InputError("--model " + built.model.label + " on " + (built.gpu != nullptr ? "--gpu " + built.gpu->spec.id : std::string("this GPU")),
+                         std::string("values too large to plan in 64-bit bytes (") + e.what() + ")");
+    }
+}
+
 BuiltRequest build_request(const Catalog& catalog, const PlanInputs& o, bool default_scenario_allowed) {
     using F = PlanField;
     BuiltRequest out;
@@ -446,6 +441,10 @@ std::vector<std::string> apply_deployment_flags(const Deployment& d, PlanInputs&
             ignored.push_back("--" + f.name);
         } else if (arg->is_switch()) {
             p[*arg->field] = d.switch_state(std::string(arg->name)).value_or(false) ? "true" : "false";   // the last spelling wins
+        } else if (f.value.empty()) {
+            // An empty value is an error, never "not given" (one grammar, issue 16): `--model ''`
+            // would otherwise plan vLLM's default.
+            throw InputError("--" + std::string(arg->name), "expected a value, got ''");
         } else {
             p[*arg->field] = f.value;
         }

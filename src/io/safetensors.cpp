@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -72,9 +73,13 @@ Bytes safetensors_data_bytes(const std::string& path) {
     if (ec) {
         throw InputError(path + ": cannot be read");
     }
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw InputError(path, open_failure());   // not "truncated": the file was never read
+    }
     std::array<char, 8> len_bytes{};
-    if (!in || !in.read(len_bytes.data(), 8)) {
+    if (!in.read(len_bytes.data(), 8)) {
         throw InputError(path + ": truncated safetensors file, expected an 8-byte header length");
     }
     // Nothing is allocated before the claimed length is checked against the cap and the file size.

@@ -2,7 +2,9 @@
 
 #include <vramplan/io/errors.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <locale>
 #include <sstream>
 #include <vector>
 #include <cmath>
@@ -57,15 +59,76 @@ bool parse_decimal(std::string_view s, u128& mantissa, unsigned& scale) {
     return seen_digit;
 }
 
+/// The rules every number shares (one grammar, issue 16): not empty, no spaces around it.
+/// Returns false when `text` breaks them.
+bool plain_token(std::string_view text) {
+    return !text.empty() && text.size() <= 64 && text.find_first_of(" \t\r\n\v\f") == std::string_view::npos;
+}
+
+/// Decimal digits only ("0x10", "+5", "1_000", "1e3" are not).
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// DIGITS[.DIGITS] or .DIGITS, with an optional exponent e[+-]DIGITS: Python float()'s decimal
+/// form, without its spaces, sign, underscores, inf and nan.
+bool decimal_syntax(std::string_view s) {
+    const std::size_t e = s.find_first_of("eE");
+    std::string_view mantissa = s.substr(0, e);
+    if (e != std::string_view::npos) {
+        std::string_view exp = s.substr(e + 1);
+        if (!exp.empty() && (exp.front() == '+' || exp.front() == '-')) {
+            exp.remove_prefix(1);
+        }
+        if (!all_digits(exp)) {
+            return false;
+        }
+    }
+    const std::size_t dot = mantissa.find('.');
+    if (dot == std::string_view::npos) {
+        return all_digits(mantissa);
+    }
+    const std::string_view whole = mantissa.substr(0, dot);
+    const std::string_view frac = mantissa.substr(dot + 1);
+    return (whole.empty() || all_digits(whole)) && (frac.empty() || all_digits(frac)) && !(whole.empty() && frac.empty());
+}
+
 } // namespace
+
+std::uint64_t parse_integer(const std::string& text, const std::string& subject, std::uint64_t min, std::uint64_t max) {
+    std::uint64_t v = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (!plain_token(text) || !all_digits(text) || r.ec != std::errc{} || v < min || v > max) {
+        throw InputError(subject, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" + text + "'");
+    }
+    return v;
+}
+
+double parse_real(const std::string& text, const std::string& subject, double min, double max, bool min_inclusive) {
+    double v = 0.0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    const bool above = min_inclusive ? v >= min : v > min;
+    if (!plain_token(text) || !decimal_syntax(text) || r.ec != std::errc{} || r.ptr != text.data() + text.size() || !std::isfinite(v) ||
+        !above || v > max) {
+        const auto plain = [](double x) {
+            if (std::floor(x) == x && std::fabs(x) < 1e15) {
+                return std::to_string(static_cast<long long>(x));
+            }
+            std::ostringstream o;
+            o.imbue(std::locale::classic());
+            o << x;
+            return o.str();
+        };
+        const std::string range = min_inclusive ? "from " + plain(min) + " to " + plain(max) : "greater than " + plain(min) + " and at most " + plain(max);
+        throw InputError(subject, "expected a decimal number " + range + ", got '" + text + "'");
+    }
+    return v;
+}
 
 Bytes parse_size(const std::string& text, const std::string& flag) {
     std::string_view s = text;
-    while (!s.empty() && s.back() == ' ') {
-        s.remove_suffix(1);
-    }
     const std::string expected = flag + ": expected a size such as 79.19GiB, 81559MiB, 80GB or a byte count, got '" + text + "'";
-    if (s.empty() || s.size() > 64) {
+    if (!plain_token(s)) {
         throw InputError(expected);
     }
     Bytes factor = 1;
@@ -75,9 +138,6 @@ Bytes parse_size(const std::string& text, const std::string& flag) {
             s.remove_suffix(u.suffix.size());
             break;
         }
-    }
-    while (!s.empty() && s.back() == ' ') {
-        s.remove_suffix(1);
     }
     u128 mantissa = 0;
     unsigned scale = 0;
@@ -104,31 +164,52 @@ Bytes parse_size(const std::string& text, const std::string& flag) {
 
 double parse_fraction(const std::string& text, const std::string& flag) {
     double v = 0.0;
-    const char* begin = text.data();
-    const char* end = begin + text.size();
-    const auto r = std::from_chars(begin, end, v);
-    if (text.empty() || r.ec != std::errc{} || r.ptr != end || !std::isfinite(v) || !(v > 0.0) || v > 1.0) {
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (!plain_token(text) || !decimal_syntax(text) || r.ec != std::errc{} || r.ptr != text.data() + text.size() || !std::isfinite(v) ||
+        !(v > 0.0) || v > 1.0) {
         throw InputError(flag, "expected a number in (0, 1], got '" + text + "'");
     }
     return v;
 }
 
 std::uint64_t parse_count(const std::string& text, const std::string& flag, std::uint64_t max, std::uint64_t min) {
-    std::string_view s = text;
-    std::uint64_t factor = 1;
-    if (!s.empty() && (s.back() == 'k' || s.back() == 'K')) {
-        factor = s.back() == 'k' ? 1000 : 1024;
-        s.remove_suffix(1);
-    }
-    std::uint64_t v = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    // vLLM's human_readable_int (utils/argparse_utils.py:29-72 @main): NUMBER[.DIGITS] with k m g t
+    // (x 1000^n, the product truncated: int(float(number) * mult)) or DIGITS with K M G T (x 1024^n;
+    // decimals refused), else a plain integer. Spaces, which it strips, are refused here (one grammar).
     const std::string range = min <= 1 ? "a positive integer up to " + std::to_string(max)
                                        : "an integer from " + std::to_string(min) + " to " + std::to_string(max);
     const std::string expected = flag + ": expected " + range + ", got '" + text + "'";
-    if (s.empty() || r.ec != std::errc{} || r.ptr != s.data() + s.size() || v == 0 || v > max / factor || v * factor < min) {
+    std::string_view s = text;
+    u128 factor = 1;
+    bool decimal_allowed = false;
+    if (plain_token(s)) {
+        const std::string_view units = "kmgtKMGT";
+        if (const std::size_t at = units.find(s.back()); at != std::string_view::npos) {
+            const unsigned power = static_cast<unsigned>(at % 4) + 1;
+            for (unsigned i = 0; i < power; ++i) {
+                factor *= at < 4 ? 1000 : 1024;
+            }
+            decimal_allowed = at < 4;
+            s.remove_suffix(1);
+        }
+    }
+    u128 mantissa = 0;
+    unsigned scale = 0;
+    if (!plain_token(text) || s.empty() || s.front() == '.' || s.back() == '.' || !parse_decimal(s, mantissa, scale) ||
+        (scale > 0 && !decimal_allowed)) {
         throw InputError(expected);
     }
-    return v * factor;
+    if (mantissa > (~u128{0} >> 1) / factor) {
+        throw InputError(expected);
+    }
+    u128 value = mantissa * factor;
+    for (unsigned i = 0; i < scale; ++i) {
+        value /= 10;   // truncated, as int() truncates
+    }
+    if (value == 0 || value > max || value < min) {
+        throw InputError(expected);
+    }
+    return static_cast<std::uint64_t>(value);
 }
 
 /// "0.2:0.95:0.05" or "0.3,0.5,0.9" → utilizations, in steps of 0.01 at the finest.

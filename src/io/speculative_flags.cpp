@@ -116,7 +116,7 @@ nlohmann::json parse_object(const std::string& text) {
 
 std::uint64_t positive_count(const nlohmann::json& v, const std::string& key) {
     if (!v.is_number_integer() || v.get<std::int64_t>() < 1) {
-        throw InputError(k_flag, key + ": expected a positive integer, got " + v.dump());
+        throw InputError(k_flag, key + ": expected a positive integer, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     return v.get<std::uint64_t>();
 }
@@ -198,7 +198,7 @@ std::string merge_speculative_shorthands(const std::string& config, const Specul
     if (!s.tokens.empty()) {
         set("--spec-tokens", "num_speculative_tokens", parse_count(s.tokens, "--spec-tokens", std::uint64_t{1} << 20));
     }
-    return j.dump();
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void resolve_speculative_draft(const Catalog& catalog, SpeculativeConfig& s) {

@@ -63,7 +63,7 @@ std::optional<std::string> compilation_config_value(const PlanRequest& r) {
     if (!g.from_scheduler_flag && g.max_size) {
         j["max_cudagraph_capture_size"] = *g.max_size;
     }
-    return j.empty() ? std::nullopt : std::optional(j.dump());
+    return j.empty() ? std::nullopt : std::optional(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// --cuda-graph-sizes as given: the list, or its one value.
@@ -85,7 +85,7 @@ std::optional<std::string> speculative_value(const SpeculativeConfig& s) {
     if (s.draft_vocab) {
         j["draft_vocab_size"] = *s.draft_vocab;
     }
-    return j.dump();
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<std::string> cuda_graph_sizes_value(const GraphFlags& g) {
@@ -115,7 +115,7 @@ std::optional<std::string> mm_limit_value(const MmSettings& mm) {
     if (mm.video_limit) {
         j["video"] = *mm.video_limit;
     }
-    return j.empty() ? std::nullopt : std::optional(j.dump());
+    return j.empty() ? std::nullopt : std::optional(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// The value to write for `field`, or nullopt when vLLM's default stands (or the field is not a
@@ -171,7 +171,7 @@ std::optional<std::string> serve_value(PlanField field, const PlanRequest& r, co
     case PlanField::speculative_config: return speculative_value(r.speculative);
     case PlanField::limit_mm_per_prompt: return mm_limit_value(r.mm);
     case PlanField::mm_processor_kwargs:
-        return r.mm.max_pixels ? std::optional(nlohmann::json{{"max_pixels", *r.mm.max_pixels}}.dump()) : std::nullopt;
+        return r.mm.max_pixels ? std::optional(nlohmann::json{{"max_pixels", *r.mm.max_pixels}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) : std::nullopt;
     case PlanField::mm_encoder_tp_mode: return r.mm.encoder_data_parallel ? std::optional(std::string("data")) : std::nullopt;
     case PlanField::skip_mm_profiling: return r.mm.skip_profiling ? std::optional(std::string()) : std::nullopt;
     case PlanField::language_model_only: return r.mm.language_model_only ? std::optional(std::string()) : std::nullopt;

@@ -130,6 +130,10 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& where
 /// InputError naming the path and, for a directory or an oversized file, what was `expected`.
 std::string read_file(const std::string& path, std::size_t max_bytes, const std::string& expected = "a JSON file");
 
+/// Why a file that exists could not be opened, from errno right after the failed open:
+/// "permission denied" (EACCES, EPERM), else "cannot be read (<strerror>)".
+std::string open_failure();
+
 /// Writes `text` to `path` through `path.tmp` and a rename: never a partial file. Throws
 /// InputError naming the path when it cannot be written.
 void write_file_atomically(const std::string& path, const std::string& text);

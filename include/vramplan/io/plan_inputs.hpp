@@ -67,6 +67,11 @@ struct BuiltRequest {
     std::vector<std::string> warnings; ///< from parsing the model: an unknown architecture and what was assumed
 };
 
+/// make_plan(built.request), with an overflow of the plan's checked arithmetic (a config or flag
+/// value too large for 64-bit bytes) reported as an InputError about the model and GPU it came
+/// from ("--model X on --gpu Y: values too large: ...") instead of a bare OverflowError.
+Plan make_plan_for(const BuiltRequest& built);
+
 /// Resolves the model and GPU and parses every flag. `default_scenario` fills in the documented
 /// default plan (A10, Qwen2.5-1.5B, u 0.5, 2048 tokens) when neither model nor GPU is named.
 /// Throws InputError naming the flag on bad input; the result has passed `validate`.

@@ -52,7 +52,7 @@ TEST_CASE("nvidia-smi: several cards, old drivers, malformed output", "[io][gpu_
     CHECK(parse_nvidia_smi("\n  \n", "smi").empty());
     CHECK_THROWS_WITH(parse_nvidia_smi("NVIDIA A10, 23028\n", "smi"),
                       "smi:1: expected 'name, memory.total, memory.reserved, memory.used' in MiB, got 'NVIDIA A10, 23028'");
-    CHECK_THROWS_WITH(parse_nvidia_smi("A10, 23028, [N/A], 0\n", "smi"), "smi:1: memory.reserved: expected MiB as an integer, got '[N/A]'");
+    CHECK_THROWS_WITH(parse_nvidia_smi("A10, 23028, [N/A], 0\n", "smi"), "smi:1: memory.reserved (MiB): expected an integer from 0 to 1073741824, got '[N/A]'");
     CHECK_THROWS_WITH(parse_nvidia_smi("A10, 100, 200, 0\n", "smi"),
                       "smi:1: expected a GPU name and a total above its reserve, got 'A10, 100, 200, 0'");
 }
