@@ -31,17 +31,17 @@ bool matches_weight_pattern(const std::string& name, const WeightPattern& p) {
            name.compare(name.size() - p.suffix.size(), p.suffix.size(), p.suffix) == 0;
 }
 
-using Format = CheckpointFiles::Format;
+using WeightFormat = CheckpointFiles::Format;
 
 /// load_format "mistral": allow_patterns ["consolidated*.safetensors"], index
 /// "consolidated.safetensors.index.json" (vllm/model_executor/model_loader/default_loader.py:175-178 @main).
-constexpr WeightPattern k_mistral_pattern{"consolidated", ".safetensors", Format::safetensors, "consolidated*.safetensors"};
+constexpr WeightPattern k_mistral_pattern{"consolidated", ".safetensors", WeightFormat::safetensors, "consolidated*.safetensors"};
 /// load_format "hf": ["*.safetensors", "*.bin"] (default_loader.py:166-167 @main), then "*.pt" since
 /// fall_back_to_pt defaults to True (default_loader.py:188-189, :330 @main).
 constexpr std::array<WeightPattern, 3> k_hf_patterns{{
-    {"", ".safetensors", Format::safetensors, "*.safetensors"},
-    {"", ".bin", Format::bin, "*.bin"},
-    {"", ".pt", Format::pt, "*.pt"},
+    {"", ".safetensors", WeightFormat::safetensors, "*.safetensors"},
+    {"", ".bin", WeightFormat::bin, "*.bin"},
+    {"", ".pt", WeightFormat::pt, "*.pt"},
 }};
 
 /// filter_files_not_needed_for_inference's blacklist (vllm/model_executor/model_loader/weight_utils.py:602-618 @main).
@@ -116,7 +116,7 @@ CheckpointFiles checkpoint_files(const std::string& directory) {
             break;
         }
     }
-    if (out.format == Format::safetensors) {
+    if (out.format == WeightFormat::safetensors) {
         filter_by_index(out, directory, mistral ? "consolidated.safetensors.index.json" : "model.safetensors.index.json");
     } else {
         const auto training = [](const fs::path& f) {
@@ -132,7 +132,7 @@ CheckpointFiles checkpoint_files(const std::string& directory) {
 
 std::optional<CheckpointSize> checkpoint_size(const std::string& directory) {
     const CheckpointFiles files = checkpoint_files(directory);
-    if (files.format == Format::safetensors) {
+    if (files.format == WeightFormat::safetensors) {
         CheckpointSize c;
         for (const fs::path& p : files.files) {
             c.bytes = checked_add(c.bytes, safetensors_data_bytes(p.string()));
@@ -141,7 +141,7 @@ std::optional<CheckpointSize> checkpoint_size(const std::string& directory) {
                    files.rule + ")";
         return c;
     }
-    if (files.format != Format::none) {
+    if (files.format != WeightFormat::none) {
         return std::nullopt; // .bin/.pt: pickles, not read; the parameters are counted from config.json
     }
     // No weight file at all (config and index only, fetched to plan before downloading): the
