@@ -17,6 +17,7 @@ VRAMPLAN_FUZZ_DECLARE(profile)
 VRAMPLAN_FUZZ_DECLARE(hf_config)
 VRAMPLAN_FUZZ_DECLARE(safetensors)
 VRAMPLAN_FUZZ_DECLARE(safetensors_index)
+VRAMPLAN_FUZZ_DECLARE(safetensors_header)
 VRAMPLAN_FUZZ_DECLARE(vllm_log)
 VRAMPLAN_FUZZ_DECLARE(deployment)
 VRAMPLAN_FUZZ_DECLARE(policy)
@@ -34,6 +35,7 @@ struct Target {
 constexpr Target k_targets[] = {
     {"size", vramplan_fuzz_size},           {"profile", vramplan_fuzz_profile},         {"hf_config", vramplan_fuzz_hf_config},
     {"safetensors", vramplan_fuzz_safetensors}, {"safetensors_index", vramplan_fuzz_safetensors_index},
+    {"safetensors_header", vramplan_fuzz_safetensors_header},
     {"vllm_log", vramplan_fuzz_vllm_log},   {"deployment", vramplan_fuzz_deployment},   {"policy", vramplan_fuzz_policy},
     {"calibration", vramplan_fuzz_calibration}, {"nvidia_smi", vramplan_fuzz_nvidia_smi}, {"hub", vramplan_fuzz_hub},
 };

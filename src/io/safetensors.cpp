@@ -37,29 +37,18 @@ std::uint64_t safetensors_header_length(std::string_view start, std::uint64_t fi
 }
 
 Bytes safetensors_header_data_bytes(const std::string& header, std::uint64_t data_size, const std::string& where) {
-    const json j = parse_json_text(header, where + " (safetensors header)");
-    if (!j.is_object()) {
-        throw InputError(where + ": safetensors header: expected a JSON object");
+    const SafetensorsHeaderScan scan = scan_safetensors_header(header, where);
+    // safetensors' read_metadata: data end + 8 + header length == file length, exactly
+    // (MetadataIncompleteBuffer, safetensors/src/tensor.rs:420 @24b0b28).
+    if (scan.data_end > data_size) {
+        throw InputError(where, "safetensors header: /" + scan.last_tensor + "/data_offsets: [" + std::to_string(scan.last_begin) + ", " +
+                                    std::to_string(scan.data_end) + "] outside the " + std::to_string(data_size) + "-byte data section");
     }
-    Bytes total = 0;
-    for (const auto& [name, tensor] : j.items()) {
-        if (name == "__metadata__") {
-            continue;
-        }
-        auto offsets = tensor.is_object() ? tensor.find("data_offsets") : tensor.end();
-        if (!tensor.is_object() || offsets == tensor.end() || !offsets->is_array() || offsets->size() != 2 ||
-            !(*offsets)[0].is_number_unsigned() || !(*offsets)[1].is_number_unsigned()) {
-            throw InputError(where + ": safetensors header: /" + name + "/data_offsets: expected [begin, end] byte offsets");
-        }
-        const std::uint64_t begin = (*offsets)[0].get<std::uint64_t>();
-        const std::uint64_t end = (*offsets)[1].get<std::uint64_t>();
-        if (begin > end || end > data_size) {
-            throw InputError(where + ": safetensors header: /" + name + "/data_offsets: [" + std::to_string(begin) + ", " +
-                             std::to_string(end) + "] outside the " + std::to_string(data_size) + "-byte data section");
-        }
-        total = checked_add(total, end - begin);
+    if (scan.data_end < data_size) {
+        throw InputError(where, "safetensors header: the tensors cover " + std::to_string(scan.data_end) + " bytes of the " +
+                                    std::to_string(data_size) + "-byte data section; safetensors refuses a file with bytes no tensor owns");
     }
-    return total;
+    return scan.data_end;
 }
 
 Bytes safetensors_data_bytes_in(std::string_view file, const std::string& where) {
@@ -99,30 +88,6 @@ CheckpointSize parse_safetensors_index(const std::string& text, const std::strin
         throw InputError(where + ": /metadata/total_size: expected a positive byte count up to 2^50");
     }
     return CheckpointSize{(*meta)["total_size"].get<std::uint64_t>(), "model.safetensors.index.json metadata.total_size"};
-}
-
-std::optional<CheckpointSize> checkpoint_size(const std::string& directory) {
-    std::error_code ec;
-    std::vector<fs::path> shards;
-    for (const auto& entry : fs::directory_iterator(directory, ec)) {
-        if (entry.path().extension() == ".safetensors" && entry.is_regular_file(ec)) {
-            shards.push_back(entry.path());
-        }
-    }
-    std::sort(shards.begin(), shards.end());
-    if (!shards.empty()) {
-        CheckpointSize c;
-        for (const fs::path& p : shards) {
-            c.bytes = checked_add(c.bytes, safetensors_data_bytes(p.string()));
-        }
-        c.source = std::to_string(shards.size()) + " safetensors header" + (shards.size() == 1 ? "" : "s");
-        return c;
-    }
-    const fs::path index = fs::path(directory) / "model.safetensors.index.json";
-    if (!fs::exists(index, ec)) {
-        return std::nullopt;
-    }
-    return parse_safetensors_index(read_file(index.string(), 64u << 20), index.string());
 }
 
 } // namespace vramplan
