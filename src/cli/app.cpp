@@ -6,7 +6,9 @@
 #include "usage.hpp"
 #include "plan_options.hpp"
 
+#include <vramplan/io/deadline.hpp>
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/sizes.hpp>
 #include <vramplan/report/render.hpp>
 #include <vramplan/version.hpp>
 
@@ -27,6 +29,11 @@ std::unique_ptr<Cli> make_cli(const std::vector<std::string>& args) {
                                           ", JSON schema " + std::to_string(k_schema_version) + ")");
     app.add_option("--profiles", cli->global.profile_dirs, "Extra profile directory (gpus/, models/); repeatable; overrides embedded profiles")
         ->check(CLI::ExistingDirectory)
+        ->allow_extra_args(false);
+    app.add_option("--timeout", cli->global.timeout,
+                   "Deadline in seconds for all outside work of the run: Hugging Face Hub requests and nvidia-smi (default " +
+                       std::to_string(k_default_timeout_s) + ")")
+        ->type_name("SECONDS")
         ->allow_extra_args(false);
     // Hidden (no group): the man page, shell completions and catalog ids, for the build and the
     // completion scripts (src/cli/generate.hpp).
@@ -117,6 +124,9 @@ std::optional<int> parse(Cli& cli, std::vector<std::string> args) {
 
 int run(Cli& cli) {
     try {
+        // Given and empty is an error, as for every number; not given is the default.
+        const bool timeout_given = cli.app.get_option("--timeout")->count() > 0;
+        set_run_deadline(timeout_given ? parse_count(cli.global.timeout, "--timeout", k_max_timeout_s) : k_default_timeout_s);
         if (!cli.generate_what.empty()) {
             return generate(cli.app, cli.generate_what, cli.global);
         }

@@ -8,6 +8,7 @@
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/errors.hpp>
 #include <vramplan/io/replay.hpp>
+#include <vramplan/io/vllm_log.hpp>
 #include <vramplan/report/render.hpp>
 #include <vramplan/report/replay.hpp>
 
@@ -53,25 +54,51 @@ Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
         nlohmann::json checks = nlohmann::json::array();
         int failed = 0;
         bool outcome_mismatch = false;
+        // Every log is read, and every run in it (split_vllm_runs) is replayed on its own: a file
+        // holding two runs never calibrates a configuration that never ran. Any input that cannot
+        // be read gets its own line on stderr and makes the whole command exit 2 with nothing on
+        // stdout and no file written: no report that looks complete while an input is missing.
+        std::vector<std::string> run_notes;
         for (const std::string& path : o.logs) {
+            bool ok = true;
             try {
-                const Replayed r = replay_log(catalog, path, ReplayOverrides{o.gpu, o.model, o.vllm_version});
-                const CalibrationEntry e = calibration_entry(path, r);
-                if (o.check) {
-                    text += (text.empty() ? "" : "\n") + render_replay_check(path, r);
-                    checks.push_back(calibration_json(CalibrationFile{{e}})["entries"][0]);
-                    outcome_mismatch = outcome_mismatch || r.plan.verdict.starts == r.log.error.has_value();
-                } else {
-                    file.entries.push_back(e);
-                    for (const std::string& n : r.notes) {
-                        std::cerr << "vramplan: note: " << path << ": " << n << "\n";
+                const std::string log_text = read_file(path, std::size_t{256} << 20, "a vLLM startup log");
+                const std::vector<LogRun> runs = split_vllm_runs(log_text);
+                for (std::size_t i = 0; i < runs.size(); ++i) {
+                    const std::string label = runs.size() == 1 ? path
+                                                               : path + " (run " + std::to_string(i + 1) + " of " + std::to_string(runs.size()) + ", lines " +
+                                                                     std::to_string(runs[i].first_line) + "-" + std::to_string(runs[i].last_line) + ")";
+                    try {
+                        const Replayed r = replay_log_text(catalog, std::string(log_run_text(log_text, runs[i])), label,
+                                                           ReplayOverrides{o.gpu, o.model, o.vllm_version}, runs[i].first_line);
+                        const CalibrationEntry e = calibration_entry(label, r);
+                        if (o.check) {
+                            text += (text.empty() ? "" : "\n") + render_replay_check(label, r);
+                            checks.push_back(calibration_json(CalibrationFile{{e}})["entries"][0]);
+                            outcome_mismatch = outcome_mismatch || r.plan.verdict.starts == r.log.error.has_value();
+                        } else {
+                            file.entries.push_back(e);
+                            for (const std::string& n : r.notes) {
+                                run_notes.push_back("vramplan: note: " + label + ": " + n + "\n");
+                            }
+                        }
+                    } catch (const InputError& e) {
+                        std::cerr << "vramplan: error: " << one_line(e.what()) << "\n";
+                        ok = false;
                     }
                 }
             } catch (const InputError& e) {
-                // Every log is tried; each bad one gets its own line.
                 std::cerr << "vramplan: error: " << one_line(e.what()) << "\n";
-                ++failed;
+                ok = false;
             }
+            failed += ok ? 0 : 1;
+        }
+        if (failed > 0) {
+            if (o.logs.size() > 1) {
+                std::cerr << "vramplan: error: " << failed << " of " << o.logs.size() << " logs could not be read; "
+                          << (o.check ? "no report printed" : "no calibration file written") << "\n";
+            }
+            return k_exit_usage;
         }
         if (o.check) {
             if (o.format == "json") {
@@ -79,14 +106,10 @@ Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
             } else {
                 print_text(text);
             }
-            return failed > 0 ? k_exit_usage : outcome_mismatch ? k_exit_fails : k_exit_ok;
+            return outcome_mismatch ? k_exit_fails : k_exit_ok;
         }
-        if (failed > 0) {
-            if (o.logs.size() == 1) {
-                return k_exit_usage;
-            }
-            std::cerr << "vramplan: error: " << failed << " of " << o.logs.size() << " logs could not be read; no calibration file written\n";
-            return k_exit_usage;
+        for (const std::string& n : run_notes) {
+            std::cerr << n;
         }
         const std::string out = calibration_json(file).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         if (o.output.empty()) {

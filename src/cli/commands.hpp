@@ -20,6 +20,7 @@ enum ExitCode : int {
 /// Options shared by every subcommand.
 struct GlobalOptions {
     std::vector<std::string> profile_dirs;
+    std::string timeout;  ///< `--timeout SECONDS`: the run's deadline for outside work (io/deadline.hpp); "" = the default
 };
 
 using Action = std::function<int()>;

@@ -1,15 +1,22 @@
 #include <vramplan/io/gpu_detect.hpp>
 
+#include <vramplan/io/deadline.hpp>
 #include <vramplan/io/sizes.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <charconv>
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
-#include <memory>
 
 namespace vramplan {
 
@@ -41,22 +48,117 @@ Bytes mib_field(std::string_view field, const std::string& where, const char* wh
     return checked_mul(parse_integer(std::string(field), where + ": " + what + " (MiB)", 0, std::uint64_t{1} << 30), k_mib);
 }
 
-/// Runs `command` and returns its stdout, or nullopt when it cannot run or exits non-zero.
-std::optional<std::string> run_command(const std::string& command) {
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen((command + " 2>/dev/null").c_str(), "r"), pclose);
-    if (!pipe) {
-        return std::nullopt;
-    }
-    std::string out;
-    std::array<char, 4096> buf{};
-    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe.get())) > 0;) {
-        out.append(buf.data(), n);
-        if (out.size() > (std::size_t{1} << 20)) {
-            return std::nullopt;
+/// How long nvidia-smi may take (or what is left of the run's deadline, if less): it answers in
+/// well under a second on a healthy machine, and hangs as long as the driver does on a sick one.
+constexpr std::chrono::milliseconds k_nvidia_smi_timeout{10'000};
+
+/// Closes a file descriptor when it goes out of scope.
+struct Fd {
+    int fd = -1;
+    Fd() = default;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (fd >= 0) {
+            close(fd);
         }
     }
-    const int status = pclose(pipe.release());
-    return status == 0 ? std::optional<std::string>(out) : std::nullopt;
+};
+
+/// Waits for `pid` (retrying on EINTR); its exit status, -1 when it did not exit normally.
+int reap(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// Reads `fd` to its end, at most 1 MiB, until `end`; false when the time ran out first.
+bool read_until(int fd, std::chrono::steady_clock::time_point end, std::string& out, bool& too_long) {
+    std::array<char, 4096> buf{};
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            return false;
+        }
+        pollfd p{fd, POLLIN, 0};
+        const int ready = poll(&p, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready <= 0) {
+            return ready < 0; // an error ends the read (as EOF); 0 is the timeout
+        }
+        const ssize_t n = read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return true;
+        }
+        out.append(buf.data(), static_cast<std::size_t>(n));
+        if (out.size() > (std::size_t{1} << 20)) {
+            too_long = true;
+            return true;
+        }
+    }
+}
+
+/// Runs `program` with `args` (no shell; found on PATH when it has no '/'), stdin and stderr on
+/// /dev/null, and returns its stdout, or nullopt when it cannot run, exits non-zero or prints more
+/// than 1 MiB. It runs in its own process group; when it has not finished within
+/// k_nvidia_smi_timeout (or the run's deadline, if sooner) the group is killed and InputError
+/// names the program and the limit.
+std::optional<std::string> run_bounded(const std::string& program, const std::vector<std::string>& args) {
+    const std::chrono::milliseconds limit = bounded_by_deadline(k_nvidia_smi_timeout);
+    const auto end = std::chrono::steady_clock::now() + limit;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        return std::nullopt;
+    }
+    Fd out_read;
+    out_read.fd = fds[0];
+    Fd out_write;
+    out_write.fd = fds[1];
+    std::vector<std::string> words{program};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& w : words) {
+        argv.push_back(w.data());
+    }
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_write.fd, 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    pid_t pid = 0;
+    const int spawned = posix_spawnp(&pid, program.c_str(), &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (spawned != 0) {
+        return std::nullopt;
+    }
+    close(out_write.fd);
+    out_write.fd = -1;
+    std::string out;
+    bool too_long = false;
+    if (!limit.count() || !read_until(out_read.fd, end, out, too_long)) {
+        kill(-pid, SIGKILL);
+        reap(pid);
+        throw InputError("--gpu auto", program + " did not answer within " +
+                                           (limit < k_nvidia_smi_timeout ? deadline_words() : std::to_string(k_nvidia_smi_timeout.count() / 1000) + " s") +
+                                           " and was killed (a hung driver?); name the card with --gpu", ": ");
+    }
+    if (too_long) {
+        kill(-pid, SIGKILL);
+    }
+    const int status = reap(pid);
+    return status == 0 && !too_long ? std::optional<std::string>(out) : std::nullopt;
 }
 
 // NVML's C interface (nvml.h), declared here so neither the header nor the library is needed to
@@ -138,10 +240,10 @@ std::vector<GpuReading> read_nvml(std::string& why) {
 std::vector<GpuReading> read_nvidia_smi(std::string& why) {
     const char* custom = std::getenv("VRAMPLAN_NVIDIA_SMI");
     const std::string smi = custom != nullptr && *custom != '\0' ? custom : "nvidia-smi";
-    const std::string format = " --format=csv,noheader,nounits";
-    std::optional<std::string> out = run_command(smi + " --query-gpu=name,memory.total,memory.reserved,memory.used" + format);
+    const std::string format = "--format=csv,noheader,nounits";
+    std::optional<std::string> out = run_bounded(smi, {"--query-gpu=name,memory.total,memory.reserved,memory.used", format});
     if (!out) {
-        out = run_command(smi + " --query-gpu=name,memory.total,memory.used" + format);   // drivers before memory.reserved
+        out = run_bounded(smi, {"--query-gpu=name,memory.total,memory.used", format});   // drivers before memory.reserved
     }
     if (!out) {
         why = smi + ": not found or failed";

@@ -9,6 +9,7 @@
 #include <vramplan/io/hub.hpp>
 
 #include <vramplan/io/catalog.hpp>
+#include <vramplan/io/deadline.hpp>
 #include <vramplan/io/errors.hpp>
 
 #include <curl/curl.h>
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <type_traits>
@@ -165,7 +167,7 @@ class Http {
 public:
     /// Loads libcurl (InputError naming `label` when it is not installed) and opens a handle.
     Http(const std::string& label, std::optional<std::string> token)
-        : m_curl_api(curl_api(label)), m_curl(nullptr, Cleanup{m_curl_api.easy_cleanup}), m_token(std::move(token)) {
+        : m_curl_api(curl_api(label)), m_curl(nullptr, Cleanup{m_curl_api.easy_cleanup}), m_token(std::move(token)), m_label(label) {
         static const CURLcode global = m_curl_api.global_init(CURL_GLOBAL_DEFAULT);
         m_curl.reset(global == CURLE_OK ? m_curl_api.easy_init() : nullptr);
         if (!m_curl) {
@@ -175,7 +177,15 @@ public:
 
     /// GET `url` (optionally one byte range), following redirects; the body is capped at `cap`.
     /// Throws InputError for transport failures; any HTTP status is returned.
+    /// Each request gets its own limits or what is left of the run's deadline (io/deadline.hpp),
+    /// whichever is less; past the deadline, InputError naming the model and the deadline.
     HttpResponse get(const std::string& url, const std::string& range, std::size_t cap, const std::string& what) {
+        using std::chrono::milliseconds;
+        const milliseconds total = bounded_by_deadline(milliseconds(k_total_timeout_s * 1000));
+        const bool deadline_bound = total < milliseconds(k_total_timeout_s * 1000);
+        if (total.count() <= 0) {
+            throw_past_deadline(what);
+        }
         HttpResponse r;
         Transfer t{&r, cap};
         CURL* c = m_curl.get();
@@ -185,8 +195,8 @@ public:
         set(c, CURLOPT_MAXREDIRS, 10L);
         set(c, CURLOPT_PROTOCOLS_STR, "http,https");
         set(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        set(c, CURLOPT_CONNECTTIMEOUT, k_connect_timeout_s);
-        set(c, CURLOPT_TIMEOUT, k_total_timeout_s);
+        set(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(total, milliseconds(k_connect_timeout_s * 1000)).count()));
+        set(c, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
         set(c, CURLOPT_NOSIGNAL, 1L);
         set(c, CURLOPT_USERAGENT, "vramplan");
         set(c, CURLOPT_ACCEPT_ENCODING, "identity");
@@ -210,6 +220,9 @@ public:
             throw InputError("--model", what + ": " + url + " sent more than the " + std::to_string(cap) + " bytes asked for" +
                              (range.empty() ? "" : " (the server ignored the Range request; vramplan never downloads weights)"));
         }
+        if (rc == CURLE_OPERATION_TIMEDOUT && deadline_bound) {
+            throw_past_deadline(what);
+        }
         if (rc == CURLE_OPERATION_TIMEDOUT) {
             throw InputError("--model", what + ": " + url + " timed out (" + std::to_string(k_connect_timeout_s) + " s to connect, " +
                              std::to_string(k_total_timeout_s) + " s per request); set HF_HUB_OFFLINE=1 to use only the local cache");
@@ -225,6 +238,11 @@ public:
     }
 
 private:
+    [[noreturn]] void throw_past_deadline(const std::string& what) const {
+        throw InputError("--model", m_label + ": the Hugging Face Hub fetch did not finish within " + deadline_words() + " while fetching " + what +
+                                        "; raise --timeout, or set HF_HUB_OFFLINE=1 to use only the local cache", " ");
+    }
+
     /// curl_easy_setopt, checked: an option this libcurl does not know is an error, not a
     /// transfer made without it.
     template <typename Value>
@@ -242,6 +260,7 @@ private:
     const CurlApi& m_curl_api;
     std::unique_ptr<CURL, Cleanup> m_curl;
     std::optional<std::string> m_token;
+    std::string m_label;
 };
 
 bool blob_name_ok(const std::string& s) {

@@ -210,7 +210,12 @@ void apply_logged_parallel(const VllmLog& log, PlanRequest& q) {
 }
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& o) {
-    Replayed r{read_vllm_log(path), {}, {}, {}, {}, {}};
+    return replay_log_text(catalog, read_file(path, std::size_t{256} << 20, "a vLLM startup log"), path, o);
+}
+
+Replayed replay_log_text(const Catalog& catalog, const std::string& text, const std::string& path, const ReplayOverrides& o,
+                         std::size_t first_line) {
+    Replayed r{parse_vllm_log(text, first_line), {}, {}, {}, {}, {}};
     const VllmLog& log = r.log;
     if (!log.weights_gib && !log.kv_cache_gib && !log.gpu_blocks && !log.kv_tokens) {
         throw InputError(path + ": no vLLM memory lines found (expected `Model loading took`, `Available KV cache memory`, "
@@ -224,7 +229,7 @@ Replayed replay_log(const Catalog& catalog, const std::string& path, const Repla
     } else {
         throw InputError(path + ": the log names no model; pass --model");
     }
-    const GpuProfile* by_name = o.gpu.empty() ? gpu_named_in_log(catalog, read_file(path, std::size_t{256} << 20, "a vLLM startup log")) : nullptr;
+    const GpuProfile* by_name = o.gpu.empty() ? gpu_named_in_log(catalog, text) : nullptr;
     if (!o.gpu.empty()) {
         p.gpu = o.gpu;
     } else if (by_name != nullptr) {

@@ -388,10 +388,10 @@ struct PendingCommand {
 
 class Parser {
 public:
-    VllmLog run(string_view text);
+    VllmLog run(string_view text, std::size_t first_line);
 
 private:
-    std::size_t scan(string_view text);
+    std::size_t scan(string_view text, std::size_t first_line);
     void fill(VllmLog& out) const;
     [[nodiscard]] std::vector<double> kv_per_rank() const;
     [[nodiscard]] std::string wording(bool v1) const;
@@ -1537,11 +1537,11 @@ void Parser::segment(string_view raw, std::size_t line_no) {
 }
 
 /// Each line, and each bare-CR segment of it, through segment(); returns the number of lines.
-std::size_t Parser::scan(string_view text) {
+std::size_t Parser::scan(string_view text, std::size_t first_line) {
     if (starts_with(text, "\xEF\xBB\xBF")) {
         text.remove_prefix(3); // UTF-8 byte-order mark
     }
-    std::size_t line_no = 0;
+    std::size_t line_no = first_line - 1;
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
@@ -1566,7 +1566,7 @@ std::size_t Parser::scan(string_view text) {
         pos = end + 1;
     }
     flush_command(); // a command whose last line ended with '\'
-    return line_no;
+    return line_no - (first_line - 1);
 }
 
 void Parser::fill(VllmLog& out) const {
@@ -1677,9 +1677,9 @@ std::string Parser::wording(bool v1) const {
     return m_saw_blocks ? "v0-blocks" : "";
 }
 
-VllmLog Parser::run(string_view text) {
+VllmLog Parser::run(string_view text, std::size_t first_line) {
     VllmLog out;
-    out.lines = scan(text);
+    out.lines = scan(text, first_line);
     fill(out);
     out.kv_cache_gib_per_rank = kv_per_rank();
     out.wording = wording(out.engine && out.engine->value == "V1");
@@ -1694,7 +1694,12 @@ VllmLog Parser::run(string_view text) {
 
 VllmLog parse_vllm_log(std::string_view text) {
     Parser p;
-    return p.run(text);
+    return p.run(text, 1);
+}
+
+VllmLog parse_vllm_log(std::string_view text, std::size_t first_line) {
+    Parser p;
+    return p.run(text, std::max<std::size_t>(first_line, 1));
 }
 
 VllmLog read_vllm_log(const std::string& path) {

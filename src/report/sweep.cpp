@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <utility>
 
 namespace vramplan {
 
@@ -65,6 +67,20 @@ std::string render_sweep_svg(const std::vector<SweepPoint>& pts, const std::vect
     const Series charts[] = {{"KV-cache tokens", "thousand tokens", nullptr}, {"max concurrency", "requests", &SweepPoint::concurrency},
                              {calibrated ? "restore time, calibrated" : "restore time, physical lower bound", "seconds", &SweepPoint::restore_s}};
     const double height = top + 3 * chart_h + 2 * gap + 70;
+    // Linear in the points (issue 16): one pass marks the utilizations where some length fails,
+    // a second groups neighbouring ones into runs [first, last] of indices into `us`.
+    std::vector<bool> fails(us.size(), false);
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        fails[i % us.size()] = fails[i % us.size()] || !pts[i].starts;
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> failing_runs;
+    for (std::size_t i = 0; i < us.size(); ++i) {
+        if (fails[i] && i > 0 && fails[i - 1]) {
+            failing_runs.back().second = i;
+        } else if (fails[i]) {
+            failing_runs.emplace_back(i, i);
+        }
+    }
     std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
                                 "font-family=\"sans-serif\" font-size=\"12\">\n",
                                 width, height, width, height);
@@ -82,18 +98,14 @@ std::string render_sweep_svg(const std::vector<SweepPoint>& pts, const std::vect
         }
         vmax = vmax > 0.0 ? vmax * 1.1 : 1.0;
         const auto ypos = [&](double v) { return y0 + chart_h - v / vmax * chart_h; };
-        // "vLLM fails to start" shading: utilizations where the longest context fails.
-        for (std::size_t i = 0; i < us.size(); ++i) {
-            bool fails = false;
-            for (const SweepPoint& p : pts) {
-                fails = fails || (p.utilization == us[i] && !p.starts);
-            }
-            if (fails) {
-                const double half = us.size() > 1 ? (u_hi - u_lo) / static_cast<double>(us.size() - 1) / 2.0 : 0.005;
-                const double xa = xpos(std::max(u_lo, us[i] - half));
-                const double xb = xpos(std::min(u_hi, us[i] + half));
-                s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#f4cccc\"/>\n", xa, y0, xb - xa, chart_h);
-            }
+        // "vLLM fails to start" shading: utilizations where some max-model-len fails, one
+        // rectangle per run of neighbouring ones (computed once, below the loop over charts).
+        for (const auto& [first, last] : failing_runs) {
+            const double half = us.size() > 1 ? (u_hi - u_lo) / static_cast<double>(us.size() - 1) / 2.0 : 0.005;
+            const double xa = xpos(std::max(u_lo, us[first] - half));
+            const double xb = xpos(std::min(u_hi, us[last] + half));
+            fmt::format_to(std::back_inserter(s), "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#f4cccc\"/>\n", xa, y0, xb - xa,
+                           chart_h);
         }
         s += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333333\"/>\n", left, y0, plot_w, chart_h);
         // Axes ticks and labels.
@@ -113,16 +125,18 @@ std::string render_sweep_svg(const std::vector<SweepPoint>& pts, const std::vect
                          charts[c].unit);
         s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">--gpu-memory-utilization</text>\n", left + plot_w / 2,
                          y0 + chart_h + 36);
-        // One polyline per max-model-len, over the utilizations where vLLM starts.
+        // One polyline per max-model-len, over the utilizations where vLLM starts: the points of
+        // length l are pts[l * us.size() .. (l + 1) * us.size()) (Sweep::points' order).
         for (std::size_t l = 0; l < lens.size(); ++l) {
             std::string pts_attr;
-            for (const SweepPoint& p : pts) {
-                if (p.max_model_len == lens[l] && p.starts) {
-                    pts_attr += fmt::format("{:.1f},{:.1f} ", xpos(p.utilization), ypos(value(p)));
+            for (std::size_t i = l * us.size(); i < std::min((l + 1) * us.size(), pts.size()); ++i) {
+                if (pts[i].starts) {
+                    fmt::format_to(std::back_inserter(pts_attr), "{:.1f},{:.1f} ", xpos(pts[i].utilization), ypos(value(pts[i])));
                 }
             }
             if (!pts_attr.empty()) {
-                s += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", pts_attr, colors[l % 8]);
+                fmt::format_to(std::back_inserter(s), "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", pts_attr,
+                               colors[l % 8]);
             }
         }
     }

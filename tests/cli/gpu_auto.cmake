@@ -43,6 +43,19 @@ if(NOT code EQUAL 2 OR NOT out STREQUAL "" OR NOT err STREQUAL "${PATTERNS}")
   message("FAIL no_gpu: exit ${code}, stdout '${out}', stderr '${err}'")
   set(failed 1)
 endif()
+# A hung nvidia-smi: killed at the run's deadline (--timeout 2, less than nvidia-smi's own 10 s),
+# one line, exit 2, well before the stand-in's 30 s.
+string(TIMESTAMP hung_start "%s" UTC)
+execute_process(COMMAND ${CMAKE_COMMAND} -E env VRAMPLAN_NO_NVML=1 VRAMPLAN_NVIDIA_SMI=${SRC}/tests/data/gpu/hung-nvidia-smi.sh ${VRAMPLAN}
+                        --timeout 2 plan --gpu auto
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code TIMEOUT 25)
+string(TIMESTAMP hung_end "%s" UTC)
+math(EXPR hung_s "${hung_end} - ${hung_start}")
+set(want "vramplan: error: --gpu auto: ${SRC}/tests/data/gpu/hung-nvidia-smi.sh did not answer within the run's 2 s deadline (--timeout 2) and was killed (a hung driver?); name the card with --gpu\n")
+if(NOT code EQUAL 2 OR NOT out STREQUAL "" OR NOT err STREQUAL "${want}" OR hung_s GREATER 10)
+  message("FAIL hung_smi: exit ${code} after ${hung_s} s, stdout '${out}', stderr '${err}'")
+  set(failed 1)
+endif()
 set(EXTRA_ENV CUDA_VISIBLE_DEVICES=1)
 set(PATTERNS "note: GPU 1: NVIDIA H100 80GB HBM3 (h100-sxm), 81,079 MiB visible to CUDA (81,559 - 480 reserved), 35,843 MiB held by other processes")
 expect(visible_devices two-h100-busy.csv 1 plan --gpu auto --model llama-3.1-8b-instruct)

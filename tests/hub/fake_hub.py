@@ -14,6 +14,8 @@ port, written to PORT_FILE), the way the Hub answers `GET /ORG/NAME/resolve/REVI
   is synthesised from NAME.safetensors.header.json: 8-byte length, that header, zeros for the data
   (never stored);
 * a repo with a GATED file: 401 X-Error-Code: GatedRepo unless `Authorization: Bearer hf_fake_token`;
+* a repo with a SLOW file: every answer waits that many seconds first (a Hub that hangs: the
+  run's --timeout deadline must end it);
 * an unknown repo: 404 X-Error-Code: RepoNotFound; a missing file: 404 EntryNotFound.
 
 Every request is logged to LOG_FILE as one JSON line: host, path, range, whether an Authorization
@@ -26,6 +28,7 @@ import os
 import re
 import struct
 import sys
+import time
 
 FIXTURES, PORT_FILE, LOG_FILE = sys.argv[1], sys.argv[2], sys.argv[3]
 TOKEN = "hf_fake_token"
@@ -91,6 +94,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         repo_dir = os.path.join(FIXTURES, repo.replace("/", "--"))
         if not os.path.isdir(repo_dir):
             return self.error(404, "RepoNotFound", "Repository Not Found for url: " + self.path)
+        slow = os.path.join(repo_dir, "SLOW")
+        if os.path.isfile(slow):
+            time.sleep(float(open(slow).read()))
         if os.path.isfile(os.path.join(repo_dir, "GATED")) and self.headers.get("Authorization") != "Bearer " + TOKEN:
             return self.error(401, "GatedRepo", "Access to model " + repo + " is restricted")
         commit = commit_of(repo)

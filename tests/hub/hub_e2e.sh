@@ -115,6 +115,12 @@ run offline_uncached HF_HUB_OFFLINE=1 -- "${plan[@]}" --model acme/never-fetched
 expect_error offline_uncached "^vramplan: error: --model acme/never-fetched: not in the Hugging Face cache \(.*/cache\) and HF_HUB_OFFLINE is set; "
 run unreachable HF_ENDPOINT=http://127.0.0.1:9 -- "${plan[@]}" --model acme/never-fetched
 expect_error unreachable "^vramplan: error: --model: acme/never-fetched config.json: cannot reach http://127\.0\.0\.1:9/acme/never-fetched/resolve/main/config\.json \("
+# A Hub that hangs (the fake waits 30 s): the run's --timeout deadline ends it in about 2 s.
+start=$(date +%s)
+run slow -- --timeout 2 "${plan[@]}" --model acme/slow
+check slow_time "$([ $(($(date +%s) - start)) -lt 10 ]; echo $?)" "the 2 s deadline took $(($(date +%s) - start)) s"
+expect_error slow "^vramplan: error: --model acme/slow: the Hugging Face Hub fetch did not finish within the run's 2 s deadline \(--timeout 2\) while fetching acme/slow config\.json; raise --timeout, or set HF_HUB_OFFLINE=1 to use only the local cache$"
+check slow_cache "$([ ! -e "$cache/models--acme--slow" ]; echo $?)" "the timed-out fetch left a cache folder"
 # A catalog id never goes to the network, even with an unreachable endpoint.
 run catalog HF_ENDPOINT=http://127.0.0.1:9 -- "${plan[@]}" --model Qwen/Qwen2.5-1.5B-Instruct
 check catalog "$([ "$(json catalog "d['model']['resolved_from']")" = catalog ]; echo $?)" "a catalog id did not resolve from the catalog: $(cat "$work/catalog.err")"

@@ -34,9 +34,11 @@ std::vector<GpuReading> parse_nvidia_smi(std::string_view text, const std::strin
 /// or empty. Throws InputError for an index beyond the cards or a form it cannot map (UUIDs).
 std::vector<GpuReading> apply_cuda_visible_devices(std::vector<GpuReading> cards, const char* visible);
 
-/// NVML, else nvidia-smi (`$VRAMPLAN_NVIDIA_SMI` names another command; `VRAMPLAN_NO_NVML=1`
-/// skips NVML), filtered by CUDA_VISIBLE_DEVICES. Throws InputError saying what was tried when
-/// no NVIDIA GPU can be read.
+/// NVML, else nvidia-smi (`$VRAMPLAN_NVIDIA_SMI` names another program, run without a shell;
+/// `VRAMPLAN_NO_NVML=1` skips NVML), filtered by CUDA_VISIBLE_DEVICES. Throws InputError saying
+/// what was tried when no NVIDIA GPU can be read, and InputError("--gpu auto", …) naming the
+/// program and the limit when nvidia-smi has not answered within 10 s or the run's deadline
+/// (io/deadline.hpp), whichever comes first (its process group is killed).
 std::vector<GpuReading> detect_gpus();
 
 } // namespace vramplan

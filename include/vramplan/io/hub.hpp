@@ -99,6 +99,9 @@ std::optional<HubSnapshot> find_in_hub_cache(const std::filesystem::path& cache,
 /// (`libcurl.so.4`, or the file or soname in `VRAMPLAN_LIBCURL`): where it cannot be, or lacks a
 /// function vramplan calls, InputError("--model", "ORG/NAME: fetching from the Hugging Face Hub
 /// needs libcurl …"), before any request.
+/// Every request is bounded by the run's deadline (io/deadline.hpp, `--timeout`): past it,
+/// InputError("--model", "ORG/NAME: the Hugging Face Hub fetch did not finish within the run's
+/// N s deadline …"), with nothing of the unfinished fetch in the cache but empty folders.
 HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::vector<std::string>& catalog_hf_ids);
 
 } // namespace vramplan

@@ -55,6 +55,10 @@ void apply_logged_savers(const VllmLog& log, PlanRequest& q);
 void apply_logged_parallel(const VllmLog& log, PlanRequest& q);
 
 Replayed replay_log(const Catalog& catalog, const std::string& path, const ReplayOverrides& overrides);
+/// replay_log of a log's text, or of one run of it (split_vllm_runs) starting at line
+/// `first_line` of the file; `path` names it in messages.
+Replayed replay_log_text(const Catalog& catalog, const std::string& text, const std::string& path, const ReplayOverrides& overrides,
+                         std::size_t first_line = 1);
 
 /// The calibration entry of a replayed log: measured terms (rank 0's) beside the estimates.
 /// Throws InputError for logged sizes no GPU holds.

@@ -177,9 +177,36 @@ struct VllmLog {
 /// Parses a vLLM log. Never throws on malformed input (garbage only leaves fields empty; only
 /// std::bad_alloc can escape). Linear time: hand-written scanning, no regular expressions.
 VllmLog parse_vllm_log(std::string_view text);
+/// parse_vllm_log of a part of a log that starts at line `first_line` of it (one run of
+/// split_vllm_runs): every Logged line is the whole file's; `lines` counts the part's.
+VllmLog parse_vllm_log(std::string_view text, std::size_t first_line);
 
 /// Reads and parses a file. Throws InputError naming the file when it does not exist, is a
 /// directory, cannot be read or is larger than 256 MiB.
 VllmLog read_vllm_log(const std::string& path);
+
+} // namespace vramplan
+
+namespace vramplan {
+
+/// One vLLM launch within a log file (several are appended when a service restarts into the same
+/// file, or a script builds several engines).
+struct LogRun {
+    std::size_t first_line = 1; ///< 1-based, as VllmLog counts lines
+    std::size_t last_line = 0;
+    std::size_t begin = 0;      ///< byte offsets of the run's text in the log
+    std::size_t end = 0;
+};
+
+/// Splits a log into the runs appended in it: a run begins where a line that vLLM prints once per
+/// launch appears again: the API server's version line or its banner, `non-default args:` (once
+/// per `vllm serve` or `LLM(...)`), or the engine-config line `Initializing a V1 LLM engine`, `… a V0
+/// LLM engine`, `… an LLM engine` of the same data-parallel engine (vLLM prints it only on each
+/// node's local DP rank 0). Lines before the second run's first marker stay with the first run.
+/// At least one run, covering the whole text; linear time; never throws.
+std::vector<LogRun> split_vllm_runs(std::string_view text);
+
+/// The text of `run` within `text`.
+std::string_view log_run_text(std::string_view text, const LogRun& run);
 
 } // namespace vramplan

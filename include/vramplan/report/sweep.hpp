@@ -23,6 +23,8 @@ struct SweepContext {
 /// max-model-len columns repeat in each block; TextTable::render_blocks).
 std::string render_sweep_text(const std::vector<SweepPoint>& points, const SweepContext& ctx, std::size_t width);
 std::string render_sweep_csv(const std::vector<SweepPoint>& points, const SweepContext& ctx);
+/// The SVG of a sweep: `points` in Sweep::points' order (by length, then utilization: point i is
+/// at utilizations[i % utilizations.size()]), utilizations ascending. Linear in the points.
 std::string render_sweep_svg(const std::vector<SweepPoint>& points, const std::vector<double>& utilizations,
                              const std::vector<std::uint64_t>& lengths, const SweepContext& ctx);
 
