@@ -3,6 +3,7 @@
 /// --profiles (later ones override earlier ones by id).
 
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/file_write.hpp>   // write_file_atomically, here before it had its own header
 #include <vramplan/plan.hpp>
 #include <vramplan/solve.hpp>
 
@@ -130,8 +131,5 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& where
 /// InputError naming the path and, for a directory or an oversized file, what was `expected`.
 std::string read_file(const std::string& path, std::size_t max_bytes, const std::string& expected = "a JSON file");
 
-/// Writes `text` to `path` through `path.tmp` and a rename: never a partial file. Throws
-/// InputError naming the path when it cannot be written.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 } // namespace vramplan
