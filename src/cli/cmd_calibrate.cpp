@@ -1,6 +1,7 @@
 // `vramplan calibrate LOG…`: measured terms from real vLLM startup logs, written as a calibration
 // file for `plan --calibration`, or (`--check`) replayed through the planner term by term.
 #include "commands.hpp"
+#include "output.hpp"
 #include "plan_options.hpp"
 #include "terminal.hpp"
 
@@ -34,7 +35,7 @@ struct CalibrateOptions {
 Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
     auto opts = std::make_shared<CalibrateOptions>();
     cmd->add_option("logs", opts->logs, "vLLM startup logs (any era; INFO or DEBUG)")->required();
-    cmd->add_option("--output,-o", opts->output, "Calibration file to write (default: print it)");
+    cmd->add_option("--output,-o", opts->output, "Calibration file to write (default, or -: print it)");
     cmd->add_option("--gpu,-g", opts->gpu, "GPU catalog id (default: inferred from the logged total memory)");
     cmd->add_option("--model,-m", opts->model, "Model (default: the one the log names)");
     cmd->add_option("--vllm-version", opts->vllm_version, "vLLM release (default: the logged one, else dated from the wording)");
@@ -49,6 +50,7 @@ Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
         if (!o.check && o.format != "text") {
             throw InputError("--format: only --check has a JSON report (the calibration file is JSON already)");
         }
+        check_output_path("-o", o.output);   // before the logs are read: one line, nothing else
         CalibrationFile file;
         std::string text;
         nlohmann::json checks = nlohmann::json::array();
@@ -112,10 +114,10 @@ Action add_calibrate_command(CLI::App* cmd, const GlobalOptions& global) {
             std::cerr << n;
         }
         const std::string out = calibration_json(file).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-        if (o.output.empty()) {
+        if (o.output.empty() || is_stdout(o.output)) {
             std::cout << out;
         } else {
-            write_file_atomically(o.output, out);
+            write_output("-o", o.output, out);
             std::cerr << "vramplan: wrote " << file.entries.size() << " calibration entr" << (file.entries.size() == 1 ? "y" : "ies") << " to "
                       << o.output << "\n";
         }

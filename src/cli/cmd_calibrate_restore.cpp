@@ -1,6 +1,7 @@
 // `vramplan calibrate-restore`: fit checkpoint and restore times to the user's own measured points
 // (utilization, checkpoint seconds, restore seconds), so later snapshot predictions are theirs.
 #include "commands.hpp"
+#include "output.hpp"
 #include "plan_options.hpp"
 #include "terminal.hpp"
 
@@ -44,7 +45,7 @@ Action add_calibrate_restore_command(CLI::App* cmd, const GlobalOptions& global)
     add_plan_options(cmd, opts->vllm);
     cmd->add_option("--point", opts->points, "A measured point UTILIZATION:CHECKPOINT_SECONDS:RESTORE_SECONDS (repeat, at least two)")
         ->allow_extra_args(false);
-    cmd->add_option("--output,-o", opts->output, "Write the fit to FILE (for --restore-fit)");
+    cmd->add_option("--output,-o", opts->output, "Write the fit to FILE (for --restore-fit; - prints only the fit's JSON)");
     return [opts, &global]() -> int {
         const RestoreOptions& o = *opts;
         if (o.points.size() < 2) {
@@ -53,6 +54,7 @@ Action add_calibrate_restore_command(CLI::App* cmd, const GlobalOptions& global)
         if (!o.vllm[PlanField::gpu_memory_utilization].empty()) {
             throw InputError("--gpu-memory-utilization: each --point gives its own");
         }
+        check_output_path("-o", o.output);
         const Catalog catalog = Catalog::load(profile_directories(global));
         std::vector<RestorePoint> points;
         BuiltRequest built;
@@ -72,7 +74,10 @@ Action add_calibrate_restore_command(CLI::App* cmd, const GlobalOptions& global)
         const std::string out = render_restore_fit(*fit, points, built.model.label, built.request.gpu.id);
         if (!o.output.empty()) {
             const std::string text = restore_fit_json(*fit, points, built.request.gpu.id, built.model.label).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-            write_file_atomically(o.output, text);
+            write_output("-o", o.output, text);
+            if (is_stdout(o.output)) {
+                return k_exit_ok;   // stdout carries the fit's JSON and nothing else
+            }
         }
         print_text(out);   // after the fit is written: nothing on stdout when it cannot be
         return k_exit_ok;

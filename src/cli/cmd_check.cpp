@@ -3,6 +3,7 @@
 // version the policy names, and reports every violated rule with the numbers and the smallest
 // flag change that fixes it. Exit 0: all pass; 1: any fails; 2: bad input.
 #include "commands.hpp"
+#include "output.hpp"
 #include "plan_options.hpp"
 #include "terminal.hpp"
 
@@ -63,9 +64,10 @@ Action add_check_command(CLI::App* cmd, const GlobalOptions& global) {
     cmd->add_option("--other-processes-memory", opts->other_processes_memory, "Memory other processes already hold on each GPU");
     cmd->add_option("--format,-f", opts->format, "text, json, github (Actions annotations) or junit (XML)")
         ->check(CLI::IsMember({"text", "json", "github", "junit"}));
-    cmd->add_option("--output,-o", opts->output, "Write the report to FILE instead of stdout");
+    cmd->add_option("--output,-o", opts->output, "Write the report to FILE instead of stdout (- for stdout, unwrapped)");
     return [opts, &global, cmd]() -> int {
         const CheckOptions& o = *opts;
+        check_output_path("-o", o.output);
         const Catalog catalog = Catalog::load(profile_directories(global));
         Policy pol = o.policy.empty() ? Policy{} : read_policy(o.policy);
         if (!o.max_utilization.empty()) {
@@ -173,7 +175,7 @@ Action add_check_command(CLI::App* cmd, const GlobalOptions& global) {
         } else if (o.output.empty()) {
             std::cout << text;
         } else {
-            write_file_atomically(o.output, text);
+            write_output("-o", o.output, text);   // `-o -`: the file's rendering, on stdout
         }
         for (const DeploymentCheck& r : results) {
             if (!r.passed()) {

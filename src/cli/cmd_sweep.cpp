@@ -3,6 +3,7 @@
 // FILE.svg` draws KV tokens, concurrency and restore time against utilization, one line per
 // max-model-len, with the "vLLM fails to start" region shaded.
 #include "commands.hpp"
+#include "output.hpp"
 #include "plan_options.hpp"
 #include "terminal.hpp"
 
@@ -45,9 +46,10 @@ Action add_sweep_command(CLI::App* cmd, const GlobalOptions& global) {
     cmd->get_option("--max-model-len")->description("Context lengths, a list (1024,2048,4096,8192)");
     add_snapshot_options(cmd, opts->snapshot);
     cmd->add_option("--format,-f", opts->format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
-    cmd->add_option("--plot", opts->plot, "Also write an SVG plot to FILE.svg");
+    cmd->add_option("--plot", opts->plot, "Also write an SVG plot to FILE.svg (- prints only the SVG)");
     return [opts, &global]() -> int {
         const SweepOptions& o = *opts;
+        check_output_path("--plot", o.plot);
         const Catalog catalog = Catalog::load(profile_directories(global));
         const std::vector<double> us = parse_fraction_list(o.vllm[PlanField::gpu_memory_utilization].empty() ? o.utilizations : o.vllm[PlanField::gpu_memory_utilization], "--gpu-memory-utilization");
         std::vector<std::uint64_t> lens;
@@ -79,7 +81,10 @@ Action add_sweep_command(CLI::App* cmd, const GlobalOptions& global) {
         const SweepContext ctx{built.model.label, built.request.gpu.id, built.request.gpu.name, built.request.version.str(), fit.has_value()};
         const std::string out = o.format == "csv" ? render_sweep_csv(sweep.points, ctx) : render_sweep_text(sweep.points, ctx, terminal_width());
         if (!o.plot.empty()) {
-            write_file_atomically(o.plot, render_sweep_svg(sweep.points, us, lens, ctx));
+            write_output("--plot", o.plot, render_sweep_svg(sweep.points, us, lens, ctx));
+            if (is_stdout(o.plot)) {
+                return k_exit_ok;   // `--plot -`: stdout carries the SVG and nothing else
+            }
         }
         // After the plot is written: nothing on stdout when it cannot be. Text is fitted to the
         // terminal (the table in column blocks, render_sweep_text); CSV is printed as it is.

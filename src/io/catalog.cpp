@@ -135,23 +135,6 @@ std::string read_file(const std::string& path, std::size_t max_bytes, const std:
     return data;
 }
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f || !(f << text) || !f.flush()) {
-            std::remove(tmp.c_str());
-            throw InputError(path + ": cannot be written");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw InputError(path + ": cannot be written (" + ec.message() + ")");
-    }
-}
-
 namespace {
 
 GpuProfile parse_gpu(const json& j, const std::string& origin) {

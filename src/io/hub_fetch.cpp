@@ -11,11 +11,13 @@
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/deadline.hpp>
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/file_write.hpp>
 
 #include <curl/curl.h>
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -31,6 +33,9 @@ namespace {
 constexpr long k_connect_timeout_s = 10;
 constexpr long k_total_timeout_s = 30;
 constexpr const char* k_libcurl = "libcurl.so.4";
+/// The longest wait for a cache lock another process holds. huggingface_hub's WeakFileLock
+/// (utils/_fixes.py) waits without end, logging every 10 s; vramplan gives up with one line.
+constexpr std::chrono::seconds k_lock_wait{60};
 
 /// The libcurl functions vramplan calls, resolved from the library opened at run time; each one
 /// is checked. The types come from curl.h, so a call through them is checked as a direct one.
@@ -305,20 +310,35 @@ void mkdirs(const fs::path& dir) {
     }
 }
 
+/// huggingface_hub's lock file for one blob, `<cache>/.locks/models--ORG--NAME/<ETAG>.lock`
+/// (file_download.py, _hf_hub_download_to_cache_dir: `lock_path = os.path.join(locks_dir,
+/// repo_folder_name(...), f"{etag}.lock")`, locks_dir = `<cache>/.locks`).
+fs::path blob_lock_path(const fs::path& repo, const std::string& name) {
+    return repo.parent_path() / ".locks" / repo.filename() / (name + ".lock");
+}
+
 /// Stores one downloaded file as huggingface_hub does: the content in blobs/ETAG and a relative
-/// symlink snapshots/SHA/FILE -> ../../blobs/ETAG (a plain copy where no ETag or symlink).
+/// symlink snapshots/SHA/FILE -> ../../blobs/ETAG (a plain copy where no ETag or symlink), both
+/// under the blob's lock, as huggingface_hub holds it around _download_to_tmp_and_move and
+/// _create_symlink. Every step replaces atomically: parallel first fetches into one cache each
+/// leave whole files and links, whichever finishes last.
 void store_file(const fs::path& repo, const fs::path& snapshot, const std::string& file, const HttpResponse& r) {
     const std::string etag = normalize_etag(r.first("x-linked-etag").empty() ? r.first("etag") : r.first("x-linked-etag"));
     const fs::path target = snapshot / file;
-    std::error_code ec;
-    fs::remove(target, ec);
+    const FileLock lock(blob_lock_path(repo, blob_name_ok(etag) ? etag : file).string(), k_lock_wait);
     if (blob_name_ok(etag)) {
         mkdirs(repo / "blobs");
         write_file_atomically((repo / "blobs" / etag).string(), r.body);
-        fs::create_symlink(fs::path("..") / ".." / "blobs" / etag, target, ec);
-        if (!ec) {
+        try {
+            replace_with_symlink(target.string(), (fs::path("..") / ".." / "blobs" / etag).string());
             return;
+        } catch (const InputError&) {
+            // No symbolic links here (some file systems): a plain copy, as huggingface_hub makes.
         }
+    }
+    if (non_regular_kind(target.string()) == "a symbolic link") {
+        std::error_code ec;
+        fs::remove(target, ec);   // the link itself, never what it points to
     }
     write_file_atomically(target.string(), r.body);
 }
@@ -412,6 +432,16 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
         } catch (const std::exception&) {
             throw InputError("--model", what + ": expected 'Content-Range: bytes 0-7/SIZE', got '" + one_line(content_range.substr(0, 100)) + "'");
         }
+        // The checks a cached marker gets when it is read back (parse_header_marker): an answer
+        // the cache would refuse later is refused now, before the header is read, and never written.
+        const auto in_range = [&](const SafetensorsHeaderMarker& m) {
+            try {
+                (void)parse_header_marker(header_marker_json(m), url);
+            } catch (const InputError& e) {
+                throw InputError("--model", what + ": the Hub's answer is out of range: " + e.what());
+            }
+        };
+        in_range({file_size, 0});
         const std::uint64_t header_len = safetensors_header_length(start.body, file_size, url);
         HttpResponse header = http.get(url, "8-" + std::to_string(8 + header_len - 1), static_cast<std::size_t>(header_len), what);
         if (header.status != 206 || header.body.size() != header_len) {
@@ -419,8 +449,10 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
                              std::to_string(header.status) + " with " + std::to_string(header.body.size()) + " bytes");
         }
         const Bytes data = safetensors_header_data_bytes(header.body, file_size - 8 - header_len, url);
+        in_range({file_size, data});
+        const std::string marker = header_marker_json({file_size, data});
         mkdirs(snapshot / ".vramplan");
-        write_file_atomically(header_marker_path(snapshot, shard).string(), header_marker_json({file_size, data}));
+        write_file_atomically(header_marker_path(snapshot, shard).string(), marker);
     }
 
     // config.json last and the ref after it: a snapshot with a config is complete.

@@ -25,11 +25,12 @@ ParsedModel read_config(const std::string& config_path) {
     return parse_hf_config(parse_json_text(read_file(config_path, 16u << 20), config_path), config_path);
 }
 
-ResolvedModel from_snapshot(const HubSnapshot& s, const std::string& label, ModelOrigin origin, const std::string& source) {
+ResolvedModel from_snapshot(const HubSnapshot& s, const std::string& label, ModelOrigin origin, const std::string& source,
+                            std::optional<CheckpointSize> checkpoint) {
     ResolvedModel out;
     const std::string config_path = (s.snapshot / "config.json").string();
     out.parsed = read_config(config_path);
-    out.checkpoint = snapshot_checkpoint_size(s.snapshot);
+    out.checkpoint = std::move(checkpoint);
     out.label = label;
     out.id = label;
     out.source = source;
@@ -74,12 +75,27 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
         throw InputError("--model", arg + ": expected ORG/NAME@REVISION (a branch, tag or commit of letters, digits, '-', '_', '.', '/')", " ");
     }
 
-    // 2. The local Hugging Face cache.
+    // 2. The local Hugging Face cache. A record there is trusted no more than the Hub's answer
+    // was: one that fails the same checks (a ref, a header marker, config.json) is fetched again
+    // where the Hub may be asked, and refused with its file named where it may not.
     const fs::path cache = hub_cache_dir(env);
+    const bool fetchable = hub_id && (!profile || hub_id->revision_given) && !hub_offline(env);
     if (hub_id) {
-        if (auto s = find_in_hub_cache(cache, *hub_id)) {
-            const std::string label = hub_id->repo + (hub_id->revision_given ? "@" + hub_id->revision : "");
-            return from_snapshot(*s, label, ModelOrigin::hf_cache, "Hugging Face cache " + s->snapshot.string());
+        const std::string label = hub_id->repo + (hub_id->revision_given ? "@" + hub_id->revision : "");
+        std::optional<HubSnapshot> s;
+        std::optional<CheckpointSize> checkpoint;
+        try {
+            s = find_in_hub_cache(cache, *hub_id);
+            checkpoint = s ? snapshot_checkpoint_size(s->snapshot) : std::nullopt;
+        } catch (const InputError& e) {
+            if (!fetchable) {
+                throw InputError("--model", label + ": a record in the Hugging Face cache is damaged: " + e.what() +
+                                                " (delete it, or run once with network access to fetch it again)", " ");
+            }
+            s.reset();
+        }
+        if (s) {
+            return from_snapshot(*s, label, ModelOrigin::hf_cache, "Hugging Face cache " + s->snapshot.string(), std::move(checkpoint));
         }
     }
 
@@ -96,7 +112,8 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
         }
         const HubSnapshot s = fetch_from_hub(env, *hub_id, hf_ids);
         return from_snapshot(s, label, ModelOrigin::hub,
-                             "Hugging Face Hub " + hub_endpoint(env) + "/" + hub_id->repo + " commit " + s.commit + ", cached in " + s.snapshot.string());
+                             "Hugging Face Hub " + hub_endpoint(env) + "/" + hub_id->repo + " commit " + s.commit + ", cached in " + s.snapshot.string(),
+                             snapshot_checkpoint_size(s.snapshot));
     }
 
     // 4. The catalog.

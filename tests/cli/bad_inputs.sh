@@ -10,6 +10,7 @@
 # Unsanitized builds run under a 256 MiB address-space limit (ulimit -v; sanitizers reserve
 # terabytes of address space, so they run without it); every case gets 10 seconds. Cases run with
 # HF_HUB_OFFLINE=1 and HF_HUB_CACHE=@DIR@/hf-cache (empty): model resolution never leaves the machine.
+# A case starting with HF_HUB_CACHE=DIR reads that cache instead (a fixture; it must stay unchanged).
 # With UPDATE=1 the expected lines are rewritten from the actual ones (review the diff).
 set -uo pipefail
 vramplan=$1 src=$2 work=$3 sanitized=${4:-}
@@ -25,12 +26,15 @@ run_case() {
   rm -rf "$dir" && mkdir -p "$dir"
   local line=${cmd//@OUT@/$dir/out}
   line=${line//@DIR@/$dir}
-  local -a args
+  local -a args env_vars=()
   eval "args=($line)"
+  # A case may start with HF_HUB_CACHE=DIR (a prepared cache in tests/data) for the one it gets.
+  while [ ${#args[@]} -gt 0 ] && [[ ${args[0]} == HF_HUB_CACHE=* ]]; do env_vars+=("${args[0]}"); args=("${args[@]:1}"); done
   local limit="ulimit -v 262144;"
   [ "$sanitized" = "--sanitized" ] && limit=""
   # Offline, with an empty Hugging Face cache inside the scratch directory (never created).
   ( eval "$limit"; export HF_HUB_OFFLINE=1 HF_HUB_CACHE="$dir/hf-cache"; unset HF_HOME HF_TOKEN HF_ENDPOINT
+    [ ${#env_vars[@]} -gt 0 ] && export "${env_vars[@]}"
     exec timeout 10 "$vramplan" "${args[@]}" ) </dev/null >"$work/out" 2>"$work/err"
   local code=$?
   local problems=()

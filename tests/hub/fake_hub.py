@@ -16,7 +16,8 @@ port, written to PORT_FILE), the way the Hub answers `GET /ORG/NAME/resolve/REVI
 * a repo with a GATED file: 401 X-Error-Code: GatedRepo unless `Authorization: Bearer hf_fake_token`;
 * a repo with a SLOW file: every answer waits that many seconds first (a Hub that hangs: the
   run's --timeout deadline must end it);
-* an unknown repo: 404 X-Error-Code: RepoNotFound; a missing file: 404 EntryNotFound.
+* an unknown repo: 404 X-Error-Code: RepoNotFound; a missing file: 404 EntryNotFound;
+* a repo with a CLAIMED_SIZE file: Content-Range totals claim that size (an odd answer, 2^60).
 
 Every request is logged to LOG_FILE as one JSON line: host, path, range, whether an Authorization
 header came, the status and the byte range actually sent. Standard library only.
@@ -144,7 +145,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(416, {"Content-Range": "bytes */%d" % total})
         start, end = int(m.group(1)), min(int(m.group(2)), total - 1)
         body = (prefix + bytes(max(0, end + 1 - len(prefix))))[start:end + 1]
-        self.reply(206, {"ETag": etag, "Content-Range": "bytes %d-%d/%d" % (start, end, total)}, body, [start, end])
+        claimed = os.path.join(FIXTURES, repo.replace("/", "--"), "CLAIMED_SIZE")
+        shown = int(open(claimed).read()) if os.path.isfile(claimed) else total
+        self.reply(206, {"ETag": etag, "Content-Range": "bytes %d-%d/%d" % (start, end, shown)}, body, [start, end])
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

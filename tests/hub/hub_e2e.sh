@@ -125,6 +125,33 @@ check slow_cache "$([ ! -e "$cache/models--acme--slow" ]; echo $?)" "the timed-o
 run catalog HF_ENDPOINT=http://127.0.0.1:9 -- "${plan[@]}" --model Qwen/Qwen2.5-1.5B-Instruct
 check catalog "$([ "$(json catalog "d['model']['resolved_from']")" = catalog ]; echo $?)" "a catalog id did not resolve from the catalog: $(cat "$work/catalog.err")"
 
+# 5. The shared cache (issue 16): parallel first fetches into one fresh cache all succeed and
+# leave whole records; an out-of-range answer is refused and never cached; a damaged cached
+# record is named offline and fetched again online.
+pids=()
+for i in 1 2 3 4 5 6; do
+  run "parallel_$i" HF_HUB_CACHE="$work/cache-parallel" -- "${plan[@]}" --model acme/tiny-sharded &
+  pids+=($!)
+done
+wait "${pids[@]}"   # not the fake hub
+for i in 1 2 3 4 5 6; do
+  check "parallel_$i" "$([ "$(cat "$work/parallel_$i.code")" -le 1 ]; echo $?)" "exit $(cat "$work/parallel_$i.code"): $(cat "$work/parallel_$i.err")"
+  check "parallel_$i" "$([ "$(json "parallel_$i" "d['per_gpu']")" = "$(json fetch "d['per_gpu']")" ]; echo $?)" "a parallel fetch planned differently"
+done
+check parallel_lock "$([ -d "$work/cache-parallel/.locks/models--acme--tiny-sharded" ]; echo $?)" "no huggingface_hub lock directory"
+check parallel_tmp "$([ -z "$(find "$work/cache-parallel" -name '.*.??????' -o -name '*.tmp')" ]; echo $?)" "temporary files left in the cache"
+run huge_size -- "${plan[@]}" --model acme/huge-size
+expect_error huge_size "^vramplan: error: --model: acme/huge-size model.safetensors: the Hub's answer is out of range: .*/file_size: expected a byte count up to 2\^50$"
+check huge_size "$([ -z "$(find "$cache/models--acme--huge-size" -name '*.header.json' 2>/dev/null)" ]; echo $?)" "the out-of-range answer was cached"
+marker="$repo/snapshots/$sharded_commit/.vramplan/model-00001-of-00002.safetensors.header.json"
+good_marker=$(cat "$marker")
+echo '{"file_size":1152921504606846976,"data_bytes":0}' >"$marker"
+run damaged_offline HF_HUB_OFFLINE=1 -- "${plan[@]}" --model acme/tiny-sharded
+expect_error damaged_offline "^vramplan: error: --model acme/tiny-sharded: a record in the Hugging Face cache is damaged: .*model-00001-of-00002\.safetensors\.header\.json: /file_size: expected a byte count up to 2\^50 \(delete it, or run once with network access to fetch it again\)$"
+run damaged_online -- "${plan[@]}" --model acme/tiny-sharded
+check damaged_online "$([ "$(json damaged_online "d['per_gpu']")" = "$(json fetch "d['per_gpu']")" ]; echo $?)" "the damaged record was not fetched again: $(cat "$work/damaged_online.err")"
+check damaged_online "$([ "$(cat "$marker")" = "$good_marker" ]; echo $?)" "the marker was not rewritten"
+
 # The token went to the Hub's host and never to the "CDN" it redirected to (another host name).
 python3 - "$log" <<'PY'
 import json, sys

@@ -3,6 +3,7 @@
 /// --profiles (later ones override earlier ones by id).
 
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/file_write.hpp>   // write_file_atomically, here before it had its own header
 #include <vramplan/plan.hpp>
 #include <vramplan/solve.hpp>
 
@@ -133,9 +134,5 @@ std::string read_file(const std::string& path, std::size_t max_bytes, const std:
 /// Why a file that exists could not be opened, from errno right after the failed open:
 /// "permission denied" (EACCES, EPERM), else "cannot be read (<strerror>)".
 std::string open_failure();
-
-/// Writes `text` to `path` through `path.tmp` and a rename: never a partial file. Throws
-/// InputError naming the path when it cannot be written.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 } // namespace vramplan
