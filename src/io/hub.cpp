@@ -192,15 +192,32 @@ std::string parse_hub_ref(std::string_view text, const std::string& where) {
     return sha;
 }
 
-std::optional<fs::path> hub_snapshot_dir(const fs::path& repo_cache, const std::string& revision) {
+fs::file_status hub_cache_status(const fs::path& path, const fs::file_status& status, const std::error_code& ec) {
+    if (ec == std::errc::permission_denied || ec == std::errc::operation_not_permitted) {
+        throw HubCacheAccessError(path.string(), "permission denied (the Hugging Face cache cannot be read there)");
+    }
+    return ec ? fs::file_status(fs::file_type::not_found) : status;
+}
+
+namespace {
+
+/// fs::status of a cache path, a permission error thrown (hub_cache_status).
+fs::file_status cache_status(const fs::path& path) {
     std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    return hub_cache_status(path, status, ec);
+}
+
+} // namespace
+
+std::optional<fs::path> hub_snapshot_dir(const fs::path& repo_cache, const std::string& revision) {
     std::string commit = revision;
     const fs::path ref = repo_cache / "refs" / revision;
-    if (fs::is_regular_file(ref, ec)) {
+    if (fs::is_regular_file(cache_status(ref))) {
         commit = parse_hub_ref(read_file(ref.string(), 4096, "a refs file"), ref.string());
     }
     const fs::path snapshot = repo_cache / "snapshots" / commit;
-    if (fs::is_directory(snapshot, ec)) {
+    if (fs::is_directory(cache_status(snapshot))) {
         return snapshot;
     }
     return std::nullopt;
@@ -302,8 +319,7 @@ std::optional<CheckpointSize> snapshot_checkpoint_size(const fs::path& snapshot)
 
 std::optional<HubSnapshot> find_in_hub_cache(const fs::path& cache, const HubModelId& id) {
     const auto snapshot = hub_snapshot_dir(hub_repo_cache(cache, id.repo), id.revision);
-    std::error_code ec;
-    if (!snapshot || !fs::is_regular_file(*snapshot / "config.json", ec)) {
+    if (!snapshot || !fs::is_regular_file(cache_status(*snapshot / "config.json"))) {
         return std::nullopt;
     }
     return HubSnapshot{*snapshot, snapshot->filename().string()};

@@ -11,6 +11,7 @@
 #include <vramplan/io/catalog.hpp>
 #include <vramplan/io/deadline.hpp>
 #include <vramplan/io/errors.hpp>
+#include <vramplan/io/sizes.hpp>
 #include <vramplan/io/file_write.hpp>
 
 #include <curl/curl.h>
@@ -19,8 +20,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cctype>
-#include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <type_traits>
 
@@ -423,13 +424,10 @@ HubSnapshot fetch_from_hub(const HubEnv& env, const HubModelId& id, const std::v
         const std::size_t slash = content_range.rfind('/');
         std::uint64_t file_size = 0;
         try {
-            std::size_t used = 0;
+            // The one number grammar (sizes.hpp): decimal digits only, no sign, no spaces.
             const std::string total = slash == std::string::npos ? "" : content_range.substr(slash + 1);
-            file_size = std::stoull(total, &used);
-            if (used != total.size() || total.empty() || total[0] == '-' || total[0] == '+') {
-                throw std::invalid_argument("total");
-            }
-        } catch (const std::exception&) {
+            file_size = parse_integer(total, "Content-Range", 0, std::numeric_limits<std::uint64_t>::max());
+        } catch (const InputError&) {
             throw InputError("--model", what + ": expected 'Content-Range: bytes 0-7/SIZE', got '" + one_line(content_range.substr(0, 100)) + "'");
         }
         // The checks a cached marker gets when it is read back (parse_header_marker): an answer

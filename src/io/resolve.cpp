@@ -87,6 +87,8 @@ ResolvedModel resolve_model(const Catalog& catalog, const std::string& arg, cons
         try {
             s = find_in_hub_cache(cache, *hub_id);
             checkpoint = s ? snapshot_checkpoint_size(s->snapshot) : std::nullopt;
+        } catch (const HubCacheAccessError& e) {
+            throw InputError("--model", label + ": " + e.what(), " ");   // not "absent", not "damaged"
         } catch (const InputError& e) {
             if (!fetchable) {
                 throw InputError("--model", label + ": a record in the Hugging Face cache is damaged: " + e.what() +

@@ -3,6 +3,7 @@
 /// huggingface_hub (constants.py, file_download.py), so a cache filled by `huggingface-cli
 /// download` is found, and what vramplan fetches is found offline the next time.
 
+#include <vramplan/io/errors.hpp>
 #include <vramplan/io/safetensors.hpp>
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace vramplan {
@@ -91,6 +93,18 @@ struct HubSnapshot {
 
 /// Looks `id` up in the cache: a snapshot holding config.json. Throws InputError on a broken ref.
 std::optional<HubSnapshot> find_in_hub_cache(const std::filesystem::path& cache, const HubModelId& id);
+
+/// A part of the Hugging Face cache that exists but cannot be looked at (EACCES, EPERM): not
+/// "absent", not "damaged". Thrown by the cache lookups; resolve names the model and the path.
+class HubCacheAccessError : public InputError {
+public:
+    using InputError::InputError;
+};
+
+/// The status of `path` from `fs::status`'s result `ec`: throws HubCacheAccessError naming the
+/// path when `ec` is a permission error; any other error reads as "not there".
+std::filesystem::file_status hub_cache_status(const std::filesystem::path& path, const std::filesystem::file_status& status,
+                                              const std::error_code& ec);
 
 /// Downloads config.json, model.safetensors.index.json and the safetensors headers (HTTP Range,
 /// never the weights) of `id` from `endpoint` into the cache, in the hub layout, and returns the

@@ -215,3 +215,22 @@ TEST_CASE("hub: header marker and index shard parsing", "[hub]") {
     CHECK_THROWS_WITH(parse_safetensors_index_shards(R"({"weight_map":{"a":"x.bin"}})", "i"), "i: /weight_map/a: expected a file name ending in .safetensors");
     CHECK_THROWS_WITH(parse_safetensors_index_shards(R"({"metadata":{}})", "i"), "i: /weight_map: expected an object of tensor names to file names");
 }
+
+// A cache path that exists but cannot be looked at is a permission error naming the path, not
+// "not in the cache" (issue 16 item 5). The error code is given, as root reads every path.
+TEST_CASE("Hugging Face cache: a permission error is not an absent model", "[hub]") {
+    const std::filesystem::path p = "/cache/models--acme--x/refs/main";
+    const std::filesystem::file_status unknown(std::filesystem::file_type::unknown);
+    try {
+        (void)hub_cache_status(p, unknown, std::make_error_code(std::errc::permission_denied));
+        FAIL("expected a HubCacheAccessError");
+    } catch (const HubCacheAccessError& e) {
+        CHECK(std::string(e.what()) == "/cache/models--acme--x/refs/main: permission denied (the Hugging Face cache cannot be read there)");
+    }
+    CHECK_THROWS_AS(hub_cache_status(p, unknown, std::make_error_code(std::errc::operation_not_permitted)), HubCacheAccessError);
+    // Absent, or any other error: "not there", the lookup goes on.
+    CHECK(hub_cache_status(p, unknown, std::make_error_code(std::errc::no_such_file_or_directory)).type() ==
+          std::filesystem::file_type::not_found);
+    const std::filesystem::file_status dir(std::filesystem::file_type::directory);
+    CHECK(hub_cache_status(p, dir, std::error_code{}).type() == std::filesystem::file_type::directory);
+}
