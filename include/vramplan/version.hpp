@@ -35,6 +35,10 @@ inline constexpr VllmVersion k_v1_default{0, 8, 0};
 /// V1 could be opted into (VLLM_USE_V1=1) from v0.6.5; V0 was removed in v0.11.0 (#25321).
 inline constexpr VllmVersion k_v1_first{0, 6, 5};
 inline constexpr VllmVersion k_v0_removed{0, 11, 0};
+/// From 0.8.0 the V1 oracle falls back to V0 on compute capability < 8.0 (T4, V100: "Compute
+/// Capability < 8.0 is not supported by the V1 Engine. Falling back to V0",
+/// vllm/engine/arg_utils.py:1244-1254 @v0.9.0, #13726); #24022 (2025-09-01, ≈0.10.2) runs V1 there.
+inline constexpr VllmVersion k_v1_pre_ampere{0, 10, 2};
 /// The newest release modelled: 0.22–0.28 from vLLM's source (addendum 2, upstream main up to
 /// 2026-08-20), 0.29–0.32 from release notes, threads and logs (addendum 2 §14.5, §19: no
 /// memory-accounting change found after 0.29). Later versions are planned with these rules and
@@ -171,6 +175,14 @@ struct EraRules {
 
 /// The engine a release runs by default: V1 from v0.8.0, V0 before.
 Engine default_engine(VllmVersion v);
+
+/// Whether `v` falls back from V1 to V0 on a card of compute capability `compute_major`.x
+/// (0: unknown, no fallback): 0.8.0 up to k_v1_pre_ampere on capability < 8.0.
+bool v1_falls_back_to_v0(VllmVersion v, int compute_major);
+
+/// The engine `v` runs on a card of compute capability `compute_major`.x: default_engine, but V0
+/// where v1_falls_back_to_v0.
+Engine default_engine(VllmVersion v, int compute_major);
 
 /// Why `engine` cannot run under `v` ("" when it can): V1 did not exist before v0.6.5, V0 was
 /// removed in v0.11.0.

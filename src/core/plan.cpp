@@ -126,7 +126,12 @@ BatchDefault batch_defaults(const PlanRequest& r, const EraRules& era, std::uint
 
 /// The rules of the request's release and engine; a release past the newest modelled is noted.
 EraRules resolve_era(const PlanRequest& r, std::vector<std::string>& notes) {
-    EraRules era = rules_for(r.version, r.engine.value_or(default_engine(r.version)));
+    EraRules era = rules_for(r.version, r.engine.value_or(default_engine(r.version, r.gpu.compute_major)));
+    if (!r.engine && v1_falls_back_to_v0(r.version, r.gpu.compute_major)) {
+        notes.push_back("V0 engine: vLLM " + r.version.str() + " falls back from V1 to V0 on compute capability " +
+                        std::to_string(r.gpu.compute_major) + ".x (< 8.0; vllm/engine/arg_utils.py:1244-1254 @v0.9.0, #13726; "
+                        "V1 runs there from ≈0.10.2, #24022)");
+    }
     if (era.extrapolated) {
         notes.push_back("vLLM " + r.version.str() + " is newer than the newest version modelled (" +
                         k_newest_modelled.str() + "); its rules are assumed unchanged");
@@ -1469,9 +1474,14 @@ std::string validate_flags(const PlanRequest& r) {
         if (!why.empty()) {
             return "--engine " + std::string(*r.engine == Engine::v0 ? "v0" : "v1") + ": " + why;
         }
+        if (*r.engine == Engine::v1 && v1_falls_back_to_v0(r.version, r.gpu.compute_major)) {
+            // With VLLM_USE_V1=1 the oracle raises instead of falling back (_raise_or_fallback, arg_utils.py @v0.9.0).
+            return "--engine v1: vLLM " + r.version.str() + " raises \"VLLM_USE_V1=1 is not supported with Compute Capability < 8.0\" on a " +
+                   std::to_string(r.gpu.compute_major) + ".x card; it runs V0 there (drop --engine, or use vLLM 0.10.2+)";
+        }
     }
     if (r.kv_cache_memory_bytes) {
-        if (!rules_for(r.version, r.engine.value_or(default_engine(r.version))).kv_cache_memory_bytes_flag) {
+        if (!rules_for(r.version, r.engine.value_or(default_engine(r.version, r.gpu.compute_major))).kv_cache_memory_bytes_flag) {
             return "--kv-cache-memory-bytes: vLLM " + r.version.str() + " has no such flag (added in 0.10.2, #21489, V1 only)";
         }
     }

@@ -53,6 +53,14 @@ std::string engine_name(Engine e) { return e == Engine::v0 ? "V0" : "V1"; }
 
 Engine default_engine(VllmVersion v) { return v >= k_v1_default ? Engine::v1 : Engine::v0; }
 
+bool v1_falls_back_to_v0(VllmVersion v, int compute_major) {
+    return v >= k_v1_default && v < k_v1_pre_ampere && compute_major > 0 && compute_major < 8;
+}
+
+Engine default_engine(VllmVersion v, int compute_major) {
+    return v1_falls_back_to_v0(v, compute_major) ? Engine::v0 : default_engine(v);
+}
+
 std::string engine_unavailable(VllmVersion v, Engine engine) {
     if (engine == Engine::v1 && v < k_v1_first) {
         return "vLLM " + v.str() + " has no V1 engine (opt-in from " + k_v1_first.str() + ", default from " + k_v1_default.str() + ")";

@@ -255,3 +255,17 @@ TEST_CASE("era: a calibration from the same configuration reproduces the measure
     CHECK(n.non_torch == e.non_torch + test::MiB);
     CHECK(n.errors.weights == e.errors.weights * 2);   // estimated terms keep their error bars
 }
+
+// V1 on compute capability < 8.0 (issue 17 item 2): 0.8.0 – 0.10.1 fall back to V0
+// (arg_utils.py:1244-1254 @v0.9.0, #13726); from ≈0.10.2 V1 runs there (#24022); unknown (0): no fallback.
+TEST_CASE("V1 falls back to V0 below compute capability 8.0 in 0.8.0 - 0.10.1", "[era]") {
+    CHECK(default_engine({0, 9, 2}, 7) == Engine::v0);     // T4
+    CHECK(default_engine({0, 8, 0}, 7) == Engine::v0);     // V100, first V1-default release
+    CHECK(default_engine({0, 10, 1}, 7) == Engine::v0);
+    CHECK(default_engine({0, 10, 2}, 7) == Engine::v1);    // #24022
+    CHECK(default_engine({0, 9, 2}, 8) == Engine::v1);     // A10 / A100
+    CHECK(default_engine({0, 7, 3}, 7) == Engine::v0);     // V0 by default anyway
+    CHECK(default_engine({0, 9, 2}, 0) == Engine::v1);     // capability unknown
+    CHECK(v1_falls_back_to_v0({0, 9, 2}, 7));
+    CHECK_FALSE(v1_falls_back_to_v0({0, 7, 3}, 7));         // no V1 default: nothing to fall back from
+}
