@@ -222,8 +222,9 @@ struct WorkerPlan {
     SignedBytes kv_for_check = 0;
     std::uint64_t estimated_max_model_len = 0;
     TermErrors errors;
-    /// What the card has left after CUDA-graph capture (≤ v0.20 and V0: after the KV cache); equal to
-    /// `free`. Negative: an OOM during capture is likely.
+    /// What the card has left after CUDA-graph capture and the sampler warm-up (≤ v0.20 and V0: after
+    /// the KV cache): `free` plus the profile's activation beyond the sampler's, freed before the
+    /// capture. Negative: an OOM during capture (or the warm-up) is likely.
     SignedBytes graph_headroom = 0;
 };
 

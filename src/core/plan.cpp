@@ -943,7 +943,12 @@ void settle_worker(WorkerPlan& w, const Plan& plan, const Stage& stage) {
     w.free_at_startup = w.total - std::min(w.total, checked_add(w.cuda_context, r.other_processes_memory));
     // Graphs captured after the KV cache (≤ v0.20 and V0) come out of what is left: OOM when
     // that is negative. With the graphs in the budget (v0.21+) there is nothing to capture later.
-    w.graph_headroom = w.free;
+    // The profile run's activation is freed before (memory_profiling's exit: gc.collect(),
+    // empty_cache(), vllm/utils.py:2341-2342 @v0.9.0), so the capture may use it; the sampler
+    // warm-up that follows the capture (_dummy_sampler_run at S rows, gpu_worker.py
+    // compile_or_warm_up_model) needs the sampler's part back. Issue 17 item 5.
+    const Bytes freed = w.cuda_graphs_in_budget ? 0 : w.activation - std::min(w.activation, w.activation_parts.sampler);
+    w.graph_headroom = signed_add(w.free, to_signed(freed));
     w.layer_counts = stage.layer_counts;
     w.num_blocks = worker_num_blocks(plan.kv, w.layer_counts, w.kv_cache);
     w.request_bytes = worker_request_bytes(plan.kv, w.layer_counts, c.max_model_len, c.in_flight_tokens);

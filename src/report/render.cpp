@@ -664,8 +664,11 @@ std::string render_explain(const Plan& p, const PlanContext* ctx) {
         outside += s.runner_buffers_in_budget || s.runner_buffers == 0 ? "" : " - MRv2 buffers";
         line("free" + tag, fmt::format("{} = {} GiB", outside, gib2(s.free)));
         if (c.cuda_graphs && !s.cuda_graphs_in_budget) {
-            line("graph headroom" + tag, fmt::format("total - budget - what sits outside it - graphs = {} GiB (negative: OOM during capture)",
-                                                     gib2(s.graph_headroom)));
+            line("graph headroom" + tag,
+                 fmt::format("free {} + activation {} - its sampler part {} (freed after profiling, needed back by the sampler warm-up; "
+                             "vllm/utils.py memory_profiling, gpu_worker.py compile_or_warm_up_model) = {} GiB (negative: OOM during capture)",
+                             gib2(s.free), gib2(to_signed(s.activation)), gib2(to_signed(std::min(s.activation, s.activation_parts.sampler))),
+                             gib2(s.graph_headroom)));
         }
         line("error bar" + tag, fmt::format("KV +/-{} GiB = weights {} + activation {}{}{}{} (docs/calibration.md)",
                                             gib2(to_signed(s.errors.kv_cache)), gib2(to_signed(s.errors.weights)),
