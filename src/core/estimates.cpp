@@ -30,6 +30,15 @@ ActivationEstimate estimate_activation(const ModelSpec& m, const WorkerShape& w,
         // while the hidden states of the batch are still alive.
         const double rows = static_cast<double>(std::min(w.max_num_seqs, b));
         double slope = era.sampler_0_10_2 ? calib::k_sampler_bytes_per_row_vocab_0_10_2 : calib::k_sampler_bytes_per_row_vocab;
+        if (era.engine == Engine::v0) {
+            // V0's sampler on the profile's top_p 0.99 / top_k V−1 requests (model_runner.py:1330
+            // @v0.9.0): at the re-scatter in _apply_top_k_top_p (sampler.py:397-423 @v0.9.0) the
+            // caller's logits (model dtype) are alive with their float32 copy (4), the sorted values
+            // (4) and int64 indices (8), the top-k and top-p masks (1 + 1), probs_sort and its cumsum
+            // (4 + 4) and the scattered result (4): d + 30 bytes per (row x vocabulary entry).
+            // Issue 17 item 1; replaces the V1 slope fitted on v0.19 H100 runs.
+            slope = static_cast<double>(d + 30);
+        }
         if (w.mrv2) {
             // Model Runner V2 (addendum 2 §15.3): the logits in the model dtype plus their float32
             // copy (sampler.py:158-159 @C27, absent in 0.26.0), then Gumbel-max sampling in a Triton
